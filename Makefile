@@ -1,0 +1,45 @@
+# pxanalysis — the two commands a newcomer needs: `make brief` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONHASHSEED := 0
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+NOTEBOOKS := $(filter-out notebooks/explore.ipynb,$(wildcard notebooks/*.ipynb))
+
+.PHONY: setup test lint format unit nbval notebooks brief bench lab clean
+
+setup:  ## install Debian packages, .venv and the locked dependencies (idempotent)
+	bash scripts/setup.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+unit: setup
+	$(PY) -m pytest tests
+
+nbval: setup
+	$(PY) -m pytest $(NBVAL) $(NOTEBOOKS)
+
+test: setup  ## ruff, the unit tests and nbval on the committed notebooks
+	$(MAKE) --no-print-directory lint unit nbval
+
+notebooks: setup  ## re-execute the committed notebooks after a library change
+	$(PY) scripts/execute_notebooks.py $(NOTEBOOKS)
+
+brief: setup  ## render every scenario's PDF brief into reports/
+	$(VENV)/bin/pxanalysis brief --scenario all
+
+bench: setup
+	$(PY) -m pxanalysis.bench
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/explore.ipynb
+
+clean:
+	rm -rf .pytest_cache .ruff_cache bench/results.json

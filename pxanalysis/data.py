@@ -1,0 +1,342 @@
+"""The 2024 Pingxiang report and the historical series, as DataFrames.
+
+Every loader validates its file against ``data/pingxiang/datapackage.json``
+(see :mod:`pxanalysis.schema`) and caches the result; callers get copies.
+
+The data directory is ``data/pingxiang`` in the project, or the directory named
+by the environment variable ``PXANALYSIS_DATA_DIR``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from pxanalysis.schema import DataValidationError, validate_rows
+
+__all__ = [
+    "TARGET_IDS",
+    "DataValidationError",
+    "data_dir",
+    "datapackage",
+    "history",
+    "history_observations",
+    "levels",
+    "non_figures",
+    "report_figures",
+    "source_text",
+    "targets",
+    "workplan",
+]
+
+#: The nine main 2024 targets, in the report's order.
+TARGET_IDS = (
+    "gdp",
+    "budget_revenue",
+    "industrial_value_added",
+    "fixed_asset_investment",
+    "industrial_investment",
+    "retail_sales",
+    "urban_income",
+    "rural_income",
+    "energy_intensity",
+)
+
+REPORT_YEAR = 2024
+_DEFAULT_DIR = Path(__file__).resolve().parents[1] / "data" / "pingxiang"
+
+
+def data_dir() -> Path:
+    """Return the data directory (``PXANALYSIS_DATA_DIR`` or ``data/pingxiang``)."""
+    return Path(os.environ.get("PXANALYSIS_DATA_DIR", _DEFAULT_DIR))
+
+
+@functools.lru_cache(maxsize=8)
+def _datapackage(directory: Path) -> dict:
+    path = directory / "datapackage.json"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} not found: set PXANALYSIS_DATA_DIR to a directory holding datapackage.json"
+        )
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def datapackage() -> dict:
+    """Return the Frictionless data package descriptor (a copy).
+
+    Returns
+    -------
+    dict
+        The parsed ``datapackage.json``.
+    """
+    return json.loads(json.dumps(_datapackage(data_dir())))
+
+
+def _resource(name: str, directory: Path) -> dict:
+    for resource in _datapackage(directory)["resources"]:
+        if resource["name"] == name:
+            return resource
+    raise KeyError(f"no resource {name!r} in {directory / 'datapackage.json'}")
+
+
+@functools.lru_cache(maxsize=32)
+def _table(name: str, directory: Path) -> pd.DataFrame:
+    resource = _resource(name, directory)
+    path = directory / resource["path"]
+    rows = validate_rows(path, resource["schema"])
+    columns = [f["name"] for f in resource["schema"]["fields"]]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for spec in resource["schema"]["fields"]:
+        if spec["type"] == "integer" and frame[spec["name"]].notna().all():
+            frame[spec["name"]] = frame[spec["name"]].astype("int64")
+        elif spec["type"] == "number":
+            frame[spec["name"]] = frame[spec["name"]].astype("float64")
+    frame.attrs["path"] = str(path)
+    return frame
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """Load and validate one tabular resource of the data package.
+
+    Parameters
+    ----------
+    name : str
+        Resource name in ``datapackage.json`` (``figures``, ``targets``,
+        ``workplan``, ``history_observations``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of the validated table.
+
+    Raises
+    ------
+    DataValidationError
+        If a row does not match the schema (names the file, row and field).
+    """
+    return _table(name, data_dir()).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _source_text(directory: Path) -> str:
+    resource = _resource("report_highlights", directory)
+    return (directory / resource["path"]).read_text(encoding="utf-8")
+
+
+def source_text() -> str:
+    """Return the verbatim text of the 2024 report highlights.
+
+    Returns
+    -------
+    str
+        The source, page-break artefacts included (see ``data/pingxiang/2024/README.md``).
+    """
+    return _source_text(data_dir())
+
+
+def report_figures(kind: str | None = None) -> pd.DataFrame:
+    """Return every figure of the report, one row per figure.
+
+    Parameters
+    ----------
+    kind : {'actual', 'estimate', 'target', 'commitment'}, optional
+        Keep only one kind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``figure_id, section, item_id, indicator, indicator_en, year,
+        kind, measure, value, value_text, unit, qualifier, period, quote, note``.
+        ``value`` is signed: a decline written 下降3.4% is ``-3.4``.
+    """
+    frame = load_table("figures")
+    kinds = ("actual", "estimate", "target", "commitment")
+    if kind is not None:
+        if kind not in kinds:
+            raise ValueError(f"unknown kind {kind!r}; valid kinds: {', '.join(kinds)}")
+        frame = frame[frame["kind"] == kind].reset_index(drop=True)
+    return frame
+
+
+def workplan() -> pd.DataFrame:
+    """Return the seven areas of 2024 work and their sub-items.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sub-item, with ``heading_in_body`` false where the heading
+        was lost at a page break and recovered from the outline.
+    """
+    return load_table("workplan")
+
+
+def targets(year: int = REPORT_YEAR) -> pd.DataFrame:
+    """Return the nine main expected targets, indexed by their stable ids.
+
+    Parameters
+    ----------
+    year : int, default 2024
+        Target year; only the 2024 report is held.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``target_id`` (see :data:`TARGET_IDS`); columns ``indicator,
+        indicator_en, year, value, unit, qualifier, direction, quote,
+        figure_id, history_series`` and the 2023 counterpart ``value_2023,
+        kind_2023, quote_2023, figure_id_2023`` (NaN where the report gives none).
+    """
+    if year != REPORT_YEAR:
+        raise ValueError(f"targets are held for {REPORT_YEAR} only, not {year}")
+    spec = load_table("targets")
+    figures = report_figures().set_index("figure_id")
+    missing = sorted(set(spec["figure_id"]) - set(figures.index))
+    missing += sorted(set(spec["counterpart_2023_figure_id"].dropna()) - set(figures.index))
+    if missing:
+        raise DataValidationError(
+            Path(spec.attrs["path"]), None, "figure_id", f"ids not in figures.csv: {missing}"
+        )
+    out = spec.join(
+        figures[["indicator", "indicator_en", "year", "value", "unit", "qualifier", "quote"]],
+        on="figure_id",
+    )
+    before = figures[["value", "kind", "quote"]].add_suffix("_2023")
+    out = out.join(before, on="counterpart_2023_figure_id")
+    out = out.rename(columns={"counterpart_2023_figure_id": "figure_id_2023"})
+    out = out.sort_values("order").set_index("target_id")
+    columns = [
+        "indicator", "indicator_en", "year", "value", "unit", "qualifier", "direction",
+        "quote", "figure_id", "history_series", "value_2023", "kind_2023", "quote_2023",
+        "figure_id_2023",
+    ]  # fmt: skip
+    return out[columns]
+
+
+def history_observations() -> pd.DataFrame:
+    """Return every historical row found, Pingxiang and Jiangxi, all vintages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See the ``history_observations`` schema in ``datapackage.json``.
+    """
+    return load_table("history_observations")
+
+
+def _check_series(indicator_id: str) -> None:
+    valid = sorted(set(load_table("history_observations")["series"]))
+    if indicator_id not in valid and indicator_id not in TARGET_IDS:
+        raise ValueError(
+            f"unknown indicator {indicator_id!r}; valid ids: {', '.join(sorted(set(valid) | set(TARGET_IDS)))}"
+        )
+
+
+def history(
+    indicator_id: str, geo: str = "pingxiang", include_derived: bool = False
+) -> pd.DataFrame:
+    """Return the annual growth history of one indicator.
+
+    Only the preferred row of each year is returned (see the ``preferred``
+    rule in ``data/pingxiang/history/README.md``); partial-year rows (Q1,
+    January-February) and period averages are excluded unless
+    ``include_derived`` asks for our derived average rates.
+
+    Parameters
+    ----------
+    indicator_id : str
+        One of :data:`TARGET_IDS`, or another series id of the history
+        (``gdp_per_capita``, ``fiscal_revenue_total``, ...).
+    geo : {'pingxiang', 'jiangxi'}
+        Jiangxi rows are provincial context.
+    include_derived : bool, default False
+        Add average annual rates derived by pxanalysis from multi-year
+        multiples (``kind == 'derived'``); they are never observations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``year``; columns ``value`` (growth in %), ``kind``, ``basis``
+        (``real`` or ``nominal``), ``source``, ``trust``, ``quote``, ``obs_id``.
+        Empty (with these columns) where nothing was found.
+    """
+    _check_series(indicator_id)
+    if geo not in ("pingxiang", "jiangxi"):
+        raise ValueError(f"unknown geo {geo!r}; valid: pingxiang, jiangxi")
+    obs = load_table("history_observations")
+    mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
+    annual = mask & (obs["measure"] == "growth") & (obs["period"] == "full_year")
+    annual &= obs["kind"] == "actual"
+    if include_derived:
+        annual |= mask & (obs["kind"] == "derived")
+    out = obs[annual].rename(columns={"source_title": "source"})
+    out = out[["year", "value", "kind", "basis", "source", "trust", "quote", "obs_id"]]
+    if out["year"].duplicated().any():
+        dupes = sorted(out.loc[out["year"].duplicated(), "year"])
+        raise DataValidationError(
+            Path(obs.attrs["path"]), None, "preferred", f"{indicator_id}: several rows for {dupes}"
+        )
+    return out.sort_values("year").set_index("year")
+
+
+def levels(indicator_id: str, geo: str = "pingxiang") -> pd.DataFrame:
+    """Return the preferred full-year levels of one indicator.
+
+    Parameters
+    ----------
+    indicator_id : str
+        Series id, e.g. ``'gdp'``.
+    geo : {'pingxiang', 'jiangxi'}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``year``; columns ``value``, ``unit``, ``level_basis``,
+        ``break_before``, ``source``, ``quote``, ``obs_id``. Levels are nominal;
+        never compute growth across ``break_before``.
+    """
+    _check_series(indicator_id)
+    obs = load_table("history_observations")
+    mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
+    mask &= (obs["measure"] == "level") & (obs["period"] == "full_year")
+    out = obs[mask].rename(columns={"source_title": "source"})
+    out = out[["year", "value", "unit", "level_basis", "break_before", "source", "quote", "obs_id"]]
+    return out.sort_values("year").set_index("year")
+
+
+@functools.lru_cache(maxsize=4)
+def _non_figures(directory: Path) -> tuple:
+    import yaml
+
+    path = directory / _resource("non_figures", directory)["path"]
+    with open(path, encoding="utf-8") as f:
+        entries = yaml.safe_load(f)["non_figures"]
+    for number, entry in enumerate(entries, start=1):
+        for key in ("token", "context", "category"):
+            if not entry.get(key):
+                raise DataValidationError(path, number, key, "empty, but required")
+        if entry["token"] not in entry["context"]:
+            raise DataValidationError(path, number, "context", "does not contain the token")
+    return tuple(entries)
+
+
+def non_figures() -> list[dict]:
+    """Return the commented list of numbers in the source that are not figures.
+
+    Returns
+    -------
+    list of dict
+        Entries with ``token``, ``context``, ``category`` (and ``figure_id``
+        for repeats of a captured figure).
+    """
+    return [dict(e) for e in _non_figures(data_dir())]
+
+
+def clear_cache() -> None:
+    """Forget every cached load (after editing a data file in a session)."""
+    for fn in (_datapackage, _table, _source_text, _non_figures):
+        fn.cache_clear()

@@ -1,0 +1,151 @@
+"""Validate tabular data files against their Frictionless Table Schema.
+
+The schema of every file lives in ``data/pingxiang/datapackage.json``; this
+module reads it and checks each row, so that a malformed row stops the loader
+with an error naming the file, the row and the field (the full ``frictionless``
+validator runs in the tests; this one is small and fast enough for every load).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+
+TRUE_VALUES = {"true", "True", "TRUE", "1"}
+FALSE_VALUES = {"false", "False", "FALSE", "0"}
+
+
+class DataValidationError(ValueError):
+    """A data file does not match its schema.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file.
+    row : int or None
+        1-based data row (the header is row 0; the row is on line ``row + 1``).
+    field : str or None
+        The offending field.
+    """
+
+    def __init__(self, path: Path, row: int | None, field: str | None, problem: str):
+        self.path, self.row, self.field, self.problem = Path(path), row, field, problem
+        where = f"{self.path}"
+        if row is not None:
+            where += f", row {row} (line {row + 1})"
+        if field is not None:
+            where += f", field {field!r}"
+        super().__init__(f"{where}: {problem}")
+
+
+def _convert(value: str, spec: dict):
+    """Convert one cell to its Python value; raise ``ValueError`` with the reason."""
+    kind = spec.get("type", "string")
+    if kind == "string":
+        return value
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise ValueError(f"{value!r} is not an integer")
+        return int(value)
+    if kind == "number":
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(f"{value!r} is not a finite number")
+        return number
+    if kind == "boolean":
+        if value in TRUE_VALUES:
+            return True
+        if value in FALSE_VALUES:
+            return False
+        raise ValueError(f"{value!r} is not a boolean (use true or false)")
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+    raise ValueError(f"unsupported field type {kind!r}")
+
+
+def validate_rows(path: Path, schema: dict) -> list[dict]:
+    """Read a CSV file and check every row against a Table Schema.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file (UTF-8, header row).
+    schema : dict
+        A Frictionless Table Schema (``fields`` with ``type`` and ``constraints``:
+        required, unique, enum, minimum, maximum, pattern).
+
+    Returns
+    -------
+    list of dict
+        The rows with typed values (missing values are ``None``).
+
+    Raises
+    ------
+    DataValidationError
+        On the first problem, naming the file, the row and the field.
+    """
+    path = Path(path)
+    fields = schema["fields"]
+    names = [f["name"] for f in fields]
+    missing_values = set(schema.get("missingValues", [""]))
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DataValidationError(path, None, None, "the file is empty") from None
+        if header != names:
+            raise DataValidationError(
+                path, 0, None, f"header {header} does not match the schema's fields {names}"
+            )
+        rows, seen = [], {n: {} for n in names}
+        for number, cells in enumerate(reader, start=1):
+            if len(cells) != len(names):
+                raise DataValidationError(
+                    path, number, None, f"{len(cells)} cells, expected {len(names)} ({names})"
+                )
+            row = {}
+            for spec, cell in zip(fields, cells):
+                name, cons = spec["name"], spec.get("constraints", {})
+                if cell in missing_values:
+                    if cons.get("required"):
+                        raise DataValidationError(path, number, name, "empty, but required")
+                    row[name] = None
+                    continue
+                try:
+                    value = _convert(cell, spec)
+                except ValueError as exc:
+                    raise DataValidationError(path, number, name, str(exc)) from None
+                if "enum" in cons and value not in cons["enum"]:
+                    raise DataValidationError(
+                        path, number, name, f"{cell!r} is not one of {cons['enum']}"
+                    )
+                if "minimum" in cons and value < cons["minimum"]:
+                    raise DataValidationError(
+                        path, number, name, f"{cell} is below the minimum {cons['minimum']}"
+                    )
+                if "maximum" in cons and value > cons["maximum"]:
+                    raise DataValidationError(
+                        path, number, name, f"{cell} is above the maximum {cons['maximum']}"
+                    )
+                if "pattern" in cons and not re.fullmatch(cons["pattern"], cell):
+                    raise DataValidationError(
+                        path, number, name, f"{cell!r} does not match {cons['pattern']!r}"
+                    )
+                if cons.get("unique") or schema.get("primaryKey") == [name]:
+                    if value in seen[name]:
+                        raise DataValidationError(
+                            path, number, name, f"duplicate {cell!r} (first in row {seen[name][value]})"
+                        )
+                    seen[name][value] = number
+                row[name] = value
+            rows.append(row)
+    return rows

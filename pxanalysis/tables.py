@@ -1,0 +1,114 @@
+"""Tables of the report for notebooks and briefs, with bilingual headers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pxanalysis import data, labels
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def targets_table(lang: str = "zh") -> pd.DataFrame:
+    """The nine main 2024 targets beside their 2023 counterparts.
+
+    Parameters
+    ----------
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: indicator names; columns: the 2023 figure (%), its kind
+        (actual or estimate), the 2024 target (%) and its qualifier. A decline
+        (energy intensity) is negative. Missing 2023 figures are blank.
+    """
+    t = data.targets()
+    kind = t["kind_2023"].map(lambda k: labels.kind(k, lang) if isinstance(k, str) else "")
+    out = pd.DataFrame(
+        {
+            labels.text("value_2023", lang) + " (%)": t["value_2023"],
+            labels.text("kind_2023", lang): kind,
+            labels.text("target_2024", lang) + " (%)": t["value"],
+            labels.text("qualifier", lang): t["qualifier"],
+        }
+    )
+    out.index = [labels.indicator(i, lang) for i in t.index]
+    out.index.name = labels.text("indicator", lang)
+    return out
+
+
+def results_2023(lang: str = "zh") -> pd.DataFrame:
+    """The 2023 review's figures (actual outcomes and 预计 estimates).
+
+    Parameters
+    ----------
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure: section theme, indicator, value, unit, kind, qualifier.
+    """
+    labels.check_lang(lang)
+    f = data.report_figures()
+    f = f[f["year"] == 2023]
+    theme = f["section"].str.split(" > ").map(lambda p: p[1] if len(p) > 1 else p[0])
+    name = f["indicator"] if lang == "zh" else f["indicator_en"]
+    if lang == "en":
+        theme = theme.map(_SECTIONS_EN).fillna(theme)
+    out = pd.DataFrame(
+        {
+            ("领域" if lang == "zh" else "Theme"): theme,
+            labels.text("indicator", lang): name,
+            labels.text("figure", lang): f["value"].map(_fmt),
+            labels.text("unit", lang): f["unit"],
+            ("口径" if lang == "zh" else "Kind"): f["kind"].map(lambda k: labels.kind(k, lang)),
+            labels.text("qualifier", lang): f["qualifier"].fillna(""),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+_SECTIONS_EN = {
+    "2023年工作回顾": "Overview",
+    "产业转型升级迈出坚实步伐": "Industrial upgrading",
+    "重大项目建设扎实推进": "Major projects",
+    "改革创新活力竞相迸发": "Reform and innovation",
+    "城乡面貌发生深刻变化": "Urban and rural development",
+    "民生事业交出暖心答卷": "Livelihoods",
+}
+
+
+def commitments_by_area(lang: str = "zh") -> pd.DataFrame:
+    """The quantified 2024 work-plan commitments, grouped by area and item.
+
+    Parameters
+    ----------
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Area, item, indicator, value with unit and qualifiers, in report order.
+    """
+    labels.check_lang(lang)
+    c = data.report_figures("commitment")
+    plan = data.workplan().set_index("item_id")
+    merged = c.join(plan[["area_id", "area", "area_en", "item", "item_en"]], on="item_id")
+    merged = merged.sort_values(["item_id"], kind="stable")
+    zh = lang == "zh"
+    area = merged["area"].str.split(",").str[0] if zh else merged["area_en"]
+    figure = merged["value"].map(_fmt) + merged["unit"]
+    qualifier = merged["qualifier"].fillna("")
+    return pd.DataFrame(
+        {
+            labels.text("area", lang): area,
+            labels.text("item", lang): merged["item"] if zh else merged["item_en"],
+            labels.text("indicator", lang): merged["indicator"] if zh else merged["indicator_en"],
+            labels.text("figure", lang): figure,
+            labels.text("qualifier", lang): qualifier,
+        }
+    ).reset_index(drop=True)
