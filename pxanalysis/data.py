@@ -229,11 +229,9 @@ def history_observations() -> pd.DataFrame:
 
 
 def _check_series(indicator_id: str) -> None:
-    valid = sorted(set(load_table("history_observations")["series"]))
-    if indicator_id not in valid and indicator_id not in TARGET_IDS:
-        raise ValueError(
-            f"unknown indicator {indicator_id!r}; valid ids: {', '.join(sorted(set(valid) | set(TARGET_IDS)))}"
-        )
+    valid = sorted(set(load_table("history_observations")["series"]) | set(TARGET_IDS))
+    if indicator_id not in valid:
+        raise ValueError(f"unknown indicator {indicator_id!r}; valid ids: {', '.join(valid)}")
 
 
 def history(

@@ -40,7 +40,10 @@ TEXT = {
     "growth_pct": ("增速(%)", "Growth (%)"),
     "not_given": ("未公布", "not given"),
     "chart_target_vs_2023": ("2024年主要预期目标与2023年结果", "2024 targets vs 2023 results"),
-    "source_note": ("来源:萍乡市2024年政府工作报告要点", "Source: Pingxiang 2024 government work report"),
+    "source_note": (
+        "来源:萍乡市2024年政府工作报告要点",
+        "Source: Pingxiang 2024 government work report",
+    ),
 }
 
 

@@ -29,7 +29,9 @@ def target_vs_2023(lang: str = "zh") -> Figure:
     y = np.arange(len(t))
     fig, ax = plt.subplots(figsize=(8, 5))
     height = 0.38
-    ax.barh(y + height / 2, t["value"], height, color="#c0392b", label=labels.text("target_2024", lang))
+    ax.barh(
+        y + height / 2, t["value"], height, color="#c0392b", label=labels.text("target_2024", lang)
+    )
     has_2023 = t["value_2023"].notna()
     for is_estimate in (False, True):
         sel = has_2023 & ((t["kind_2023"] == "estimate") == is_estimate)
@@ -43,7 +45,7 @@ def target_vs_2023(lang: str = "zh") -> Figure:
             edgecolor="white",
             label=f"{labels.text('value_2023', lang)} ({labels.kind(kind, lang)})",
         )
-    for yi, value in zip(y, t["value"]):
+    for yi, value in zip(y, t["value"], strict=True):
         ax.annotate(f"{value:g}", (value, yi + height / 2), xytext=(3 if value >= 0 else -3, 0),
                     textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
                     fontsize=9)  # fmt: skip

@@ -113,7 +113,7 @@ def validate_rows(path: Path, schema: dict) -> list[dict]:
                     path, number, None, f"{len(cells)} cells, expected {len(names)} ({names})"
                 )
             row = {}
-            for spec, cell in zip(fields, cells):
+            for spec, cell in zip(fields, cells, strict=True):
                 name, cons = spec["name"], spec.get("constraints", {})
                 if cell in missing_values:
                     if cons.get("required"):
@@ -143,7 +143,10 @@ def validate_rows(path: Path, schema: dict) -> list[dict]:
                 if cons.get("unique") or schema.get("primaryKey") == [name]:
                     if value in seen[name]:
                         raise DataValidationError(
-                            path, number, name, f"duplicate {cell!r} (first in row {seen[name][value]})"
+                            path,
+                            number,
+                            name,
+                            f"duplicate {cell!r} (first in row {seen[name][value]})",
                         )
                     seen[name][value] = number
                 row[name] = value

@@ -42,7 +42,10 @@ def main(argv: list[str]) -> int:
         try:
             execute(path)
         except CellExecutionError as exc:
-            print(f"{path}: a cell failed; the committed notebook is unchanged\n{exc}", file=sys.stderr)
+            print(
+                f"{path}: a cell failed; the committed notebook is unchanged\n{exc}",
+                file=sys.stderr,
+            )
             status = 1
             continue
         print(f"executed {path}")

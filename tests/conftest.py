@@ -1,0 +1,39 @@
+"""Shared fixtures. Tests run with PYTHONHASHSEED=0 and matplotlib's Agg backend."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "pingxiang"
+SHARED = ROOT.parent / "shared"
+
+
+def pytest_collection_finish(session):
+    # pytest exits 5 on an empty collection; make the reason explicit instead of
+    # letting a path typo or an over-eager -m/-k pass for "nothing to test".
+    if not session.items and not os.environ.get("PXANALYSIS_ALLOW_EMPTY"):
+        raise pytest.UsageError(
+            "no tests collected: check the paths, -k and -m options "
+            "(set PXANALYSIS_ALLOW_EMPTY=1 if that is really intended)"
+        )
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A writable copy of data/pingxiang used by the loaders for one test."""
+    from pxanalysis import data
+
+    target = tmp_path / "pingxiang"
+    shutil.copytree(DATA, target)
+    monkeypatch.setenv("PXANALYSIS_DATA_DIR", str(target))
+    data.clear_cache()
+    yield target
+    data.clear_cache()

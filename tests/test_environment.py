@@ -1,0 +1,40 @@
+"""pyproject, environment.yml and the lock file agree."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from .conftest import ROOT
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pyproject = project["dependencies"] + project["optional-dependencies"]["test"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    conda = [d for d in env if isinstance(d, str) and not d.startswith(("python=", "pip"))]
+    assert {_name(d): d for d in pyproject} == {_name(d): d for d in conda}
+
+
+def test_lock_pins_exact_versions_of_what_nbval_compares():
+    lock = (ROOT / "requirements/lock.txt").read_text().splitlines()
+    pins = dict(line.split("==") for line in lock if "==" in line)
+    pins = {k.lower().replace("_", "-"): v for k, v in pins.items()}
+    for package in ("pandas", "matplotlib", "matplotlib-inline", "numpy", "statsmodels", "nbval"):
+        assert re.fullmatch(r"\d+(\.\d+)+", pins[package]), package
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for dep in project["dependencies"] + project["optional-dependencies"]["test"]:
+        assert _name(dep) in pins, f"{dep} is not pinned in requirements/lock.txt"
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci/run").read_text()
+    assert "set -euo pipefail" in ci and "make test" in ci
+    assert "make test" in (ROOT / "README.md").read_text()
+    assert "make brief" in (ROOT / "README.md").read_text()

@@ -1,0 +1,131 @@
+"""Historical series: provenance, preferred rows, derived rates, level breaks."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import pytest
+
+from pxanalysis import data, provenance
+
+from .conftest import DATA, ROOT, SHARED
+
+OBS = data.history_observations()
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location(
+        "build_history", ROOT / "scripts/build_history.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_table_equals_a_fresh_build(tmp_path):
+    build = _build_module()
+    out = tmp_path / "observations.csv"
+    build.write(build.build(), out)
+    assert out.read_text(encoding="utf-8") == (DATA / "history/observations.csv").read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("name", ["pingxiang_history.csv", "pingxiang_history_extra.csv"])
+def test_raw_copies_match_shared_reference(name):
+    shared = SHARED / "reference" / name
+    if not shared.exists():
+        pytest.skip("../shared is not beside this checkout")
+    assert (DATA / "history/raw" / name).read_bytes() == shared.read_bytes()
+
+
+def test_every_raw_row_is_kept():
+    raw_rows = sum(
+        1
+        for name in ("pingxiang_history.csv", "pingxiang_history_extra.csv")
+        for _ in (DATA / "history/raw" / name).read_text(encoding="utf-8").splitlines()[1:]
+    )
+    assert (OBS["kind"] != "derived").sum() == raw_rows == 100
+
+
+def test_every_observed_value_is_in_its_quote():
+    observed = OBS[OBS["kind"] != "derived"]
+    bad = [
+        r.obs_id for r in observed.itertuples() if not provenance.value_in_quote(r.value, r.quote)
+    ]
+    assert bad == []
+    assert observed["source_title"].str.len().gt(0).all()
+    assert observed["source_ref"].str.len().gt(0).all()
+
+
+def test_derived_rates_are_labelled_and_reproducible():
+    derived = OBS[OBS["kind"] == "derived"]
+    assert len(derived) == 5
+    parents = OBS.set_index("obs_id")
+    for row in derived.itertuples():
+        parent = parents.loc[row.derived_from]
+        assert parent["measure"] == "ratio" and parent["kind"] == "actual"
+        assert math.isclose(row.value, round((parent["value"] ** (1 / 5) - 1) * 100, 2))
+        assert "derived by pxanalysis" in row.note
+        assert row.measure == "avg_growth"
+
+
+def test_one_preferred_row_per_group_and_the_rule():
+    keys = ["geo", "series", "year", "measure", "period", "kind"]
+    assert (OBS.groupby(keys)["preferred"].sum() == 1).all()
+    gdp = OBS[(OBS["series"] == "gdp") & (OBS["geo"] == "pingxiang")]
+    chosen = gdp[gdp["preferred"]].set_index(["year", "measure", "period"])
+    # 2013: CSMAR (medium-high) beats the Wikipedia mirror (low)
+    assert chosen.loc[(2013, "growth", "full_year"), "value"] == 8.9
+    # 2011: the statistical bulletin (high) beats CSMAR (medium-high)
+    assert "统计公报" in chosen.loc[(2011, "growth", "full_year"), "source_title"]
+    rejected = gdp[(gdp["year"] == 2013) & (gdp["measure"] == "growth") & ~gdp["preferred"]]
+    assert rejected["value"].tolist() == [8.2]
+
+
+def test_gdp_history_is_what_the_notes_say():
+    h = data.history("gdp")
+    assert list(h.index) == [2011, 2012, 2013, 2014, 2015, 2016, 2018, 2019, 2020, 2021, 2022]
+    assert h.loc[2020, "value"] == 3.6 and h.loc[2022, "value"] == 2.0
+    assert set(h["kind"]) == {"actual"} and set(h["basis"]) == {"real"}
+    assert {"source", "quote", "kind"} <= set(h.columns)
+
+
+def test_history_keeps_partial_years_and_derived_rates_out_by_default():
+    assert 2020 in data.history("gdp").index  # full year, not the Q1 -2.6
+    assert data.history("gdp").loc[2020, "value"] != -2.6
+    assert data.history("retail_sales").empty
+    derived = data.history("retail_sales", include_derived=True)
+    assert list(derived["kind"]) == ["derived"]
+
+
+def test_thin_and_missing_histories_are_empty_not_invented():
+    for target in ("fixed_asset_investment", "industrial_investment", "energy_intensity"):
+        assert data.history(target).empty
+    assert len(data.history("budget_revenue")) == 1
+
+
+def test_jiangxi_rows_are_context_only():
+    jx = OBS[OBS["geo"] == "jiangxi"]
+    assert len(jx) > 0
+    assert not jx["indicator"].str.startswith("江西省").any()
+    assert data.history("gdp", geo="jiangxi").loc[2024, "value"] == 5.1
+    assert 2024 not in data.history("gdp").index
+
+
+def test_level_breaks_are_flagged():
+    lv = data.levels("gdp")
+    assert lv.loc[2019, "break_before"] and lv.loc[2018, "break_before"]
+    assert not lv.loc[2020, "break_before"]
+    assert lv.loc[2016, "level_basis"] != lv.loc[2019, "level_basis"]
+
+
+def test_unknown_indicator_lists_valid_ids():
+    with pytest.raises(ValueError, match="valid ids: .*gdp"):
+        data.history("gpd")
+
+
+def test_notes_copied_for_provenance():
+    assert Path(DATA / "history/raw/pingxiang_history_notes.md").exists()
