@@ -210,10 +210,21 @@ def targets(year: int = REPORT_YEAR) -> pd.DataFrame:
     out = out.rename(columns={"counterpart_2023_figure_id": "figure_id_2023"})
     out = out.sort_values("order").set_index("target_id")
     columns = [
-        "indicator", "indicator_en", "year", "value", "unit", "qualifier", "direction",
-        "quote", "figure_id", "history_series", "value_2023", "kind_2023", "quote_2023",
+        "indicator",
+        "indicator_en",
+        "year",
+        "value",
+        "unit",
+        "qualifier",
+        "direction",
+        "quote",
+        "figure_id",
+        "history_series",
+        "value_2023",
+        "kind_2023",
+        "quote_2023",
         "figure_id_2023",
-    ]  # fmt: skip
+    ]
     return out[columns]
 
 

@@ -73,3 +73,70 @@ def indicator(indicator_id: str, lang: str = "zh") -> str:
 def kind(kind_id: str, lang: str = "zh") -> str:
     """Return the label of a data kind (actual, estimate, target, ...)."""
     return _pick(KINDS[kind_id], lang)
+
+
+#: Chinese headers for exported tables (column id -> header).
+COLUMNS_ZH = {
+    "indicator_id": "指标代码",
+    "indicator": "指标",
+    "target": "2024年目标(%)",
+    "direction": "方向",
+    "value_2023": "2023年(%)",
+    "kind_2023": "2023年口径",
+    "method": "方法",
+    "n_obs": "观测数",
+    "median": "预测中位数(%)",
+    "lo80": "80%区间下限",
+    "hi80": "80%区间上限",
+    "lo95": "95%区间下限",
+    "hi95": "95%区间上限",
+    "sd": "标准差",
+    "scenario": "情景",
+    "scenario_value": "情景值(%)",
+    "value_source": "情景值来源",
+    "gap_pp": "与目标差距(百分点)",
+    "p_meet": "达标概率",
+    "implied_level": "隐含2024年总量",
+    "level_unit": "总量单位",
+    "jiangxi_target": "江西省2024年目标(%)",
+    "city_minus_province": "市目标减省目标(百分点)",
+    "flag": "标记",
+    "interval_source": "区间来源",
+    "note": "说明",
+    "year": "年份",
+    "horizon": "预测步长(年)",
+    "last_obs_year": "最后观测年份",
+    "n": "回测次数",
+    "mae": "平均绝对误差",
+    "rmse": "均方根误差",
+    "bias": "偏差",
+    "coverage80": "80%区间覆盖率",
+    "coverage95": "95%区间覆盖率",
+    "rel_mae_vs_mean": "相对均值法MAE",
+    "parameter": "参数",
+    "value": "值",
+}
+
+
+def zh_columns(frame):
+    """Rename a frame's columns to Chinese headers where one is known."""
+    return frame.rename(columns={k: v for k, v in COLUMNS_ZH.items() if k in frame.columns})
+
+
+TEXT.update(
+    {
+        "history": ("历史实际增速", "history (actual)"),
+        "estimate_2023": ("2023年预计(报告)", "2023 estimate (report)"),
+        "median": ("预测中位数", "projection (median)"),
+        "band80": ("80%区间", "80% interval"),
+        "band95": ("95%区间", "95% interval"),
+        "target": ("2024年目标", "2024 target"),
+        "scenario_value": ("情景值", "scenario value"),
+        "p_meet": ("达标概率", "P(meet target)"),
+        "thin_history": ("历史数据不足", "history too thin"),
+        "no_projection": ("未作模型预测", "no model projection"),
+        "assumption": ("假设", "assumption"),
+        "fan_title": ("2024年增速预测(扇形图)", "2024 growth projections (fan charts)"),
+        "year": ("年份", "Year"),
+    }
+)

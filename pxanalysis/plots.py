@@ -46,9 +46,15 @@ def target_vs_2023(lang: str = "zh") -> Figure:
             label=f"{labels.text('value_2023', lang)} ({labels.kind(kind, lang)})",
         )
     for yi, value in zip(y, t["value"], strict=True):
-        ax.annotate(f"{value:g}", (value, yi + height / 2), xytext=(3 if value >= 0 else -3, 0),
-                    textcoords="offset points", va="center", ha="left" if value >= 0 else "right",
-                    fontsize=9)  # fmt: skip
+        ax.annotate(
+            f"{value:g}",
+            (value, yi + height / 2),
+            xytext=(3 if value >= 0 else -3, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left" if value >= 0 else "right",
+            fontsize=9,
+        )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, names)
     ax.set_xlabel(labels.text("growth_pct", lang))
@@ -70,3 +76,179 @@ def show(fig: Figure) -> None:
 
     display(fig)
     plt.close(fig)
+
+
+def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None):
+    """History, the projection fan (80/95 %) to the target year, and the target.
+
+    Indicators with too little history and no assumption show their few
+    points and a note instead of a fan.
+
+    Parameters
+    ----------
+    indicator : str
+        One of :data:`pxanalysis.data.TARGET_IDS`.
+    scenario : pxanalysis.scenarios.Scenario, optional
+        Method, window, assumptions and the scenario's value; default baseline.
+    lang : {'zh', 'en'}
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from pxanalysis import comparison, scenarios
+
+    scenario = scenario or scenarios.Scenario()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 3.6))
+    else:
+        fig = ax.figure
+    t = data.targets(scenario.year).loc[indicator]
+    h = data.history(indicator)
+    h = h[h.index < scenario.year]
+    if len(h):
+        ax.plot(
+            h.index,
+            h["value"],
+            "o-",
+            color="#2c3e50",
+            ms=3.5,
+            lw=1.3,
+            label=labels.text("history", lang),
+        )
+    if pd_notna(t["value_2023"]) and 2023 not in h.index:
+        ax.plot(
+            [2023],
+            [t["value_2023"]],
+            "o",
+            mfc="white",
+            mec="#2c3e50",
+            ms=5,
+            label=labels.text("estimate_2023", lang),
+        )
+    p = comparison.indicator_projection(indicator, scenario)
+    title = labels.indicator(indicator, lang)
+    if p.dist is None:
+        msg = f"{labels.text('thin_history', lang)} (n={p.n_obs})\n{labels.text('no_projection', lang)}"
+        ax.text(
+            0.5,
+            0.5,
+            msg,
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="#7f8c8d",
+        )
+    else:
+        if p.method == "assumption":
+            years, start = [scenario.year], None
+            dists = [p]
+        else:
+            last = int(h.index[-1])
+            years = list(range(last + 1, scenario.year + 1))
+            dists = [
+                comparison.indicator_projection_for_year(indicator, scenario, y) for y in years
+            ]
+            start = (last, float(h["value"].iloc[-1]))
+        q = {
+            k: [d.quantile(v) for d in dists]
+            for k, v in {"lo95": 0.025, "lo80": 0.1, "med": 0.5, "hi80": 0.9, "hi95": 0.975}.items()
+        }
+        xs = list(years)
+        if start is not None:
+            xs = [start[0], *xs]
+            q = {k: [start[1], *v] for k, v in q.items()}
+        if len(xs) > 1:
+            ax.fill_between(
+                xs,
+                q["lo95"],
+                q["hi95"],
+                color="#e67e22",
+                alpha=0.18,
+                lw=0,
+                label=labels.text("band95", lang),
+            )
+            ax.fill_between(
+                xs,
+                q["lo80"],
+                q["hi80"],
+                color="#e67e22",
+                alpha=0.35,
+                lw=0,
+                label=labels.text("band80", lang),
+            )
+            ax.plot(xs, q["med"], "--", color="#d35400", lw=1.3, label=labels.text("median", lang))
+        else:  # a single year (an assumption): the bands as bars
+            x = xs[0] - 0.25
+            ax.vlines(
+                x,
+                q["lo95"],
+                q["hi95"],
+                color="#e67e22",
+                alpha=0.3,
+                lw=7,
+                label=labels.text("band95", lang),
+            )
+            ax.vlines(
+                x,
+                q["lo80"],
+                q["hi80"],
+                color="#e67e22",
+                alpha=0.6,
+                lw=7,
+                label=labels.text("band80", lang),
+            )
+            ax.plot(
+                [x], q["med"], "_", color="#d35400", ms=12, mew=2, label=labels.text("median", lang)
+            )
+        p_meet = (
+            p.prob_at_least(t["value"])
+            if t["direction"] == "increase"
+            else p.prob_at_most(t["value"])
+        )
+        method = labels.text("assumption", lang) if p.method == "assumption" else p.method
+        title += f"  [{method}, n={p.n_obs}, {labels.text('p_meet', lang)} {p_meet:.0%}]"
+    ax.plot(
+        [scenario.year],
+        [t["value"]],
+        "*",
+        color="#c0392b",
+        ms=12,
+        label=f"{labels.text('target', lang)} {t['value']:g}%",
+    )
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_title(title, fontsize=10)
+    ax.set_xlim(2010.5, scenario.year + 0.5)
+    ax.set_ylabel(labels.text("growth_pct", lang), fontsize=9)
+    ax.tick_params(labelsize=8)
+    return fig
+
+
+def pd_notna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.notna(value))
+
+
+def fan_chart_grid(scenario=None, lang: str = "zh") -> Figure:
+    """:func:`fan_chart` for all nine main indicators on one 3x3 figure."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(3, 3, figsize=(13, 9.5), sharex=True)
+    for ax, indicator in zip(axes.flat, data.TARGET_IDS, strict=True):
+        fan_chart(indicator, scenario, lang, ax=ax)
+    handles, names = {}, []
+    for ax in axes.flat:
+        for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
+            key = name.split(" ")[0] if name.startswith(labels.text("target", lang)) else name
+            if key not in handles:
+                handles[key] = handle
+                names.append(name if key == name else labels.text("target", lang))
+    fig.legend(list(handles.values()), names, loc="lower center", ncol=7, fontsize=9, frameon=False)
+    fig.suptitle(labels.text("fan_title", lang), fontsize=13)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    return fig

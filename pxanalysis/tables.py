@@ -112,3 +112,94 @@ def commitments_by_area(lang: str = "zh") -> pd.DataFrame:
             labels.text("qualifier", lang): qualifier,
         }
     ).reset_index(drop=True)
+
+
+def _num(value, digits: int = 1) -> str:
+    return "" if pd.isna(value) else f"{value:.{digits}f}"
+
+
+def _band(lo, hi) -> str:
+    return "" if pd.isna(lo) else f"[{lo:.1f}, {hi:.1f}]"
+
+
+FLAG_TEXT = {
+    "insufficient_history": ("历史数据不足,未作模型预测", "history too thin: no model projection"),
+    "short_history": ("历史较短,区间较宽", "short history: wide band"),
+    "assumption": ("用户假设", "user assumption"),
+    "method_unavailable": ("该方法不适用", "method not applicable"),
+    "": ("", ""),
+}
+
+
+def comparison_table(scenario=None, lang: str = "zh") -> pd.DataFrame:
+    """Key numbers per target: 2023, target, projection with 80 % band, P(meet), method, n_obs.
+
+    Parameters
+    ----------
+    scenario : pxanalysis.scenarios.Scenario, optional
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Display strings (rounded), indexed by indicator name.
+    """
+    from pxanalysis import comparison
+
+    c = comparison.compare_targets(scenario, lang)
+    zh = labels.check_lang(lang) == "zh"
+    i = 0 if zh else 1
+    out = pd.DataFrame(
+        {
+            ("2023年(%)" if zh else "2023 (%)"): c["value_2023"].map(_num),
+            ("2024年目标(%)" if zh else "2024 target (%)"): c["target"].map(_num),
+            ("预测中位数(%)" if zh else "Projection (%)"): c["median"].map(_num),
+            ("80%区间" if zh else "80% interval"): [
+                _band(a, b) for a, b in zip(c["lo80"], c["hi80"], strict=True)
+            ],
+            ("情景值(%)" if zh else "Scenario (%)"): c["scenario_value"].map(_num),
+            ("达标概率" if zh else "P(meet)"): c["p_meet"].map(
+                lambda p: "" if pd.isna(p) else f"{p:.0%}"
+            ),
+            ("方法" if zh else "Method"): c["method"],
+            ("观测数" if zh else "n_obs"): c["n_obs"],
+            ("江西省目标(%)" if zh else "Jiangxi target (%)"): c["jiangxi_target"].map(_num),
+            ("说明" if zh else "Note"): c["flag"].map(lambda f: FLAG_TEXT.get(f, (f, f))[i]),
+        }
+    )
+    out.index = c["indicator"]
+    out.index.name = labels.text("indicator", lang)
+    return out
+
+
+def methods_table(indicator: str = "gdp", scenario=None, lang: str = "zh") -> pd.DataFrame:
+    """Every method's projection of one indicator, side by side (method, n_obs, bands, source)."""
+    from pxanalysis import forecast, scenarios
+
+    scenario = scenario or scenarios.Scenario()
+    rows = []
+    for method in forecast.METHODS:
+        p = scenarios.cached_projection(indicator, scenario.year, method, None).row()
+        rows.append(
+            {
+                ("方法" if lang == "zh" else "Method"): method,
+                ("观测数" if lang == "zh" else "n_obs"): p["n_obs"],
+                ("中位数(%)" if lang == "zh" else "Median (%)"): _num(p["median"], 2),
+                ("80%区间" if lang == "zh" else "80% interval"): _band(p["lo80"], p["hi80"]),
+                ("95%区间" if lang == "zh" else "95% interval"): _band(p["lo95"], p["hi95"]),
+                ("区间来源" if lang == "zh" else "Interval source"): p["interval_source"],
+                ("说明" if lang == "zh" else "Note"): p["note"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def backtest_table(indicator: str = "gdp", horizon: int = 1, lang: str = "zh") -> pd.DataFrame:
+    """Rolling-origin accuracy by method (rounded for display)."""
+    from pxanalysis import backtest
+
+    s = backtest.summary(backtest.backtest(indicator, horizon=horizon)).round(2)
+    if lang == "zh":
+        s = labels.zh_columns(s)
+        s.index.name = "方法"
+    return s

@@ -98,10 +98,28 @@ LEVEL_BASES = [
 ]
 
 FIELDS = [
-    "obs_id", "geo", "series", "indicator", "year", "measure", "kind", "basis", "value",
-    "unit", "period", "trust", "published", "preferred", "level_basis", "break_before",
-    "derived_from", "source_title", "source_ref", "quote", "note",
-]  # fmt: skip
+    "obs_id",
+    "geo",
+    "series",
+    "indicator",
+    "year",
+    "measure",
+    "kind",
+    "basis",
+    "value",
+    "unit",
+    "period",
+    "trust",
+    "published",
+    "preferred",
+    "level_basis",
+    "break_before",
+    "derived_from",
+    "source_title",
+    "source_ref",
+    "quote",
+    "note",
+]
 
 
 def trust_of(ref: str) -> str:
@@ -233,10 +251,13 @@ def build() -> list[dict]:
     # nearest earlier year starts a new, non-comparable segment
     for series in {r["series"] for r in out}:
         levels = [
-            r for r in out
-            if r["series"] == series and r["measure"] == "level"
-            and r["period"] == "full_year" and r["geo"] == "pingxiang"
-        ]  # fmt: skip
+            r
+            for r in out
+            if r["series"] == series
+            and r["measure"] == "level"
+            and r["period"] == "full_year"
+            and r["geo"] == "pingxiang"
+        ]
         basis_by_year = {r["year"]: r["level_basis"] for r in levels if r["preferred"] == "true"}
         for r in levels:
             earlier = [y for y in basis_by_year if y < r["year"]]

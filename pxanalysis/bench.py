@@ -1,0 +1,66 @@
+"""``make bench``: time the engine (and, later, the briefs and the explorer).
+
+Prints a table and writes ``bench/results.json`` (git-ignored). This is a
+benchmark, not a test: it measures, it does not assert.
+
+Measured here:
+
+``engine_s``  projecting the nine main indicators with every method, plus the
+              full rolling-origin backtest (every method, horizons 1 and 2), on
+              cold caches (imports excluded). Goal: < 1 s.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results.json"
+
+
+def engine_once() -> float:
+    from pxanalysis import backtest, data, forecast
+
+    forecast.clear_cache()
+    data.clear_cache()
+    start = time.perf_counter()
+    for indicator in data.TARGET_IDS:
+        for method in forecast.METHODS:
+            forecast.project(indicator, 2024, method)
+    for horizon in (1, 2):
+        backtest.summary(backtest.backtest("gdp", horizon=horizon))
+    return time.perf_counter() - start
+
+
+def bench_engine(repeat: int = 5) -> dict:
+    import pxanalysis.forecast  # noqa: F401  (imports are not part of the figure)
+
+    engine_once()  # warm the interpreter (imports, statsmodels lazy modules)
+    times = [engine_once() for _ in range(repeat)]
+    return {"engine_s": statistics.median(times), "engine_min_s": min(times), "repeat": repeat}
+
+
+def main(argv: list[str] | None = None) -> int:
+    results = {"python": sys.version.split()[0], "machine": platform.machine()}
+    results.update(bench_engine())
+    extra = getattr(sys.modules[__name__], "EXTRA_BENCHES", [])
+    for fn in extra:
+        results.update(fn())
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    width = max(len(k) for k in results)
+    print(f"{'figure':<{width}}  value")
+    for key, value in results.items():
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        print(f"{key:<{width}}  {shown}")
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,172 @@
+"""Projections against the nine 2024 targets, for one scenario."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from scipy import stats
+
+from pxanalysis import data, forecast, labels
+from pxanalysis.growth import implied_level
+from pxanalysis.scenarios import Scenario, cached_projection
+
+COLUMNS = [
+    "indicator_id",
+    "indicator",
+    "target",
+    "direction",
+    "value_2023",
+    "kind_2023",
+    "method",
+    "n_obs",
+    "median",
+    "lo80",
+    "hi80",
+    "lo95",
+    "hi95",
+    "scenario",
+    "scenario_value",
+    "value_source",
+    "gap_pp",
+    "p_meet",
+    "implied_level",
+    "level_unit",
+    "jiangxi_target",
+    "city_minus_province",
+    "flag",
+    "interval_source",
+    "note",
+]
+
+
+def province_targets(year: int = 2024) -> pd.Series:
+    """Jiangxi's growth targets for ``year`` (context), by indicator id."""
+    obs = data.history_observations()
+    sel = (obs["geo"] == "jiangxi") & (obs["kind"] == "target") & (obs["year"] == year)
+    sel &= obs["measure"] == "growth"
+    return obs[sel & obs["preferred"]].set_index("series")["value"]
+
+
+def _window_for(indicator: str, window: int | None, year: int) -> int | None:
+    if window is None:
+        return None
+    n = len(data.history(indicator).loc[lambda h: h.index < year])
+    return None if n < forecast.MIN_OBS else min(window, n)
+
+
+def indicator_projection(indicator: str, scenario: Scenario) -> forecast.Projection:
+    """The predictive distribution behind one indicator in a scenario.
+
+    A user assumption replaces the model (normal with the assumed growth and sd).
+    """
+    if indicator in scenario.assumptions:
+        a = scenario.assumptions[indicator]
+        dist = forecast.Predictive((stats.norm(loc=a["growth"], scale=a["sd"]),))
+        p = forecast.Projection(
+            indicator,
+            scenario.year,
+            "assumption",
+            0,
+            dist,
+            None,
+            None,
+            "assumption (user sd)",
+            "assumption",
+            [f"user assumption: growth {a['growth']:g}%, sd {a['sd']:g} pp"],
+        )
+        return p
+    window = _window_for(indicator, scenario.window, scenario.year)
+    return cached_projection(indicator, scenario.year, scenario.method, window)
+
+
+def compare_targets(scenario: Scenario | None = None, lang: str = "zh") -> pd.DataFrame:
+    """For each of the nine 2024 targets: projection, scenario value, gap and P(meet).
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Default: baseline with the default method.
+    lang : {'zh', 'en'}
+        Language of the ``indicator`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target (see :data:`COLUMNS`). ``gap_pp`` is positive when the
+        scenario value beats the target in its direction (a larger decline for
+        energy intensity). ``p_meet`` is P(outcome >= target), or P(outcome <=
+        target) for a decline target, from the predictive distribution.
+        ``implied_level`` is the 2024 level at 2023 prices where a 2023 level
+        exists (GDP, 亿元). Indicators with too little history and no assumption
+        have no projection: the ``flag`` says so.
+    """
+    scenario = scenario or Scenario()
+    labels.check_lang(lang)
+    t = data.targets(scenario.year)
+    province = province_targets(scenario.year)
+    rows = []
+    for indicator, target in t.iterrows():
+        p = indicator_projection(indicator, scenario)
+        r = p.row()
+        q = scenario.quantile_for(target["direction"])
+        if scenario.name == "targets_met":
+            value, source = float(target["value"]), "target"
+        elif p.dist is None:
+            value, source = math.nan, "none"
+        else:
+            value = p.quantile(q)
+            source = "assumption" if p.method == "assumption" else f"projection q={q:g}"
+        sign = 1 if target["direction"] == "increase" else -1
+        p_meet = p.prob_at_least(target["value"]) if sign > 0 else p.prob_at_most(target["value"])
+        level = math.nan
+        levels = data.levels(indicator) if indicator == "gdp" else None
+        if levels is not None and (scenario.year - 1) in levels.index and not math.isnan(value):
+            level = implied_level(float(levels.loc[scenario.year - 1, "value"]), value)
+        jx = float(province.get(indicator, math.nan))
+        note = r["note"]
+        if p.dist is None and p.flag == "insufficient_history":
+            note = (
+                f"history too thin ({p.n_obs} obs): no projection; "
+                "use the custom scenario with a growth assumption"
+            )
+        rows.append(
+            {
+                "indicator_id": indicator,
+                "indicator": labels.indicator(indicator, lang),
+                "target": float(target["value"]),
+                "direction": target["direction"],
+                "value_2023": target["value_2023"],
+                "kind_2023": target["kind_2023"],
+                "method": r["method"],
+                "n_obs": r["n_obs"],
+                "median": r["median"],
+                "lo80": r["lo80"],
+                "hi80": r["hi80"],
+                "lo95": r["lo95"],
+                "hi95": r["hi95"],
+                "scenario": scenario.name,
+                "scenario_value": value,
+                "value_source": source,
+                "gap_pp": sign * (value - float(target["value"])) + 0.0,
+                "p_meet": p_meet,
+                "implied_level": level,
+                "level_unit": "亿元 (2023年价格)" if not math.isnan(level) else "",
+                "jiangxi_target": jx,
+                "city_minus_province": float(target["value"]) - jx,
+                "flag": r["flag"],
+                "interval_source": r["interval_source"],
+                "note": note,
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def indicator_projection_for_year(
+    indicator: str, scenario: Scenario, year: int
+) -> forecast.Projection:
+    """As :func:`indicator_projection`, for an intermediate year of the fan."""
+    if indicator in scenario.assumptions or year == scenario.year:
+        return indicator_projection(indicator, scenario)
+    window = _window_for(indicator, scenario.window, year)
+    return cached_projection(indicator, year, scenario.method, window)

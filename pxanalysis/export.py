@@ -1,0 +1,84 @@
+"""Write a scenario's projections and target comparison to CSV or Excel."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from pxanalysis import backtest, comparison, forecast, labels
+from pxanalysis.scenarios import Scenario
+
+
+def tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """The tables of an export: comparison, projections, GDP backtest, parameters."""
+    projections = forecast.project_all(scenario.year, scenario.method, scenario.window)
+    bt = backtest.summary(backtest.backtest("gdp")).reset_index()
+    parameters = pd.DataFrame(
+        [{"parameter": k, "value": str(v)} for k, v in scenario.as_params().items()]
+    )
+    return {
+        "comparison": comparison.compare_targets(scenario),
+        "projections": projections,
+        "backtest_gdp": bt,
+        "parameters": parameters,
+    }
+
+
+SHEETS_ZH = {
+    "comparison": "目标对比",
+    "projections": "预测",
+    "backtest_gdp": "GDP回测",
+    "parameters": "参数",
+}
+
+
+def _atomic(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write(scenario: Scenario, path: str | Path) -> list[Path]:
+    """Write the export.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    path : str or pathlib.Path
+        ``*.xlsx``: one sheet per table with Chinese headers. ``*.csv``: the
+        comparison in ``path`` and each other table beside it
+        (``<stem>_projections.csv`` …), UTF-8 with BOM so Excel reads Chinese.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (each written atomically).
+    """
+    path = Path(path)
+    frames = tables(scenario)
+    if path.suffix == ".xlsx":
+
+        def write_xlsx(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+                for name, frame in frames.items():
+                    labels.zh_columns(frame).to_excel(xl, sheet_name=SHEETS_ZH[name], index=False)
+
+        _atomic(path, write_xlsx)
+        return [path]
+    if path.suffix == ".csv":
+        written = []
+        for name, frame in frames.items():
+            target = path if name == "comparison" else path.with_name(f"{path.stem}_{name}.csv")
+            _atomic(target, lambda tmp, f=frame: f.to_csv(tmp, index=False, encoding="utf-8-sig"))
+            written.append(target)
+        return written
+    raise ValueError(f"unsupported export format {path.suffix!r}; use .csv or .xlsx")

@@ -1,0 +1,270 @@
+"""Notebook and scenario parameters: one specification, strict validation.
+
+papermill only *warns* about a parameter the notebook does not declare, and
+injects whatever type it was given. :func:`validate` closes that gap: an
+unknown name, a wrong type or a value outside the allowed ones raises
+:class:`ParameterError` naming the parameter, the bad value and what is allowed,
+before any analysis runs. Scenario YAML files (``scenarios/*.yaml``) are
+parameter files for the same notebooks, so they go through the same check.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+SCENARIOS = ("baseline", "optimistic", "pessimistic", "targets_met", "custom")
+LANGS = ("zh", "en")
+GROWTH_LIMIT = 50.0  # |growth| above this (in %) is not a sane annual assumption
+DEFAULT_ASSUMPTION_SD = 1.5
+
+
+class ParameterError(ValueError):
+    """A parameter is unknown, of the wrong type, or out of range."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: its type, default, help text and allowed values."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple | None = None
+    check: Callable[[Any], str | None] | None = None
+
+
+def _methods() -> tuple[str, ...]:
+    from pxanalysis.forecast import METHODS
+
+    return tuple(METHODS)
+
+
+def _window(value: int) -> str | None:
+    return None if 0 <= value <= 30 else "must be between 0 (method default) and 30"
+
+
+def _q_low(value: float) -> str | None:
+    return None if 0 < value < 0.5 else "must be strictly between 0 and 0.5"
+
+
+def _q_high(value: float) -> str | None:
+    return None if 0.5 < value < 1 else "must be strictly between 0.5 and 1"
+
+
+def normalise_assumptions(value: Mapping) -> dict[str, dict[str, float]]:
+    """Validate growth assumptions; return ``{indicator: {'growth': g, 'sd': s}}``.
+
+    Accepts ``{indicator: growth}`` or ``{indicator: {'growth': g, 'sd': s}}``.
+
+    Raises
+    ------
+    ParameterError
+        Naming the indicator or key and the allowed values.
+    """
+    from pxanalysis.data import TARGET_IDS
+
+    if not isinstance(value, Mapping):
+        raise ParameterError(f"assumptions must be a mapping of indicator -> growth, not {value!r}")
+    out = {}
+    for indicator, spec in value.items():
+        where = f"assumptions[{indicator!r}]"
+        if indicator not in TARGET_IDS:
+            raise ParameterError(
+                f"{where}: unknown indicator {indicator!r}; allowed: {', '.join(TARGET_IDS)}"
+            )
+        if not isinstance(spec, Mapping):
+            spec = {"growth": spec}
+        extra = sorted(set(spec) - {"growth", "sd"})
+        if extra:
+            raise ParameterError(f"{where}: unknown key(s) {extra}; allowed: growth, sd")
+        if "growth" not in spec:
+            raise ParameterError(f"{where}: missing 'growth' (annual growth in %)")
+        growth = _number(spec["growth"], f"{where}.growth")
+        sd = _number(spec.get("sd", DEFAULT_ASSUMPTION_SD), f"{where}.sd")
+        if abs(growth) > GROWTH_LIMIT:
+            raise ParameterError(
+                f"{where}.growth = {growth}: outside the sane range -{GROWTH_LIMIT:g}..{GROWTH_LIMIT:g} (%)"
+            )
+        if not 0 < sd <= GROWTH_LIMIT:
+            raise ParameterError(f"{where}.sd = {sd}: must be > 0 and <= {GROWTH_LIMIT:g}")
+        out[str(indicator)] = {"growth": growth, "sd": sd}
+    return out
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            value = float(str(value).strip())
+        except ValueError:
+            raise ParameterError(f"{where} = {value!r}: not a number") from None
+    if not math.isfinite(float(value)):
+        raise ParameterError(f"{where} = {value!r}: not a finite number")
+    return float(value)
+
+
+def _assumptions(value: Mapping) -> str | None:
+    normalise_assumptions(value)
+    return None
+
+
+PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in (
+        Param(
+            "scenario",
+            str,
+            "baseline",
+            "baseline | optimistic | pessimistic | targets_met | custom",
+            SCENARIOS,
+        ),
+        Param("scenario_file", str, "", "path to a scenario YAML file (empty = none)"),
+        Param("year", int, 2024, "target year of the projection", (2024,)),
+        Param(
+            "method", str, "combo", "projection method: combo | mean | last | trend | arima | ets"
+        ),
+        Param("window", int, 0, "last N observations to use; 0 = method default", check=_window),
+        Param(
+            "quantile_low",
+            float,
+            0.1,
+            "pessimistic quantile of the predictive distribution",
+            check=_q_low,
+        ),
+        Param(
+            "quantile_high",
+            float,
+            0.9,
+            "optimistic quantile of the predictive distribution",
+            check=_q_high,
+        ),
+        Param("lang", str, "zh", "zh | en", LANGS),
+        Param("title", str, "", "brief title; empty = the library's standard title"),
+        Param(
+            "assumptions",
+            dict,
+            {},
+            "custom growth assumptions {indicator: {growth, sd}}",
+            check=_assumptions,
+        ),
+    )
+}
+
+#: Which parameters each notebook declares.
+NOTEBOOK_PARAMS = {
+    "brief": (
+        "scenario",
+        "scenario_file",
+        "year",
+        "method",
+        "window",
+        "lang",
+        "title",
+        "quantile_low",
+        "quantile_high",
+        "assumptions",
+    ),
+    "projections": ("scenario", "method", "window", "quantile_low", "quantile_high"),
+    "scenario_file": (
+        "scenario",
+        "method",
+        "window",
+        "quantile_low",
+        "quantile_high",
+        "lang",
+        "title",
+        "assumptions",
+        "year",
+    ),
+}
+
+_IGNORED_GLOBALS = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+
+
+def _coerce(param: Param, value: Any) -> Any:
+    expected = param.type
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if expected is int and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) and expected is not bool:
+        raise ParameterError(
+            f"parameter {param.name!r} = {value!r}: expected {expected.__name__} ({param.help})"
+        )
+    if not isinstance(value, expected):
+        raise ParameterError(
+            f"parameter {param.name!r} = {value!r}: expected {expected.__name__}, "
+            f"got {type(value).__name__} ({param.help})"
+        )
+    return value
+
+
+def validate(values: Mapping[str, Any], notebook: str = "brief", partial: bool = False) -> dict:
+    """Validate parameters; return them complete (defaults filled) and typed.
+
+    Parameters
+    ----------
+    values : mapping
+        Parameter values, e.g. a notebook's ``globals()`` (modules, functions,
+        private names and IPython's own names are ignored) or a YAML file.
+    notebook : {'brief', 'projections', 'scenario_file'}
+        Which parameter set is allowed.
+    partial : bool, default False
+        Return only the given values (still validated), without defaults.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name (with the closest allowed name), a wrong type or a
+        value outside the allowed ones.
+    """
+    allowed = NOTEBOOK_PARAMS[notebook]
+    given = {
+        k: v
+        for k, v in values.items()
+        if not k.startswith("_")
+        and k not in _IGNORED_GLOBALS
+        and not isinstance(
+            v, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)
+        )
+    }
+    for name in given:
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ParameterError(f"unknown parameter {name!r}{hint}; allowed: {', '.join(allowed)}")
+    out = {} if partial else {name: PARAMS[name].default for name in allowed}
+    for name, value in given.items():
+        param = PARAMS[name]
+        value = _coerce(param, value)
+        choices = _methods() if name == "method" else param.choices
+        if choices is not None and value not in choices:
+            raise ParameterError(
+                f"parameter {name!r} = {value!r}: not allowed; allowed: {', '.join(map(str, choices))}"
+            )
+        if param.check is not None:
+            problem = param.check(value)
+            if problem:
+                raise ParameterError(f"parameter {name!r} = {value!r}: {problem}")
+        if name == "assumptions":
+            value = normalise_assumptions(value)
+        out[name] = value
+    return out
+
+
+def help_table(notebook: str = "brief") -> str:
+    """A plain-text table of the parameters of a notebook (for ``--help``)."""
+    lines = []
+    for name in NOTEBOOK_PARAMS[notebook]:
+        p = PARAMS[name]
+        lines.append(f"  {name:<14} {p.type.__name__:<6} default {p.default!r:<12} {p.help}")
+    return "\n".join(lines)

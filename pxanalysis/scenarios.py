@@ -1,0 +1,157 @@
+"""Scenario specifications: named quantiles of one predictive distribution, or assumptions.
+
+=============  ==============================================================
+``baseline``   the median of each indicator's predictive distribution
+``optimistic`` the ``quantile_high`` quantile (default 0.9) in the *good*
+               direction (for energy intensity, a larger decline)
+``pessimistic`` the ``quantile_low`` quantile (default 0.1), bad direction
+``targets_met`` every target exactly met
+``custom``     growth assumptions set by the user per indicator (the way to
+               project indicators whose history is too thin)
+=============  ==============================================================
+
+A scenario file (``scenarios/<name>.yaml``) is a parameter file for the brief
+notebook (``papermill … -f scenarios/optimistic.yaml`` works), validated by
+:func:`pxanalysis.params.validate`. Assumptions (``{indicator: {growth, sd}}``)
+replace the model's distribution for that indicator in any scenario.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pxanalysis import forecast, params
+from pxanalysis.params import ParameterError
+
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+BUILTIN = ("baseline", "optimistic", "pessimistic", "targets_met")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario."""
+
+    name: str = "baseline"
+    method: str = forecast.DEFAULT_METHOD
+    window: int | None = None
+    quantile_low: float = 0.1
+    quantile_high: float = 0.9
+    year: int = 2024
+    assumptions: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.name == "custom" and not self.assumptions:
+            raise ParameterError(
+                "scenario 'custom' needs at least one growth assumption "
+                "(assumptions: {indicator: {growth: ..., sd: ...}})"
+            )
+
+    def quantile_for(self, direction: str) -> float | None:
+        """The quantile that defines this scenario's value (None for targets_met)."""
+        if self.name in ("baseline", "custom"):
+            return 0.5
+        if self.name == "targets_met":
+            return None
+        good_high = direction == "increase"
+        if self.name == "optimistic":
+            return self.quantile_high if good_high else 1 - self.quantile_high
+        return self.quantile_low if good_high else 1 - self.quantile_low
+
+    def label(self, lang: str = "zh") -> str:
+        return scenario_label(self.name, lang)
+
+    def as_params(self) -> dict:
+        """The scenario as notebook parameters (what a scenario file holds)."""
+        return {
+            "scenario": self.name,
+            "method": self.method,
+            "window": self.window or 0,
+            "quantile_low": self.quantile_low,
+            "quantile_high": self.quantile_high,
+            "assumptions": {k: dict(v) for k, v in self.assumptions.items()},
+        }
+
+
+LABELS = {
+    "baseline": ("基准情景", "Baseline"),
+    "optimistic": ("乐观情景", "Optimistic"),
+    "pessimistic": ("悲观情景", "Pessimistic"),
+    "targets_met": ("目标全部实现", "Targets met"),
+    "custom": ("自定义情景", "Custom"),
+}
+
+
+def scenario_label(name: str, lang: str = "zh") -> str:
+    """Chinese or English name of a scenario."""
+    return LABELS[name][0 if lang == "zh" else 1]
+
+
+def from_params(values: dict) -> Scenario:
+    """Build a scenario from (validated or raw) parameters."""
+    p = params.validate(values, notebook="scenario_file")
+    return Scenario(
+        name=p["scenario"],
+        method=p["method"],
+        window=p["window"] or None,
+        quantile_low=p["quantile_low"],
+        quantile_high=p["quantile_high"],
+        year=p["year"],
+        assumptions=p["assumptions"],
+    )
+
+
+def read_file(path: str | Path) -> dict:
+    """Read and validate a scenario YAML file; return its parameters (only those given).
+
+    Raises
+    ------
+    ParameterError
+        Naming the file and the problem.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"scenario file {path} not found") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"scenario file {path}: not valid YAML ({exc})") from None
+    if not isinstance(raw, dict):
+        raise ParameterError(f"scenario file {path}: expected a mapping of parameters")
+    try:
+        return params.validate(raw, notebook="scenario_file", partial=True)
+    except ParameterError as exc:
+        raise ParameterError(f"scenario file {path}: {exc}") from None
+
+
+def load(name_or_path: str | Path) -> Scenario:
+    """Load a built-in scenario by name, or a scenario file by path.
+
+    Parameters
+    ----------
+    name_or_path : str or pathlib.Path
+        ``baseline``, ``optimistic``, ``pessimistic``, ``targets_met``, or a
+        YAML path (``custom`` needs a file with assumptions).
+    """
+    text = str(name_or_path)
+    if text in params.SCENARIOS:
+        path = SCENARIO_DIR / f"{text}.yaml"
+        if not path.exists():
+            raise ParameterError(f"no scenario file for {text!r}; give a path to a YAML file")
+    else:
+        path = Path(text)
+    return from_params(read_file(path))
+
+
+def all_builtin() -> list[Scenario]:
+    """The built-in scenarios, in the order of :data:`BUILTIN`."""
+    return [load(name) for name in BUILTIN]
+
+
+@functools.lru_cache(maxsize=256)
+def cached_projection(indicator: str, year: int, method: str, window: int | None):
+    """:func:`pxanalysis.forecast.projection` cached across scenarios (they share it)."""
+    return forecast.projection(indicator, year, method, window)

@@ -1,0 +1,102 @@
+"""Scenario files, scenario values and the target comparison."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pxanalysis import comparison, forecast, scenarios
+from pxanalysis.params import ParameterError
+
+from .conftest import ROOT
+
+
+@pytest.mark.parametrize("name", scenarios.BUILTIN)
+def test_builtin_scenarios_load(name):
+    assert scenarios.load(name).name == name
+
+
+def test_custom_example_loads_and_drives_thin_indicators():
+    sc = scenarios.load(ROOT / "scenarios/custom_example.yaml")
+    c = comparison.compare_targets(sc).set_index("indicator_id")
+    assert c.loc["fixed_asset_investment", "scenario_value"] == 3.0
+    assert c.loc["fixed_asset_investment", "value_source"] == "assumption"
+    assert c.loc["fixed_asset_investment", "gap_pp"] == pytest.approx(-1.0)
+    assert 0 < c.loc["urban_income", "p_meet"] < 1
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("scenario: optimistc\n", "not allowed; allowed: baseline, optimistic"),
+        ("scenario: baseline\nquantil_high: 0.8\n", "unknown parameter 'quantil_high' (did you mean 'quantile_high'?)"),
+        ("scenario: optimistic\nquantile_high: 1.5\n", "'quantile_high' = 1.5: must be strictly between 0.5 and 1"),
+        ("scenario: pessimistic\nquantile_low: 0.7\n", "quantile_low"),
+        ("scenario: custom\nassumptions:\n  gpd: {growth: 5}\n", "unknown indicator 'gpd'; allowed: gdp, budget_revenue"),
+        ("scenario: custom\nassumptions:\n  gdp: {growth: five}\n", "assumptions['gdp'].growth = 'five': not a number"),
+        ("scenario: custom\nassumptions:\n  gdp: {growth: 80}\n", "outside the sane range"),
+        ("scenario: custom\nassumptions:\n  gdp: {growth: 5, sigma: 1}\n", "unknown key(s) ['sigma']; allowed: growth, sd"),
+        ("scenario: custom\n", "needs at least one growth assumption"),
+        ("method: prophet\n", "allowed: mean, last, trend, arima, ets, combo"),
+        ("window: five\n", "'window' = 'five': expected int"),
+        ("- just a list\n", "expected a mapping"),
+    ],
+)  # fmt: skip
+def test_bad_scenario_files_name_the_key_and_allowed_values(tmp_path, text, message):
+    with pytest.raises(ParameterError) as info:
+        scenarios.load(_write(tmp_path, text))
+    assert message in str(info.value)
+
+
+def test_optimistic_and_pessimistic_are_quantiles_of_one_distribution():
+    p = forecast.projection("gdp")
+    for name, q in (("optimistic", 0.9), ("pessimistic", 0.1), ("baseline", 0.5)):
+        c = comparison.compare_targets(scenarios.load(name)).set_index("indicator_id")
+        assert c.loc["gdp", "scenario_value"] == pytest.approx(p.quantile(q))
+    sc = scenarios.Scenario(name="optimistic", quantile_high=0.75)
+    c = comparison.compare_targets(sc).set_index("indicator_id")
+    assert c.loc["gdp", "scenario_value"] == pytest.approx(p.quantile(0.75))
+
+
+def test_decline_target_compares_in_the_right_direction():
+    sc = scenarios.Scenario(
+        name="optimistic", assumptions={"energy_intensity": {"growth": -3.0, "sd": 1.0}}
+    )
+    c = comparison.compare_targets(sc).set_index("indicator_id")
+    row = c.loc["energy_intensity"]
+    assert row["scenario_value"] < -3.0  # optimistic = a larger decline
+    from scipy import stats
+
+    assert row["p_meet"] == pytest.approx(stats.norm(-3.0, 1.0).cdf(-3.5))  # P(decline >= 3.5)
+    base = comparison.compare_targets(scenarios.Scenario(name="custom", assumptions=sc.assumptions))
+    assert base.set_index("indicator_id").loc["energy_intensity", "gap_pp"] == pytest.approx(-0.5)
+
+
+def test_targets_met_and_the_comparison_columns():
+    c = comparison.compare_targets(scenarios.load("targets_met")).set_index("indicator_id")
+    assert (c["gap_pp"] == 0).all()
+    assert c.loc["gdp", "implied_level"] == pytest.approx(1151.66 * 1.055)
+    assert c.loc["gdp", "jiangxi_target"] == 5.0
+    assert c.loc["gdp", "city_minus_province"] == pytest.approx(0.5)
+    assert math.isnan(c.loc["industrial_investment", "jiangxi_target"])
+
+
+def test_thin_history_has_no_number_without_method():
+    c = comparison.compare_targets().set_index("indicator_id")
+    thin = c[c["flag"] == "insufficient_history"]
+    assert len(thin) == 8
+    assert thin["scenario_value"].isna().all() and thin["p_meet"].isna().all()
+    assert thin["note"].str.contains("custom").all()
+    gdp = c.loc["gdp"]
+    assert (
+        gdp["method"] == "combo"
+        and gdp["n_obs"] == 11
+        and gdp["lo80"] < gdp["median"] < gdp["hi80"]
+    )
