@@ -161,7 +161,7 @@ def comparison_table(scenario=None, lang: str = "zh") -> pd.DataFrame:
             ("达标概率" if zh else "P(meet)"): c["p_meet"].map(
                 lambda p: "" if pd.isna(p) else f"{p:.0%}"
             ),
-            ("方法" if zh else "Method"): c["method"],
+            ("方法" if zh else "Method"): c["method"].where(c["median"].notna(), "—"),
             ("观测数" if zh else "n_obs"): c["n_obs"],
             ("江西省目标(%)" if zh else "Jiangxi target (%)"): c["jiangxi_target"].map(_num),
             ("说明" if zh else "Note"): c["flag"].map(lambda f: FLAG_TEXT.get(f, (f, f))[i]),
