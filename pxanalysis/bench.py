@@ -8,6 +8,10 @@ Measured here:
 ``engine_s``  projecting the nine main indicators with every method, plus the
               full rolling-origin backtest (every method, horizons 1 and 2), on
               cold caches (imports excluded). Goal: < 1 s.
+``naive_s``, ``brief_all_s``, ``brief_speedup``
+              every scenario's PDF brief by hand (papermill, nbconvert and
+              chromium CLIs, one after another) against ``pxanalysis brief
+              --scenario all``; see :mod:`pxanalysis.bench_briefs`. Goal: speedup >= 3.
 """
 
 from __future__ import annotations
@@ -48,9 +52,10 @@ def bench_engine(repeat: int = 5) -> dict:
 def main(argv: list[str] | None = None) -> int:
     results = {"python": sys.version.split()[0], "machine": platform.machine()}
     results.update(bench_engine())
-    extra = getattr(sys.modules[__name__], "EXTRA_BENCHES", [])
-    for fn in extra:
-        results.update(fn())
+    from pxanalysis.bench_briefs import bench_briefs
+
+    if "--engine-only" not in (argv or []):
+        results.update(bench_briefs())
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     width = max(len(k) for k in results)

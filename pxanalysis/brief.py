@@ -40,10 +40,17 @@ from pathlib import Path
 from pxanalysis import __version__, params
 from pxanalysis.params import ParameterError
 
+# jsonschema (pulled in by nbformat) imports rfc3987_syntax inside
+# suppress(ImportError), only for the optional "iri" format check; importing it
+# builds a parser grammar (~0.7 s per process; toolchain.md section 6). Notebook
+# validation does not use that format, so skip it in this process.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "brief.ipynb"
 SCENARIO_DIR = ROOT / "scenarios"
 KERNEL = "python3"
+BUILTIN = ("baseline", "optimistic", "pessimistic", "targets_met")
 PREIMPORT = "import pxanalysis.report, pxanalysis.plots, statsmodels.api, seaborn"
 RESET = "get_ipython().run_line_magic('reset', '-f')\nimport matplotlib.pyplot as _plt\n_plt.close('all')"
 
@@ -96,8 +103,8 @@ def plan(
     ParameterError
         For any bad scenario name, parameter or scenario file.
     """
-    from pxanalysis import report, scenarios
-
+    if scenario is None:
+        scenario = "from-file" if params_file else "baseline"
     if scenario == "all":
         if params_file:
             raise ParameterError(
@@ -106,7 +113,7 @@ def plan(
         sources = scenario_files()
     elif params_file:
         sources = [Path(params_file)]
-    elif scenario in scenarios.BUILTIN:
+    elif scenario in BUILTIN:
         sources = [SCENARIO_DIR / f"{scenario}.yaml"]
     elif scenario in params.SCENARIOS:
         raise ParameterError(f"scenario {scenario!r} needs --params FILE.yaml with its assumptions")
@@ -116,15 +123,19 @@ def plan(
         )
     jobs = []
     for path in sources:
-        values = scenarios.read_file(path)
-        if scenario not in ("all", values.get("scenario", "baseline")) and params_file:
-            raise ParameterError(
-                f"--scenario {scenario} disagrees with scenario: {values.get('scenario')} in {path}"
-            )
+        values = params.read_file(path)
+        if params_file and scenario not in ("all", "from-file"):
+            if scenario not in params.SCENARIOS:
+                raise ParameterError(
+                    f"unknown scenario {scenario!r}; allowed: {', '.join(params.SCENARIOS)} or all"
+                )
+            if values.setdefault("scenario", scenario) != scenario:
+                raise ParameterError(
+                    f"--scenario {scenario} disagrees with scenario: {values['scenario']} in {path}"
+                )
         if lang:
             values["lang"] = lang
-        full = report.resolve(values)  # the notebook will do the same check
-        scenarios.from_params({k: full[k] for k in params.NOTEBOOK_PARAMS["scenario_file"]})
+        full = params.resolve_brief(values, root=ROOT)  # the notebook does the same check
         jobs.append(Job(name=full["scenario"], parameters=values, source=str(path)))
     names = [j.name for j in jobs]
     if len(set(names)) != len(names):
@@ -202,15 +213,28 @@ def add_run_parameters(nb, lang: str):
     """Append the run-parameters table, read from the notebook's papermill metadata."""
     import nbformat
 
-    from pxanalysis import report
-
     given = nb.metadata.get("papermill", {}).get("parameters", {})
     defaults = {n: params.PARAMS[n].default for n in params.NOTEBOOK_PARAMS["brief"]}
     nb = copy.deepcopy(nb)
-    nb.cells.append(
-        nbformat.v4.new_markdown_cell(report.run_parameters_markdown(given, defaults, lang))
-    )
+    nb.cells.append(nbformat.v4.new_markdown_cell(run_parameters_markdown(given, defaults, lang)))
     return nb
+
+
+def run_parameters_markdown(parameters: dict, defaults: dict, lang: str = "zh") -> str:
+    """A Markdown table of a run's parameters (papermill metadata), defaults marked."""
+    head = ("## 运行参数\n\n| 参数 | 取值 | 来源 |\n|---|---|---|" if lang == "zh"
+            else "## Run parameters\n\n| parameter | value | from |\n|---|---|---|")  # fmt: skip
+    given_word, default_word = (
+        ("papermill注入", "默认") if lang == "zh" else ("papermill", "default")
+    )
+    rows = []
+    for name, default in defaults.items():
+        if name in parameters:
+            value, source = parameters[name], given_word
+        else:
+            value, source = default, default_word
+        rows.append(f"| `{name}` | `{value!r}` | {source} |")
+    return head + "\n" + "\n".join(rows) + "\n"
 
 
 CSS = """
@@ -225,9 +249,10 @@ p, li { line-height: 1.55; }
 table { border-collapse: collapse; margin: 4pt 0 8pt; font-size: 8.5pt; break-inside: avoid; }
 table.px-table { width: 100%; }
 th, td { border: 1px solid #d0d0d0; padding: 2pt 4pt; text-align: right; }
-th { background: #f3f3f3; font-weight: 600; } td { white-space: nowrap; }
+th { background: #f3f3f3; font-weight: 600; } .px-table td { white-space: nowrap; }
 td:first-child, th:first-child { text-align: left; }
-td:last-child { white-space: normal; text-align: left; }
+.px-table td:last-child { white-space: normal; text-align: left; }
+td:first-child { white-space: nowrap; } td:nth-child(2) code { white-space: normal; word-break: break-all; }
 img { max-width: 100%; break-inside: avoid; }
 .jp-OutputArea-output pre { white-space: pre-wrap; }
 code { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 8.5pt; }
@@ -276,12 +301,11 @@ def git_commit() -> str:
 
 
 def data_hashes() -> dict:
-    from pxanalysis import data
-
-    base = data.data_dir()
-    files = [base / r["path"] for r in data.datapackage()["resources"]] + [
-        base / "datapackage.json"
-    ]
+    """sha256 of every data file of the data package (read from its descriptor)."""
+    base = Path(os.environ.get("PXANALYSIS_DATA_DIR", ROOT / "data" / "pingxiang"))
+    descriptor = base / "datapackage.json"
+    resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
+    files = [base / r["path"] for r in resources] + [descriptor]
     return {str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f): sha256(f) for f in files}
 
 
@@ -337,68 +361,84 @@ def update_manifest(path: Path, outcome: Outcome, job: Job, year: int) -> None:
 # --------------------------------------------------------------------------- pipeline
 
 
-def render_one(job: Job, out: Path, session, printer, log=print) -> Outcome:
-    """Render one brief; never leaves a partial brief in place."""
-    import nbformat
+def execute_stage(job: Job, out: Path, session: KernelSession | None) -> tuple[Outcome, Path]:
+    """Execute one brief into a fresh temporary directory under ``out``.
+
+    On a failing cell the partial notebook is kept under ``<out>/failed/`` and
+    the outcome says which cell failed; nothing is published.
+    """
     from papermill.exceptions import PapermillExecutionError
 
-    year = params.PARAMS["year"].default
     outcome = Outcome(job.name, ok=False)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{job.name}-", dir=out))
+    t0 = time.perf_counter()
     try:
-        t0 = time.perf_counter()
         if session is not None:
             session.reset()
-        try:
-            execute(job, tmp / "brief.ipynb", session)
-        except PapermillExecutionError as exc:
-            failed_dir = out / "failed"
-            failed_dir.mkdir(parents=True, exist_ok=True)
-            stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-            kept = failed_dir / f"{job.name}-{stamp}-{os.getpid()}.ipynb"
-            shutil.copy2(tmp / "brief.ipynb", kept)
-            outcome.failed_notebook = str(kept)
-            outcome.error = (
-                f"cell {exc.cell_index} (execution count {exc.exec_count}) failed: "
-                f"{exc.ename}: {exc.evalue}"
-            )
-            return outcome
+        execute(job, tmp / "brief.ipynb", session)
+    except PapermillExecutionError as exc:
+        failed_dir = out / "failed"
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        kept = failed_dir / f"{job.name}-{stamp}-{os.getpid()}.ipynb"
+        shutil.copy2(tmp / "brief.ipynb", kept)
+        shutil.rmtree(tmp, ignore_errors=True)
+        outcome.failed_notebook = str(kept)
+        outcome.error = (
+            f"cell {exc.cell_index} (execution count {exc.exec_count}) failed: "
+            f"{exc.ename}: {exc.evalue}"
+        )
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    outcome.timings["execute"] = round(time.perf_counter() - t0, 3)
+    return outcome, tmp
+
+
+def finish_stage(job: Job, outcome: Outcome, tmp: Path, out: Path, printer) -> Outcome:
+    """HTML, PDF, checks, then publish atomically (the temporary directory is always removed)."""
+    import nbformat
+
+    year = params.PARAMS["year"].default
+    try:
         t1 = time.perf_counter()
         nb = nbformat.read(tmp / "brief.ipynb", as_version=4)
         lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang", "zh")
-        title = job.name
-        html = to_html(add_run_parameters(nb, lang), title)
-        (tmp / "brief.html").write_text(html, encoding="utf-8")
+        (tmp / "brief.html").write_text(
+            to_html(add_run_parameters(nb, lang), job.name), encoding="utf-8"
+        )
         t2 = time.perf_counter()
         printer.print_pdf(tmp / "brief.html", tmp / "brief.pdf")
         t3 = time.perf_counter()
-        head = (tmp / "brief.pdf").read_bytes()[:5]
-        if head != b"%PDF-":
+        if (tmp / "brief.pdf").read_bytes()[:5] != b"%PDF-":
             raise BriefError(f"{job.name}: chromium wrote something that is not a PDF")
-        outcome.timings = {
-            "execute": round(t1 - t0, 3),
-            "html": round(t2 - t1, 3),
-            "pdf": round(t3 - t2, 3),
-        }
+        outcome.timings.update({"html": round(t2 - t1, 3), "pdf": round(t3 - t2, 3)})
+        hashes = {f"brief.{ext}": sha256(tmp / f"brief.{ext}") for ext in ("ipynb", "html", "pdf")}
         final = out / str(year) / job.name
-        outcome.outputs = {
-            f"brief.{ext}": sha256(tmp / f"brief.{ext}") for ext in ("ipynb", "html", "pdf")
-        }
+        outcome.outputs = {k: str(final / k) for k in hashes} | {"sha256": hashes}
         with locked(out):
             publish(tmp, final)
             update_manifest(out / str(year) / "manifest.json", outcome, job, year)
         outcome.ok = True
-        outcome.outputs = {k: str(final / k) for k in outcome.outputs} | {"sha256": outcome.outputs}
-        return outcome
+    except Exception as exc:  # noqa: BLE001 - reported per brief
+        outcome.error = f"{type(exc).__name__}: {exc}"
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return outcome
 
 
 def _render_serial(jobs: list[Job], out: Path, log=print) -> list[Outcome]:
+    """One kernel executes the notebooks while a second thread exports and prints.
+
+    The kernel (one core) runs brief k+1 while this process and chromium (the
+    other core) turn brief k into HTML and PDF.
+    """
+    from queue import Queue
+
     from pxanalysis.pdf import ChromiumPrinter
 
     printer = ChromiumPrinter()
+    printer.launch()  # before any thread: launching uses preexec_fn
     box: dict = {}
 
     def start_kernel():
@@ -410,7 +450,7 @@ def _render_serial(jobs: list[Job], out: Path, log=print) -> list[Outcome]:
             box["error"] = exc
 
     starter = threading.Thread(target=start_kernel)
-    starter.start()  # the kernel imports while chromium starts
+    starter.start()  # the kernel starts and imports while chromium starts
     try:
         printer.start()
     finally:
@@ -419,19 +459,34 @@ def _render_serial(jobs: list[Job], out: Path, log=print) -> list[Outcome]:
         printer.close()
         raise BriefError(f"could not start the python3 kernel: {box['error']}")
     session = box["session"]
-    outcomes = []
+    outcomes: list[Outcome] = []
+    todo: Queue = Queue()
+
+    def finisher():
+        while (item := todo.get()) is not None:
+            job, outcome, tmp = item
+            outcomes.append(finish_stage(job, outcome, tmp, out, printer))
+            _report(outcomes[-1], log)
+
+    worker = threading.Thread(target=finisher)
+    worker.start()
     try:
         for job in jobs:
-            outcome = render_one(job, out, session, printer, log)
-            outcomes.append(outcome)
-            _report(outcome, log)
-            if not outcome.ok:  # a failed cell may leave the kernel in any state
-                session.close()
+            outcome, tmp = execute_stage(job, out, session)
+            if outcome.error:
+                outcomes.append(outcome)
+                _report(outcome, log)
+                session.close()  # a failed cell may leave the kernel in any state
                 session = KernelSession()
+                continue
+            todo.put((job, outcome, tmp))
     finally:
+        todo.put(None)
+        worker.join()
         session.close()
         printer.close()
-    return outcomes
+    order = {j.name: i for i, j in enumerate(jobs)}
+    return sorted(outcomes, key=lambda o: order[o.name])
 
 
 def _worker(args) -> list[Outcome]:
@@ -442,8 +497,10 @@ def _worker(args) -> list[Outcome]:
 def _report(outcome: Outcome, log=print) -> None:
     if outcome.ok:
         t = outcome.timings
-        log(f"brief {outcome.name}: {outcome.outputs['brief.pdf']} "
-            f"(execute {t['execute']:.1f}s, html {t['html']:.1f}s, pdf {t['pdf']:.1f}s)")  # fmt: skip
+        log(
+            f"brief {outcome.name}: {outcome.outputs['brief.pdf']} "
+            f"(execute {t['execute']:.1f}s, html {t['html']:.1f}s, pdf {t['pdf']:.1f}s)"
+        )
     else:
         log(f"brief {outcome.name}: FAILED: {outcome.error}")
         if outcome.failed_notebook:

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 def add_parser(sub) -> None:
     p = sub.add_parser("brief", help="render PDF briefs (papermill -> HTML -> chromium)")
-    p.add_argument("--scenario", default="baseline", help="a scenario name, or 'all'")
+    p.add_argument(
+        "--scenario",
+        default=None,
+        help="a scenario name, or 'all' (default: baseline, or the --params file's)",
+    )
     p.add_argument("--params", help="scenario/parameter YAML file")
     p.add_argument("--out", default="reports", help="output directory (default: reports)")
     p.add_argument("--jobs", type=int, default=1, help="parallel workers")

@@ -18,6 +18,18 @@ from dataclasses import dataclass
 from typing import Any
 
 SCENARIOS = ("baseline", "optimistic", "pessimistic", "targets_met", "custom")
+#: The nine main 2024 targets (``pxanalysis.data.TARGET_IDS``; a test keeps them equal).
+TARGET_IDS = (
+    "gdp",
+    "budget_revenue",
+    "industrial_value_added",
+    "fixed_asset_investment",
+    "industrial_investment",
+    "retail_sales",
+    "urban_income",
+    "rural_income",
+    "energy_intensity",
+)
 LANGS = ("zh", "en")
 GROWTH_LIMIT = 50.0  # |growth| above this (in %) is not a sane annual assumption
 DEFAULT_ASSUMPTION_SD = 1.5
@@ -39,10 +51,9 @@ class Param:
     check: Callable[[Any], str | None] | None = None
 
 
-def _methods() -> tuple[str, ...]:
-    from pxanalysis.forecast import METHODS
-
-    return tuple(METHODS)
+#: The projection methods (``pxanalysis.forecast.METHODS``; a test keeps them equal).
+#: Spelled out here so that validating parameters imports no numerical library.
+METHODS = ("mean", "last", "trend", "arima", "ets", "combo")
 
 
 def _window(value: int) -> str | None:
@@ -67,8 +78,6 @@ def normalise_assumptions(value: Mapping) -> dict[str, dict[str, float]]:
     ParameterError
         Naming the indicator or key and the allowed values.
     """
-    from pxanalysis.data import TARGET_IDS
-
     if not isinstance(value, Mapping):
         raise ParameterError(f"assumptions must be a mapping of indicator -> growth, not {value!r}")
     out = {}
@@ -246,7 +255,7 @@ def validate(values: Mapping[str, Any], notebook: str = "brief", partial: bool =
     for name, value in given.items():
         param = PARAMS[name]
         value = _coerce(param, value)
-        choices = _methods() if name == "method" else param.choices
+        choices = METHODS if name == "method" else param.choices
         if choices is not None and value not in choices:
             raise ParameterError(
                 f"parameter {name!r} = {value!r}: not allowed; allowed: {', '.join(map(str, choices))}"
@@ -268,3 +277,65 @@ def help_table(notebook: str = "brief") -> str:
         p = PARAMS[name]
         lines.append(f"  {name:<14} {p.type.__name__:<6} default {p.default!r:<12} {p.help}")
     return "\n".join(lines)
+
+
+def check_consistency(p: Mapping[str, Any]) -> None:
+    """Checks across parameters: ``custom`` needs assumptions."""
+    if p.get("scenario") == "custom" and not p.get("assumptions"):
+        raise ParameterError(
+            "scenario 'custom' needs at least one growth assumption "
+            "(assumptions: {indicator: {growth: ..., sd: ...}})"
+        )
+
+
+def read_file(path) -> dict:
+    """Read and validate a scenario (parameter) YAML file; return the values it gives.
+
+    Raises
+    ------
+    ParameterError
+        Naming the file and the problem.
+    """
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"scenario file {path} not found") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"scenario file {path}: not valid YAML ({exc})") from None
+    if not isinstance(raw, dict):
+        raise ParameterError(f"scenario file {path}: expected a mapping of parameters")
+    try:
+        return validate(raw, notebook="scenario_file", partial=True)
+    except ParameterError as exc:
+        raise ParameterError(f"scenario file {path}: {exc}") from None
+
+
+def resolve_brief(values: Mapping[str, Any], root=None) -> dict:
+    """Validate brief parameters and merge ``scenario_file`` into them.
+
+    The file's values replace parameters still at their default; parameters
+    given explicitly (different from the default) win over the file. A relative
+    ``scenario_file`` is looked up from the current directory, then ``root``.
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter, the bad value and the allowed ones.
+    """
+    from pathlib import Path
+
+    p = validate(values, notebook="brief")
+    if p["scenario_file"]:
+        path = Path(p["scenario_file"])
+        if not path.is_absolute() and not path.exists() and root is not None:
+            path = Path(root) / path
+        for key, value in read_file(path).items():
+            if p[key] == PARAMS[key].default:
+                p[key] = value
+    check_consistency(p)
+    return p

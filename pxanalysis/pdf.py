@@ -9,6 +9,7 @@ route, kept for comparison (``make bench``) and as a fallback.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -85,28 +86,43 @@ class ChromiumPrinter:
         self._buffer = b""
 
     # -- process and pipe -------------------------------------------------------------
-    def start(self) -> ChromiumPrinter:
+    def launch(self) -> None:
+        """Start the chromium process (returns at once; :meth:`start` waits for it).
+
+        Launch before starting other threads: ``preexec_fn`` is not thread-safe.
+        """
         binary = find_chromium()
         self._profile = tempfile.TemporaryDirectory(prefix="pxa-chromium-")
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
-
-        def wire_fds():  # in the child: DevTools reads fd 3 and writes fd 4
-            a, b = os.dup(to_child_r), os.dup(from_child_w)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.proc = subprocess.Popen(
-            [binary, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self._profile.name}",
-             "about:blank"],
-            close_fds=False,  # Python's own fds are non-inheritable; fds 3 and 4 are not
-            preexec_fn=wire_fds,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        # move the child's ends above fd 10 so that placing them on 3 and 4 cannot clobber them
+        high_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        high_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD_CLOEXEC, 10)
         os.close(to_child_r)
         os.close(from_child_w)
+
+        def wire_fds():  # in the child: DevTools reads fd 3 and writes fd 4
+            os.dup2(high_r, 3)
+            os.dup2(high_w, 4)
+
+        try:
+            self.proc = subprocess.Popen(
+                [binary, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self._profile.name}",
+                 "about:blank"],
+                close_fds=False,  # Python's own fds are non-inheritable; fds 3 and 4 are not
+                preexec_fn=wire_fds,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        finally:
+            os.close(high_r)
+            os.close(high_w)
+
+    def start(self) -> ChromiumPrinter:
+        """Launch chromium if needed and wait until it answers."""
+        if self.proc is None:
+            self.launch()
         self.call("Browser.getVersion")
         return self
 

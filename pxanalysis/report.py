@@ -35,26 +35,8 @@ def standard_title(scenario: scenarios.Scenario, lang: str = "zh") -> str:
 
 
 def resolve(values: dict) -> dict:
-    """Validate brief parameters and merge ``scenario_file`` into them.
-
-    The file's values replace parameters still at their default; parameters
-    given explicitly (different from the default) win over the file.
-
-    Raises
-    ------
-    pxanalysis.params.ParameterError
-        Naming the parameter, the bad value and the allowed ones.
-    """
-    p = params.validate(values, notebook="brief")
-    if p["scenario_file"]:
-        path = Path(p["scenario_file"])
-        if not path.is_absolute() and not path.exists():
-            path = ROOT / path
-        from_file = scenarios.read_file(path)
-        for key, value in from_file.items():
-            if p[key] == params.PARAMS[key].default:
-                p[key] = value
-    return p
+    """Validate brief parameters (see :func:`pxanalysis.params.resolve_brief`)."""
+    return params.resolve_brief(values, root=ROOT)
 
 
 def setup(namespace: dict) -> Context:
@@ -237,20 +219,3 @@ def sources(ctx: Context) -> None:
     lines += [f"- {t}" for t in titles]
     lines += ["", prov, ""] + [f"- {t}" for t in jx]
     _md("\n".join(lines))
-
-
-def run_parameters_markdown(parameters: dict, defaults: dict, lang: str = "zh") -> str:
-    """A Markdown table of a run's parameters (papermill metadata), defaults marked."""
-    head = ("## 运行参数\n\n| 参数 | 取值 | 来源 |\n|---|---|---|" if lang == "zh"
-            else "## Run parameters\n\n| parameter | value | from |\n|---|---|---|")  # fmt: skip
-    given_word, default_word = (
-        ("papermill注入", "默认") if lang == "zh" else ("papermill", "default")
-    )
-    rows = []
-    for name, default in defaults.items():
-        if name in parameters:
-            value, source = parameters[name], given_word
-        else:
-            value, source = default, default_word
-        rows.append(f"| `{name}` | `{value!r}` | {source} |")
-    return head + "\n" + "\n".join(rows) + "\n"

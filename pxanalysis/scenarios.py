@@ -22,8 +22,6 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from pxanalysis import forecast, params
 from pxanalysis.params import ParameterError
 
@@ -44,11 +42,7 @@ class Scenario:
     assumptions: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if self.name == "custom" and not self.assumptions:
-            raise ParameterError(
-                "scenario 'custom' needs at least one growth assumption "
-                "(assumptions: {indicator: {growth: ..., sd: ...}})"
-            )
+        params.check_consistency({"scenario": self.name, "assumptions": self.assumptions})
 
     def quantile_for(self, direction: str) -> float | None:
         """The quantile that defines this scenario's value (None for targets_met)."""
@@ -104,27 +98,7 @@ def from_params(values: dict) -> Scenario:
     )
 
 
-def read_file(path: str | Path) -> dict:
-    """Read and validate a scenario YAML file; return its parameters (only those given).
-
-    Raises
-    ------
-    ParameterError
-        Naming the file and the problem.
-    """
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"scenario file {path} not found") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"scenario file {path}: not valid YAML ({exc})") from None
-    if not isinstance(raw, dict):
-        raise ParameterError(f"scenario file {path}: expected a mapping of parameters")
-    try:
-        return params.validate(raw, notebook="scenario_file", partial=True)
-    except ParameterError as exc:
-        raise ParameterError(f"scenario file {path}: {exc}") from None
+read_file = params.read_file
 
 
 def load(name_or_path: str | Path) -> Scenario:

@@ -130,7 +130,9 @@ def setup_notebook() -> None:
     try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-        set_matplotlib_formats("png")
+        # PNG only; no bbox_inches="tight": figures set their own margins, and the
+        # tight bounding box costs a second full draw of every figure
+        set_matplotlib_formats("png", bbox_inches=None)
     except ImportError:  # pragma: no cover - outside IPython
         pass
     pd.set_option("display.max_rows", 200)

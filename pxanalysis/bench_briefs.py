@@ -1,0 +1,63 @@
+"""Brief pipeline timings for ``make bench``: by hand vs ``pxanalysis brief --scenario all``.
+
+``naive_s``: for each scenario, one after another, what a user does by hand:
+the ``papermill`` CLI on ``notebooks/brief.ipynb``, then ``jupyter nbconvert
+--to html --no-input``, then one ``chromium --print-to-pdf`` process.
+``brief_all_s``: ``pxanalysis brief --scenario all`` (a fresh process).
+Both on warm caches (each is run once before the measured run), same scenarios.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pxanalysis import brief, pdf
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _run(cmd: list[str]) -> None:
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stderr[-2000:]}")
+
+
+def naive(out: Path, files: list[Path]) -> float:
+    start = time.perf_counter()
+    for f in files:
+        nb = out / f"{f.stem}.ipynb"
+        _run([str(BIN / "papermill"), "notebooks/brief.ipynb", str(nb), "-f", str(f), "-k", "python3",
+              "--cwd", str(ROOT)])  # fmt: skip
+        _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)])
+        pdf.print_with_cli(nb.with_suffix(".html"), nb.with_suffix(".pdf"))
+    return time.perf_counter() - start
+
+
+def brief_all(out: Path) -> float:
+    start = time.perf_counter()
+    _run([str(BIN / "pxanalysis"), "brief", "--scenario", "all", "--out", str(out)])
+    return time.perf_counter() - start
+
+
+def bench_briefs() -> dict:
+    files = brief.scenario_files()
+    with tempfile.TemporaryDirectory(prefix="pxa-bench-") as tmp:
+        tmp = Path(tmp)
+        (tmp / "naive").mkdir()
+        naive(tmp / "naive", files[:1])  # warm-up
+        brief_all(tmp / "warm")
+        naive_s = naive(tmp / "naive", files)
+        brief_all_s = brief_all(tmp / "all")
+    return {
+        "briefs": len(files),
+        "naive_s": naive_s,
+        "brief_all_s": brief_all_s,
+        "brief_speedup": naive_s / brief_all_s,
+    }
