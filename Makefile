@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONHASHSEED := 0
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
-NOTEBOOKS := $(filter-out notebooks/explore.ipynb,$(wildcard notebooks/*.ipynb))
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
 .PHONY: setup test lint format unit nbval notebooks brief bench lab clean
 
@@ -38,8 +38,8 @@ brief: setup  ## render every scenario's PDF brief into reports/
 bench: setup
 	$(PY) -m pxanalysis.bench
 
-lab: setup
-	$(VENV)/bin/jupyter lab notebooks/explore.ipynb
+lab: setup  ## JupyterLab on the scenario explorer
+	PYTHONHASHSEED=0 $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) notebooks/explore.ipynb
 
 clean:
 	rm -rf .pytest_cache .ruff_cache bench/results.json

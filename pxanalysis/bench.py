@@ -12,6 +12,9 @@ Measured here:
               every scenario's PDF brief by hand (papermill, nbconvert and
               chromium CLIs, one after another) against ``pxanalysis brief
               --scenario all``; see :mod:`pxanalysis.bench_briefs`. Goal: speedup >= 3.
+``explorer_update_p95_ms``
+              one control change of the explorer (recompute + redraw), 95th
+              percentile of 200; see :mod:`pxanalysis.bench_explorer`. Goal: < 100 ms.
 """
 
 from __future__ import annotations
@@ -53,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     results = {"python": sys.version.split()[0], "machine": platform.machine()}
     results.update(bench_engine())
     from pxanalysis.bench_briefs import bench_briefs
+    from pxanalysis.bench_explorer import bench_explorer
 
-    if "--engine-only" not in (argv or []):
+    results.update(bench_explorer())
+    if "--no-briefs" not in (argv or []):
         results.update(bench_briefs())
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

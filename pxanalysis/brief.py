@@ -94,7 +94,7 @@ def scenario_files() -> list[Path]:
 
 
 def plan(
-    scenario: str = "baseline", params_file: str | None = None, lang: str | None = None
+    scenario: str | None = None, params_file: str | None = None, lang: str | None = None
 ) -> list[Job]:
     """Validate everything and return the briefs to render; nothing runs yet.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pandas as pd
@@ -42,6 +43,11 @@ COLUMNS = [
 
 def province_targets(year: int = 2024) -> pd.Series:
     """Jiangxi's growth targets for ``year`` (context), by indicator id."""
+    return _province_targets(year).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _province_targets(year: int) -> pd.Series:
     obs = data.history_observations()
     sel = (obs["geo"] == "jiangxi") & (obs["kind"] == "target") & (obs["year"] == year)
     sel &= obs["measure"] == "growth"

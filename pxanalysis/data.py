@@ -191,6 +191,11 @@ def targets(year: int = REPORT_YEAR) -> pd.DataFrame:
         figure_id, history_series`` and the 2023 counterpart ``value_2023,
         kind_2023, quote_2023, figure_id_2023`` (NaN where the report gives none).
     """
+    return _targets(data_dir(), year).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _targets(directory: Path, year: int) -> pd.DataFrame:
     if year != REPORT_YEAR:
         raise ValueError(f"targets are held for {REPORT_YEAR} only, not {year}")
     spec = load_table("targets")
@@ -273,6 +278,11 @@ def history(
         (``real`` or ``nominal``), ``source``, ``trust``, ``quote``, ``obs_id``.
         Empty (with these columns) where nothing was found.
     """
+    return _history(data_dir(), indicator_id, geo, include_derived).copy()
+
+
+@functools.lru_cache(maxsize=128)
+def _history(directory: Path, indicator_id: str, geo: str, include_derived: bool) -> pd.DataFrame:
     _check_series(indicator_id)
     if geo not in ("pingxiang", "jiangxi"):
         raise ValueError(f"unknown geo {geo!r}; valid: pingxiang, jiangxi")
@@ -308,6 +318,11 @@ def levels(indicator_id: str, geo: str = "pingxiang") -> pd.DataFrame:
         ``break_before``, ``source``, ``quote``, ``obs_id``. Levels are nominal;
         never compute growth across ``break_before``.
     """
+    return _levels(data_dir(), indicator_id, geo).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _levels(directory: Path, indicator_id: str, geo: str) -> pd.DataFrame:
     _check_series(indicator_id)
     obs = load_table("history_observations")
     mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
@@ -347,5 +362,5 @@ def non_figures() -> list[dict]:
 
 def clear_cache() -> None:
     """Forget every cached load (after editing a data file in a session)."""
-    for fn in (_datapackage, _table, _source_text, _non_figures):
+    for fn in (_datapackage, _table, _source_text, _non_figures, _targets, _history, _levels):
         fn.cache_clear()

@@ -78,7 +78,7 @@ def show(fig: Figure) -> None:
     plt.close(fig)
 
 
-def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None):
+def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(80, 95)):
     """History, the projection fan (80/95 %) to the target year, and the target.
 
     Indicators with too little history and no assumption show their few
@@ -92,6 +92,8 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None):
         Method, window, assumptions and the scenario's value; default baseline.
     lang : {'zh', 'en'}
     ax : matplotlib Axes, optional
+    bands : tuple of {80, 95}
+        Which intervals to draw.
 
     Returns
     -------
@@ -162,49 +164,20 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None):
         if start is not None:
             xs = [start[0], *xs]
             q = {k: [start[1], *v] for k, v in q.items()}
+        style_of = {95: ("lo95", "hi95", 0.18, "band95"), 80: ("lo80", "hi80", 0.38, "band80")}
+        for band in sorted(bands, reverse=True):
+            lo, hi, alpha, name = style_of[band]
+            if len(xs) > 1:
+                ax.fill_between(xs, q[lo], q[hi], color="#e67e22", alpha=alpha, lw=0,
+                                label=labels.text(name, lang))  # fmt: skip
+            else:  # a single year (an assumption): the band as a bar
+                ax.vlines(xs[0] - 0.25, q[lo], q[hi], color="#e67e22", alpha=alpha + 0.15, lw=7,
+                          label=labels.text(name, lang))  # fmt: skip
         if len(xs) > 1:
-            ax.fill_between(
-                xs,
-                q["lo95"],
-                q["hi95"],
-                color="#e67e22",
-                alpha=0.18,
-                lw=0,
-                label=labels.text("band95", lang),
-            )
-            ax.fill_between(
-                xs,
-                q["lo80"],
-                q["hi80"],
-                color="#e67e22",
-                alpha=0.35,
-                lw=0,
-                label=labels.text("band80", lang),
-            )
             ax.plot(xs, q["med"], "--", color="#d35400", lw=1.3, label=labels.text("median", lang))
-        else:  # a single year (an assumption): the bands as bars
-            x = xs[0] - 0.25
-            ax.vlines(
-                x,
-                q["lo95"],
-                q["hi95"],
-                color="#e67e22",
-                alpha=0.3,
-                lw=7,
-                label=labels.text("band95", lang),
-            )
-            ax.vlines(
-                x,
-                q["lo80"],
-                q["hi80"],
-                color="#e67e22",
-                alpha=0.6,
-                lw=7,
-                label=labels.text("band80", lang),
-            )
-            ax.plot(
-                [x], q["med"], "_", color="#d35400", ms=12, mew=2, label=labels.text("median", lang)
-            )
+        else:
+            ax.plot([xs[0] - 0.25], q["med"], "_", color="#d35400", ms=12, mew=2,
+                    label=labels.text("median", lang))  # fmt: skip
         p_meet = (
             p.prob_at_least(t["value"])
             if t["direction"] == "increase"

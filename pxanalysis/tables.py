@@ -131,13 +131,17 @@ FLAG_TEXT = {
 }
 
 
-def comparison_table(scenario=None, lang: str = "zh") -> pd.DataFrame:
+def comparison_table(
+    scenario=None, lang: str = "zh", compared: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Key numbers per target: 2023, target, projection with 80 % band, P(meet), method, n_obs.
 
     Parameters
     ----------
     scenario : pxanalysis.scenarios.Scenario, optional
     lang : {'zh', 'en'}
+    compared : pandas.DataFrame, optional
+        The result of :func:`pxanalysis.comparison.compare_targets`, if already computed.
 
     Returns
     -------
@@ -146,7 +150,7 @@ def comparison_table(scenario=None, lang: str = "zh") -> pd.DataFrame:
     """
     from pxanalysis import comparison
 
-    c = comparison.compare_targets(scenario, lang)
+    c = compared if compared is not None else comparison.compare_targets(scenario, lang)
     zh = labels.check_lang(lang) == "zh"
     i = 0 if zh else 1
     out = pd.DataFrame(

@@ -38,3 +38,24 @@ def test_ci_runs_the_readme_test_command():
     assert "set -euo pipefail" in ci and "make test" in ci
     assert "make test" in (ROOT / "README.md").read_text()
     assert "make brief" in (ROOT / "README.md").read_text()
+
+
+def test_params_mirror_the_engine_registries():
+    from pxanalysis import data, forecast, params
+
+    assert params.METHODS == tuple(forecast.METHODS)
+    assert params.TARGET_IDS == data.TARGET_IDS
+
+
+def test_notebook_parameters_cells_match_the_spec():
+    import papermill as pm
+
+    from pxanalysis import params
+
+    for notebook, spec in (("brief", "brief"), ("projections_2024", "projections")):
+        inferred = pm.inspect_notebook(str(ROOT / "notebooks" / f"{notebook}.ipynb"))
+        assert tuple(inferred) == params.NOTEBOOK_PARAMS[spec]
+        for name, info in inferred.items():
+            assert info["help"], f"{notebook}.{name} has no help comment"
+            assert info["inferred_type_name"] == params.PARAMS[name].type.__name__
+            assert repr(params.PARAMS[name].default).replace("'", '"') == info["default"]

@@ -1,0 +1,78 @@
+"""Explorer responsiveness for ``make bench``.
+
+``explorer_update_p95_ms``: the 95th percentile of the time one control change
+takes (recompute + redraw of the fan chart + the tables), over 200 random
+changes (seeded) driven through the widgets' observers, once the explorer's
+start-up warm-up has finished (``explorer_warmup_s``), as a user experiences it.
+``explorer_update_cold_p95_ms``: the same 200 changes with the engine's caches
+cleared and no warm-up (the worst case, for reference).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+
+CHANGES = 200
+
+
+def _drive(explorer, n: int, seed: int = 0) -> list[float]:
+    rng = random.Random(seed)
+    explorer.timings_ms.clear()
+    methods = list(explorer.w_method.options)
+    indicators = [v for _, v in explorer.w_indicator.options]
+    for _ in range(n):
+        control = rng.choice(
+            ["method", "window", "band", "q_low", "q_high", "indicator", "assumption"]
+        )
+        if control == "method":
+            explorer.w_method.value = rng.choice(
+                [m for m in methods if m != explorer.w_method.value]
+            )
+        elif control == "window":
+            explorer.w_window.value = rng.choice(
+                [v for v in range(0, 12) if v != explorer.w_window.value]
+            )
+        elif control == "band":
+            explorer.w_band.value = 95 if explorer.w_band.value == 80 else 80
+        elif control == "q_low":
+            explorer.w_q_low.value = round(rng.uniform(0.01, 0.49), 2)
+        elif control == "q_high":
+            explorer.w_q_high.value = round(rng.uniform(0.51, 0.99), 2)
+        elif control == "indicator":
+            explorer.w_indicator.value = rng.choice(
+                [i for i in indicators if i != explorer.w_indicator.value]
+            )
+        else:
+            if not explorer.w_use.value:
+                explorer.w_use.value = True
+            explorer.w_growth.value = f"{rng.uniform(-5, 10):.1f}"
+    return list(explorer.timings_ms)
+
+
+def bench_explorer() -> dict:
+    from pxanalysis import data, forecast
+    from pxanalysis.explorer import Explorer
+
+    forecast.clear_cache()
+    data.clear_cache()
+    cold = Explorer(warm=False)
+    cold_ms = _drive(cold, CHANGES)
+
+    forecast.clear_cache()
+    data.clear_cache()
+    start = time.perf_counter()
+    explorer = Explorer(warm=True)
+    explorer.warm_thread.join()
+    warmup_s = time.perf_counter() - start
+    warm_ms = _drive(explorer, CHANGES)
+    return {
+        "explorer_changes": CHANGES,
+        "explorer_updates": len(warm_ms),
+        "explorer_update_p50_ms": float(np.percentile(warm_ms, 50)),
+        "explorer_update_p95_ms": float(np.percentile(warm_ms, 95)),
+        "explorer_warmup_s": warmup_s,
+        "explorer_update_cold_p95_ms": float(np.percentile(cold_ms, 95)),
+    }

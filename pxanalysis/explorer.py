@@ -1,0 +1,318 @@
+"""The scenario explorer for JupyterLab (``notebooks/explore.ipynb``).
+
+>>> from pxanalysis.explorer import Explorer
+>>> Explorer().show()        # doctest: +SKIP
+
+Controls: indicator, scenario, method, window, band (80/95 %), the
+pessimistic/optimistic quantiles, a growth assumption with its uncertainty for
+the selected indicator, the language; outputs: the fan chart (one figure,
+redrawn in place into an ``Image`` widget), P(meet target) for the selected
+indicator and the key-numbers table for all nine. "Save scenario" writes the
+settings as a scenario file that ``pxanalysis brief --params FILE`` accepts.
+
+Bad input (an assumption that is not a number, or beyond +/-50 %) shows a
+message and keeps the last valid chart; nothing raises into the notebook.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import time
+from pathlib import Path
+
+import ipywidgets as w
+import pandas as pd
+import yaml
+
+from pxanalysis import comparison, data, forecast, labels, params, plots, scenarios, style, tables
+from pxanalysis.params import ParameterError
+
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+MAX_WINDOW = 12
+
+UI = {
+    "indicator": ("指标", "Indicator"),
+    "scenario": ("情景", "Scenario"),
+    "method": ("方法", "Method"),
+    "window": ("窗口", "Window"),
+    "band": ("区间", "Band"),
+    "q_low": ("悲观分位数", "Pessimistic q"),
+    "q_high": ("乐观分位数", "Optimistic q"),
+    "use_assumption": ("使用增速假设", "Use growth assumption"),
+    "growth": ("假设增速(%)", "Assumed growth (%)"),
+    "sd": ("不确定性(百分点)", "Uncertainty (pp)"),
+    "lang": ("语言", "Language"),
+    "save": ("保存情景", "Save scenario"),
+    "save_name": ("文件名", "File name"),
+    "p_meet": ("达标概率", "P(meet target)"),
+    "no_projection": ("历史数据不足,未作模型预测;可勾选“使用增速假设”。",
+                      "History too thin for a model projection; tick 'Use growth assumption'."),
+    "saved": ("已保存:", "Saved: "),
+    "updated": ("已更新", "updated"),
+}  # fmt: skip
+
+
+def _ui(key: str, lang: str) -> str:
+    return UI[key][0 if lang == "zh" else 1]
+
+
+class Explorer:
+    """Interactive scenarios: widgets in, one fan chart and two tables out.
+
+    Parameters
+    ----------
+    lang : {'zh', 'en'}
+    warm : bool, default True
+        Precompute, in a background thread, every method x window projection
+        of the indicators that have enough history, so that later changes are
+        served from the engine's cache.
+    """
+
+    def __init__(self, lang: str = "zh", warm: bool = True):
+        from matplotlib.figure import Figure
+
+        style.apply_theme()
+        self.lang = labels.check_lang(lang)
+        self.assumptions: dict[str, dict[str, float]] = {}
+        self.last_valid: scenarios.Scenario | None = None
+        self.timings_ms: list[float] = []
+        self._build_widgets()
+        self.figure = Figure(figsize=(7.2, 4.0), dpi=90)
+        self.ax = self.figure.add_subplot()
+        # a fixed title position: automatic placement measures every tick label on each draw
+        self.ax.title.set_y(1.01)
+        self.ax._autotitlepos = False
+        self._wire()
+        self.warm_thread = None
+        if warm:
+            self.warm_thread = threading.Thread(target=self._warm, daemon=True)
+            self.warm_thread.start()
+        self.update()
+
+    # ------------------------------------------------------------------ widgets
+    def _build_widgets(self) -> None:
+        lang = self.lang
+        self.w_indicator = w.Dropdown(options=self._indicator_options(), value="gdp")
+        self.w_scenario = w.Dropdown(options=[(scenarios.scenario_label(s, lang), s) for s in params.SCENARIOS],
+                                     value="baseline")  # fmt: skip
+        self.w_method = w.Dropdown(options=list(forecast.METHODS), value=forecast.DEFAULT_METHOD)
+        self.w_window = w.IntSlider(value=0, min=0, max=MAX_WINDOW, continuous_update=False)
+        self.w_band = w.ToggleButtons(options=[("80%", 80), ("95%", 95)], value=80)
+        self.w_q_low = w.FloatSlider(
+            value=0.1, min=0.01, max=0.49, step=0.01, continuous_update=False
+        )
+        self.w_q_high = w.FloatSlider(
+            value=0.9, min=0.51, max=0.99, step=0.01, continuous_update=False
+        )
+        self.w_use = w.Checkbox(value=False)
+        self.w_growth = w.Text(value="", placeholder="5.0", continuous_update=False)
+        self.w_sd = w.Text(value=str(params.DEFAULT_ASSUMPTION_SD), continuous_update=False)
+        self.w_lang = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang)
+        self.w_save_name = w.Text(value="my_scenario")
+        self.w_save = w.Button(icon="save")
+        self.w_message = w.HTML()
+        self.w_p = w.HTML()
+        self.w_image = w.Image(format="png")
+        self.w_table = w.HTML()
+        self._relabel()
+
+    def _indicator_options(self):
+        return [(labels.indicator(i, self.lang), i) for i in data.TARGET_IDS]
+
+    def _relabel(self) -> None:
+        lang = self.lang
+        pairs = [
+            (self.w_indicator, "indicator"), (self.w_scenario, "scenario"), (self.w_method, "method"),
+            (self.w_window, "window"), (self.w_band, "band"), (self.w_q_low, "q_low"),
+            (self.w_q_high, "q_high"), (self.w_use, "use_assumption"), (self.w_growth, "growth"),
+            (self.w_sd, "sd"), (self.w_lang, "lang"), (self.w_save_name, "save_name"),
+        ]  # fmt: skip
+        for widget, key in pairs:
+            widget.description = _ui(key, lang)
+            widget.style = {"description_width": "initial"}
+        self.w_save.description = _ui("save", lang)
+
+    def _wire(self) -> None:
+        for widget in (self.w_indicator, self.w_scenario, self.w_method, self.w_window, self.w_band,
+                       self.w_q_low, self.w_q_high, self.w_use, self.w_growth, self.w_sd):  # fmt: skip
+            widget.observe(self._on_change, names="value")
+        self.w_lang.observe(self._on_lang, names="value")
+        self.w_save.on_click(lambda _: self.save())
+
+    def _on_change(self, change) -> None:
+        if change["owner"] is self.w_indicator:
+            spec = self.assumptions.get(self.w_indicator.value)
+            with self.w_growth.hold_trait_notifications(), self.w_use.hold_trait_notifications():
+                self._silently(self.w_use, spec is not None)
+                if spec is not None:
+                    self._silently(self.w_growth, f"{spec['growth']:g}")
+                    self._silently(self.w_sd, f"{spec['sd']:g}")
+        self.update()
+
+    def _silently(self, widget, value) -> None:
+        widget.unobserve(self._on_change, names="value")
+        try:
+            widget.value = value
+        finally:
+            widget.observe(self._on_change, names="value")
+
+    def _on_lang(self, change) -> None:
+        self.lang = change["new"]
+        current = self.w_indicator.value
+        self.w_indicator.unobserve(self._on_change, names="value")
+        self.w_indicator.options = self._indicator_options()
+        self.w_indicator.value = current
+        self.w_indicator.observe(self._on_change, names="value")
+        self._relabel()
+        self.update()
+
+    # ------------------------------------------------------------------ state
+    def _assumption_from_inputs(self) -> None:
+        """Validate the typed assumption of the selected indicator; raise ParameterError."""
+        indicator = self.w_indicator.value
+        if not self.w_use.value:
+            self.assumptions.pop(indicator, None)
+            return
+        growth_text = self.w_growth.value.strip()
+        if not growth_text:
+            raise ParameterError(
+                "请输入假设增速(数字,单位%)"
+                if self.lang == "zh"
+                else "type an assumed growth rate (a number, in %)"
+            )
+        spec = params.normalise_assumptions(
+            {
+                indicator: {
+                    "growth": growth_text,
+                    "sd": self.w_sd.value.strip() or params.DEFAULT_ASSUMPTION_SD,
+                }
+            }
+        )
+        self.assumptions[indicator] = spec[indicator]
+
+    def scenario(self) -> scenarios.Scenario:
+        """The scenario the controls describe (raises ParameterError on bad input)."""
+        self._assumption_from_inputs()
+        values = {
+            "scenario": self.w_scenario.value,
+            "method": self.w_method.value,
+            "window": self.w_window.value,
+            "quantile_low": round(self.w_q_low.value, 4),
+            "quantile_high": round(self.w_q_high.value, 4),
+            "assumptions": dict(self.assumptions),
+        }
+        return scenarios.from_params(values)
+
+    def as_params(self) -> dict:
+        """The current settings as scenario-file parameters (for :meth:`save`)."""
+        out = self.scenario().as_params()
+        out["lang"] = self.lang
+        return out
+
+    # ------------------------------------------------------------------ outputs
+    def update(self) -> float:
+        """Recompute and redraw; return the time it took in ms. Never raises."""
+        start = time.perf_counter()
+        try:
+            sc = self.scenario()
+            compared = comparison.compare_targets(sc, self.lang)
+            c = compared.set_index("indicator_id")
+        except (ParameterError, ValueError) as exc:
+            self.w_message.value = f'<span style="color:#c0392b">⚠ {_escape(str(exc))}</span>'
+            return self._done(start)
+        self.last_valid = sc
+        indicator = self.w_indicator.value
+        row = c.loc[indicator]
+        self.ax.clear()
+        plots.fan_chart(indicator, sc, self.lang, ax=self.ax, bands=(self.w_band.value,))
+        self.ax.legend(fontsize=7, loc="best", frameon=False)
+        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.09, top=0.91)
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+        self.w_image.value = buffer.getvalue()
+        self.w_p.value = self._p_html(row)
+        table = tables.comparison_table(sc, self.lang, compared=compared)
+        self.w_table.value = table.to_html(border=0, na_rep="", classes="px-key-numbers")
+        self.w_message.value = ""
+        return self._done(start)
+
+    def _p_html(self, row) -> str:
+        name = labels.indicator(row.name, self.lang)
+        if row["p_meet"] != row["p_meet"]:  # NaN: no projection
+            return f"<b>{name}</b>:{_ui('no_projection', self.lang)}"
+        band = self.w_band.value
+        lo, hi = (row["lo80"], row["hi80"]) if band == 80 else (row["lo95"], row["hi95"])
+        return (
+            f"<b>{name}</b> · {_ui('p_meet', self.lang)} (≥ {row['target']:g}%): "
+            f'<span class="px-p-meet" style="font-size:1.4em;color:#8e1b10">{row["p_meet"]:.0%}</span>'
+            f" · median {row['median']:.2f}% · {band}% [{lo:.2f}, {hi:.2f}] · "
+            f"{row['method']}, n_obs={row['n_obs']}"
+        )
+
+    def _done(self, start: float) -> float:
+        ms = (time.perf_counter() - start) * 1000
+        self.timings_ms.append(ms)
+        return ms
+
+    def summary(self) -> pd.DataFrame:
+        """The key-numbers table of the current (last valid) scenario."""
+        return tables.comparison_table(self.last_valid, self.lang)
+
+    # ------------------------------------------------------------------ save
+    def save(self, name: str | None = None, directory: Path = SCENARIO_DIR) -> Path | None:
+        """Write the settings as ``<directory>/<name>.yaml``; show where, or why not."""
+        name = (name or self.w_save_name.value).strip()
+        try:
+            if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+                raise ParameterError(f"file name {name!r}: use letters, digits, - and _ only")
+            values = self.as_params()
+            path = Path(directory) / f"{name}.yaml"
+            header = f"# Saved by the pxanalysis explorer. Render it with:\n#   pxanalysis brief --params {path}\n"
+            path.write_text(header + yaml.safe_dump(values, allow_unicode=True, sort_keys=False),
+                            encoding="utf-8")  # fmt: skip
+            params.read_file(path)  # what the brief will do
+        except (ParameterError, OSError) as exc:
+            self.w_message.value = f'<span style="color:#c0392b">⚠ {_escape(str(exc))}</span>'
+            return None
+        self.w_message.value = (
+            f'<span style="color:#1e8449">{_ui("saved", self.lang)} {path}</span>'
+        )
+        return path
+
+    # ------------------------------------------------------------------ layout
+    def widget(self) -> w.Widget:
+        """The whole explorer as one widget."""
+        controls = w.VBox([self.w_lang, self.w_indicator, self.w_scenario, self.w_method, self.w_window,
+                           self.w_band, self.w_q_low, self.w_q_high, self.w_use, self.w_growth, self.w_sd,
+                           w.HBox([self.w_save_name, self.w_save])],
+                          layout=w.Layout(width="34%"))  # fmt: skip
+        right = w.VBox([self.w_message, self.w_p, self.w_image], layout=w.Layout(width="66%"))
+        return w.VBox([w.HBox([controls, right]), self.w_table], layout=w.Layout(width="100%"))
+
+    def show(self) -> None:
+        """Display the explorer in the notebook."""
+        from IPython.display import display
+
+        display(self.widget())
+
+    # ------------------------------------------------------------------ warm-up
+    def _warm(self) -> None:
+        for indicator in data.TARGET_IDS:
+            n = len(data.history(indicator))
+            if n < forecast.MIN_OBS:
+                continue
+            for method in forecast.METHODS:
+                for window in [None, *range(1, min(n, MAX_WINDOW) + 1)]:
+                    for year in (2023, 2024):
+                        try:
+                            scenarios.cached_projection(indicator, year, method, window)
+                        except ValueError:
+                            pass
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text)

@@ -1,0 +1,99 @@
+"""The explorer's logic, without a browser (the browser test is tests/browser/)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from pxanalysis import brief, params, scenarios
+from pxanalysis.explorer import Explorer
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return Explorer(warm=False)
+
+
+def test_changing_a_control_updates_the_probability(explorer):
+    explorer.w_method.value = "combo"
+    before = explorer.w_p.value
+    explorer.w_method.value = "mean"
+    assert explorer.w_p.value != before
+    assert "达标概率" in explorer.w_p.value
+    assert explorer.w_image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    explorer.w_method.value = "combo"
+
+
+def test_band_changes_the_displayed_interval(explorer):
+    explorer.w_band.value = 80
+    eighty = explorer.w_p.value
+    explorer.w_band.value = 95
+    assert "95%" in explorer.w_p.value and explorer.w_p.value != eighty
+    explorer.w_band.value = 80
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"), [("abc", "not a number"), ("80", "sane range"), ("", "假设增速")]
+)
+def test_bad_assumption_shows_a_message_and_keeps_the_last_chart(explorer, typed, message):
+    explorer.w_indicator.value = "fixed_asset_investment"
+    explorer.w_use.value = True
+    explorer.w_growth.value = "4.2"
+    assert explorer.w_message.value == ""
+    image, table = explorer.w_image.value, explorer.w_table.value
+    explorer.w_growth.value = typed  # must not raise
+    assert message in explorer.w_message.value
+    assert explorer.w_image.value == image and explorer.w_table.value == table
+    explorer.w_growth.value = "4.2"
+    assert explorer.w_message.value == ""
+    explorer.w_use.value = False
+    explorer.w_indicator.value = "gdp"
+
+
+def test_assumption_makes_a_thin_indicator_projectable(explorer):
+    explorer.w_indicator.value = "retail_sales"
+    assert "历史数据不足" in explorer.w_p.value
+    explorer.w_use.value = True
+    explorer.w_growth.value = "6.5"
+    assert "50%" in explorer.w_p.value  # P(growth >= 6.5 | N(6.5, sd)) = 0.5
+    explorer.w_use.value = False
+    explorer.w_indicator.value = "gdp"
+
+
+def test_english_switch(explorer):
+    explorer.w_lang.value = "en"
+    assert "P(meet target)" in explorer.w_p.value
+    assert "GDP" in explorer.w_table.value
+    explorer.w_lang.value = "zh"
+    assert "地区生产总值" in explorer.w_table.value
+
+
+def test_saved_scenario_round_trips_into_the_brief(explorer, tmp_path):
+    explorer.w_scenario.value = "optimistic"
+    explorer.w_method.value = "trend"
+    explorer.w_window.value = 8
+    explorer.w_q_high.value = 0.8
+    explorer.w_indicator.value = "urban_income"
+    explorer.w_use.value = True
+    explorer.w_sd.value = "1.2"
+    explorer.w_growth.value = "5.0"
+    path = explorer.save("roundtrip", directory=tmp_path)
+    assert (
+        path is not None
+        and "Saved" in explorer.w_message.value
+        or "已保存" in explorer.w_message.value
+    )
+    saved = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jobs = brief.plan(params_file=str(path))  # what `pxanalysis brief --params FILE` does
+    assert len(jobs) == 1 and jobs[0].name == "optimistic"
+    resolved = params.resolve_brief(jobs[0].parameters)
+    assert resolved["method"] == "trend" and resolved["window"] == 8
+    assert resolved["quantile_high"] == 0.8
+    assert resolved["assumptions"] == {"urban_income": {"growth": 5.0, "sd": 1.2}}
+    assert scenarios.load(path) == explorer.scenario()
+    assert saved["scenario"] == "optimistic"
+
+
+def test_bad_file_name_is_refused(explorer, tmp_path):
+    assert explorer.save("../evil", directory=tmp_path) is None
+    assert "file name" in explorer.w_message.value
