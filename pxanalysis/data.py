@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pxanalysis.params import TARGET_IDS  # the nine main 2024 targets, in the report's order
 from pxanalysis.schema import DataValidationError, validate_rows
 
 __all__ = [
@@ -32,19 +33,6 @@ __all__ = [
     "targets",
     "workplan",
 ]
-
-#: The nine main 2024 targets, in the report's order.
-TARGET_IDS = (
-    "gdp",
-    "budget_revenue",
-    "industrial_value_added",
-    "fixed_asset_investment",
-    "industrial_investment",
-    "retail_sales",
-    "urban_income",
-    "rural_income",
-    "energy_intensity",
-)
 
 REPORT_YEAR = 2024
 _DEFAULT_DIR = Path(__file__).resolve().parents[1] / "data" / "pingxiang"

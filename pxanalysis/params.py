@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 SCENARIOS = ("baseline", "optimistic", "pessimistic", "targets_met", "custom")
-#: The nine main 2024 targets (``pxanalysis.data.TARGET_IDS``; a test keeps them equal).
+#: The nine main 2024 targets, in the report's order (also ``pxanalysis.data.TARGET_IDS``).
 TARGET_IDS = (
     "gdp",
     "budget_revenue",

@@ -8,8 +8,12 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+# reproducible property tests: the same examples on every run and machine
+settings.register_profile("pxanalysis", derandomize=True, print_blob=True)
+settings.load_profile("pxanalysis")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "pingxiang"

@@ -44,7 +44,7 @@ def test_params_mirror_the_engine_registries():
     from pxanalysis import data, forecast, params
 
     assert params.METHODS == tuple(forecast.METHODS)
-    assert params.TARGET_IDS == data.TARGET_IDS
+    assert data.TARGET_IDS == tuple(data.targets().index)
 
 
 def test_notebook_parameters_cells_match_the_spec():
