@@ -125,10 +125,12 @@ def compare_targets(scenario: Scenario | None = None, lang: str = "zh") -> pd.Da
             source = "assumption" if p.method == "assumption" else f"projection q={q:g}"
         sign = 1 if target["direction"] == "increase" else -1
         p_meet = p.prob_at_least(target["value"]) if sign > 0 else p.prob_at_most(target["value"])
-        level = math.nan
-        levels = data.levels(indicator) if indicator == "gdp" else None
-        if levels is not None and (scenario.year - 1) in levels.index and not math.isnan(value):
-            level = implied_level(float(levels.loc[scenario.year - 1, "value"]), value)
+        level, level_unit = math.nan, ""
+        levels = data.levels(indicator)
+        if (scenario.year - 1) in levels.index and not math.isnan(value):
+            base = levels.loc[scenario.year - 1]
+            level = implied_level(float(base["value"]), value)
+            level_unit = f"{base['unit']} ({scenario.year - 1}年价格)"
         jx = float(province.get(indicator, math.nan))
         note = r["note"]
         if p.dist is None and p.flag == "insufficient_history":
@@ -157,7 +159,7 @@ def compare_targets(scenario: Scenario | None = None, lang: str = "zh") -> pd.Da
                 "gap_pp": sign * (value - float(target["value"])) + 0.0,
                 "p_meet": p_meet,
                 "implied_level": level,
-                "level_unit": "亿元 (2023年价格)" if not math.isnan(level) else "",
+                "level_unit": level_unit,
                 "jiangxi_target": jx,
                 "city_minus_province": float(target["value"]) - jx,
                 "flag": r["flag"],

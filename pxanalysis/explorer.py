@@ -32,30 +32,9 @@ from pxanalysis.params import ParameterError
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 MAX_WINDOW = 12
 
-UI = {
-    "indicator": ("指标", "Indicator"),
-    "scenario": ("情景", "Scenario"),
-    "method": ("方法", "Method"),
-    "window": ("窗口", "Window"),
-    "band": ("区间", "Band"),
-    "q_low": ("悲观分位数", "Pessimistic q"),
-    "q_high": ("乐观分位数", "Optimistic q"),
-    "use_assumption": ("使用增速假设", "Use growth assumption"),
-    "growth": ("假设增速(%)", "Assumed growth (%)"),
-    "sd": ("不确定性(百分点)", "Uncertainty (pp)"),
-    "lang": ("语言", "Language"),
-    "save": ("保存情景", "Save scenario"),
-    "save_name": ("文件名", "File name"),
-    "p_meet": ("达标概率", "P(meet target)"),
-    "no_projection": ("历史数据不足,未作模型预测;可勾选“使用增速假设”。",
-                      "History too thin for a model projection; tick 'Use growth assumption'."),
-    "saved": ("已保存:", "Saved: "),
-    "updated": ("已更新", "updated"),
-}  # fmt: skip
-
 
 def _ui(key: str, lang: str) -> str:
-    return UI[key][0 if lang == "zh" else 1]
+    return labels.text(key, lang)
 
 
 class Explorer:
@@ -241,7 +220,7 @@ class Explorer:
     def _p_html(self, row) -> str:
         name = labels.indicator(row.name, self.lang)
         if row["p_meet"] != row["p_meet"]:  # NaN: no projection
-            return f"<b>{name}</b>:{_ui('no_projection', self.lang)}"
+            return f"<b>{name}</b>:{_ui('no_projection_hint', self.lang)}"
         band = self.w_band.value
         lo, hi = (row["lo80"], row["hi80"]) if band == 80 else (row["lo95"], row["hi95"])
         return (

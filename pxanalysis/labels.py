@@ -138,5 +138,42 @@ TEXT.update(
         "assumption": ("假设", "assumption"),
         "fan_title": ("2024年增速预测(扇形图)", "2024 growth projections (fan charts)"),
         "year": ("年份", "Year"),
+        # brief sections
+        "scenario": ("情景", "Scenario"),
+        "method": ("方法", "Method"),
+        "date": ("生成日期", "Generated"),
+        "data_note": (
+            "数据:萍乡市2024年政府工作报告要点;历史增速见“数据来源”",
+            "Data: Pingxiang 2024 government work report highlights; history: see Sources",
+        ),
+        "key_numbers": (
+            "一、主要指标:2023年结果、2024年目标与预测",
+            "1. Key numbers: 2023, 2024 target, projection",
+        ),
+        "fans": ("二、扇形图", "2. Fan charts"),
+        "backtest": ("三、预测方法回测(地区生产总值)", "3. Backtest of the methods (GDP)"),
+        "commitments": ("四、2024年工作安排中的量化任务", "4. Quantified 2024 commitments by area"),
+        "method_caveats": ("五、方法与说明", "5. Method and caveats"),
+        "sources": ("六、数据来源", "6. Sources"),
+        # explorer controls
+        "window": ("窗口", "Window"),
+        "band": ("区间", "Band"),
+        "q_low": ("悲观分位数", "Pessimistic q"),
+        "q_high": ("乐观分位数", "Optimistic q"),
+        "use_assumption": ("使用增速假设", "Use growth assumption"),
+        "growth": ("假设增速(%)", "Assumed growth (%)"),
+        "sd": ("不确定性(百分点)", "Uncertainty (pp)"),
+        "lang": ("语言", "Language"),
+        "save": ("保存情景", "Save scenario"),
+        "save_name": ("文件名", "File name"),
+        "saved": ("已保存:", "Saved: "),
+        "type_growth": (
+            "请输入假设增速(数字,单位%)",
+            "type an assumed growth rate (a number, in %)",
+        ),
+        "no_projection_hint": (
+            "历史数据不足,未作模型预测;可勾选“使用增速假设”。",
+            "History too thin for a model projection; tick 'Use growth assumption'.",
+        ),
     }
 )

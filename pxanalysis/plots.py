@@ -121,7 +121,7 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
             lw=1.3,
             label=labels.text("history", lang),
         )
-    if pd_notna(t["value_2023"]) and 2023 not in h.index:
+    if t["value_2023"] == t["value_2023"] and 2023 not in h.index:  # not NaN
         ax.plot(
             [2023],
             [t["value_2023"]],
@@ -199,12 +199,6 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
     ax.set_ylabel(labels.text("growth_pct", lang), fontsize=9)
     ax.tick_params(labelsize=8)
     return fig
-
-
-def pd_notna(value) -> bool:
-    import pandas as pd
-
-    return bool(pd.notna(value))
 
 
 def fan_chart_grid(scenario=None, lang: str = "zh") -> Figure:

@@ -67,28 +67,8 @@ def _table(frame: pd.DataFrame) -> None:
     display(HTML(frame.to_html(index=False, na_rep="", border=0, classes="px-table")))
 
 
-T = {
-    "scenario": ("情景", "Scenario"),
-    "method": ("方法", "Method"),
-    "date": ("生成日期", "Generated"),
-    "data": (
-        "数据:萍乡市2024年政府工作报告要点;历史增速见“数据来源”",
-        "Data: Pingxiang 2024 government work report highlights; history: see Sources",
-    ),
-    "key_numbers": (
-        "一、主要指标:2023年结果、2024年目标与预测",
-        "1. Key numbers: 2023, 2024 target, projection",
-    ),
-    "fans": ("二、扇形图", "2. Fan charts"),
-    "backtest": ("三、预测方法回测(地区生产总值)", "3. Backtest of the methods (GDP)"),
-    "commitments": ("四、2024年工作安排中的量化任务", "4. Quantified 2024 commitments by area"),
-    "method_caveats": ("五、方法与说明", "5. Method and caveats"),
-    "sources": ("六、数据来源", "6. Sources"),
-}
-
-
 def _t(key: str, lang: str) -> str:
-    return T[key][0 if lang == "zh" else 1]
+    return labels.text(key, lang)
 
 
 def title_block(ctx: Context) -> None:
@@ -99,7 +79,7 @@ def title_block(ctx: Context) -> None:
         f"# {ctx.title}\n\n"
         f"**{_t('scenario', lang)}**:{ctx.scenario.label(lang)} · "
         f"**{_t('method', lang)}**:{ctx.scenario.method} · "
-        f"**{_t('date', lang)}**:{today}\n\n{_t('data', lang)}"
+        f"**{_t('date', lang)}**:{today}\n\n{_t('data_note', lang)}"
     )
 
 
