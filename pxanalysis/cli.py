@@ -46,6 +46,12 @@ def cmd_project(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    from pxanalysis import brief
+
+    return brief.main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from pxanalysis.params import SCENARIOS
 
@@ -62,9 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, help="output FILE.csv or FILE.xlsx")
     p.set_defaults(func=cmd_project)
 
-    from pxanalysis import brief_cli
-
-    brief_cli.add_parser(sub)
+    b = sub.add_parser("brief", help="render PDF briefs (papermill -> HTML -> chromium)")
+    b.add_argument(
+        "--scenario",
+        default=None,
+        help="a scenario name, or 'all' (default: baseline, or the --params file's)",
+    )
+    b.add_argument("--params", help="scenario/parameter YAML file")
+    b.add_argument("--out", default="reports", help="output directory (default: reports)")
+    b.add_argument("--jobs", type=int, default=1, help="worker processes (1 is fastest on 2 cores)")
+    b.add_argument("--lang", choices=("zh", "en"), default=None)
+    b.set_defaults(func=cmd_brief)
     return parser
 
 

@@ -54,18 +54,16 @@ def _province_targets(year: int) -> pd.Series:
     return obs[sel & obs["preferred"]].set_index("series")["value"]
 
 
-def _window_for(indicator: str, window: int | None, year: int) -> int | None:
-    if window is None:
-        return None
-    n = len(data.history(indicator).loc[lambda h: h.index < year])
-    return None if n < forecast.MIN_OBS else min(window, n)
-
-
-def indicator_projection(indicator: str, scenario: Scenario) -> forecast.Projection:
+def indicator_projection(
+    indicator: str, scenario: Scenario, year: int | None = None
+) -> forecast.Projection:
     """The predictive distribution behind one indicator in a scenario.
 
-    A user assumption replaces the model (normal with the assumed growth and sd).
+    A user assumption replaces the model (normal with the assumed growth and sd)
+    for the scenario's year. ``year`` (default: the scenario's) gives the model's
+    projection for an intermediate year of a fan chart.
     """
+    year = scenario.year if year is None else year
     if indicator in scenario.assumptions:
         a = scenario.assumptions[indicator]
         dist = forecast.Predictive((stats.norm(loc=a["growth"], scale=a["sd"]),))
@@ -82,8 +80,8 @@ def indicator_projection(indicator: str, scenario: Scenario) -> forecast.Project
             [f"user assumption: growth {a['growth']:g}%, sd {a['sd']:g} pp"],
         )
         return p
-    window = _window_for(indicator, scenario.window, scenario.year)
-    return cached_projection(indicator, scenario.year, scenario.method, window)
+    window = forecast.capped_window(indicator, scenario.window, year)
+    return cached_projection(indicator, year, scenario.method, window)
 
 
 def compare_targets(scenario: Scenario | None = None, lang: str = "zh") -> pd.DataFrame:
@@ -168,13 +166,3 @@ def compare_targets(scenario: Scenario | None = None, lang: str = "zh") -> pd.Da
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def indicator_projection_for_year(
-    indicator: str, scenario: Scenario, year: int
-) -> forecast.Projection:
-    """As :func:`indicator_projection`, for an intermediate year of the fan."""
-    if indicator in scenario.assumptions or year == scenario.year:
-        return indicator_projection(indicator, scenario)
-    window = _window_for(indicator, scenario.window, year)
-    return cached_projection(indicator, year, scenario.method, window)

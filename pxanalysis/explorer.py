@@ -33,8 +33,7 @@ SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 MAX_WINDOW = 12
 
 
-def _ui(key: str, lang: str) -> str:
-    return labels.text(key, lang)
+_ui = labels.text
 
 
 class Explorer:

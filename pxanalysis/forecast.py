@@ -497,14 +497,27 @@ def project(
     return projection(indicator, year, method, window, history, calibrate, use_estimates).frame()
 
 
+def capped_window(
+    indicator: str, window: int | None, year: int = 2024, use_estimates: bool = False
+) -> int | None:
+    """``window`` capped to the indicator's history before ``year`` (None where too short).
+
+    One window applies to all nine indicators in a scenario; each series uses at
+    most what it has, and a series too short to project ignores it.
+    """
+    if window is None:
+        return None
+    n = len(_history_for(indicator, None, use_estimates, year))
+    return None if n < MIN_OBS else min(window, n)
+
+
 def project_all(
     year: int = 2024, method: str = DEFAULT_METHOD, window: int | None = None, **options
 ) -> pd.DataFrame:
     """:func:`project` for each of the nine main indicators (window capped per series)."""
     rows = []
     for indicator in data.TARGET_IDS:
-        n = len(_history_for(indicator, None, options.get("use_estimates", False), year))
-        w = None if window is None or n < MIN_OBS else min(window, n)
+        w = capped_window(indicator, window, year, options.get("use_estimates", False))
         rows.append(project(indicator, year, method, w, **options))
     return pd.concat(rows, ignore_index=True)
 

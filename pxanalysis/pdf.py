@@ -3,7 +3,7 @@
 :class:`ChromiumPrinter` keeps one chromium open and drives it over the
 DevTools pipe (``--remote-debugging-pipe``), so each PDF costs ~0.3 s instead
 of a browser launch. :func:`print_with_cli` is the plain ``--print-to-pdf``
-route, kept for comparison (``make bench``) and as a fallback.
+route (one browser launch per PDF), kept as the by-hand baseline of ``make bench``.
 """
 
 from __future__ import annotations

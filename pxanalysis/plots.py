@@ -152,9 +152,7 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
         else:
             last = int(h.index[-1])
             years = list(range(last + 1, scenario.year + 1))
-            dists = [
-                comparison.indicator_projection_for_year(indicator, scenario, y) for y in years
-            ]
+            dists = [comparison.indicator_projection(indicator, scenario, y) for y in years]
             start = (last, float(h["value"].iloc[-1]))
         q = {
             k: [d.quantile(v) for d in dists]

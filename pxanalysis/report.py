@@ -67,8 +67,7 @@ def _table(frame: pd.DataFrame) -> None:
     display(HTML(frame.to_html(index=False, na_rep="", border=0, classes="px-table")))
 
 
-def _t(key: str, lang: str) -> str:
-    return labels.text(key, lang)
+_t = labels.text
 
 
 def title_block(ctx: Context) -> None:
