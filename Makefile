@@ -12,9 +12,10 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 setup:  ## install Debian packages, .venv and the locked dependencies (idempotent)
 	bash scripts/setup.sh
 
-lint: setup
+lint: setup  ## ruff, and import-linter's layer and no-cycle contracts (pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup
 	$(VENV)/bin/ruff format .
@@ -35,8 +36,8 @@ notebooks: setup  ## re-execute the committed notebooks after a library change
 brief: setup  ## render every scenario's PDF brief into reports/
 	$(VENV)/bin/pxanalysis brief --scenario all
 
-bench: setup
-	$(PY) -m pxanalysis.bench
+bench: setup  ## measure the engine, the briefs and the explorer (bench/results.json)
+	$(PY) benchmarks/run.py
 
 lab: setup  ## JupyterLab on the scenario explorer
 	PYTHONHASHSEED=0 $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) notebooks/explore.ipynb

@@ -1,7 +1,11 @@
 """Command line: ``pxanalysis project …`` and ``pxanalysis brief …``.
 
-Exit codes: 0 success; 1 a run failed (a notebook cell, chromium, …);
-2 bad parameters or scenario file (nothing was run).
+Exit codes (mapped in one place, :func:`main`, from :mod:`pxanalysis.errors`):
+0 success; 1 a run failed (a notebook cell, chromium, a malformed data file …);
+2 bad parameters, scenario file or paths (nothing was run).
+
+The heavy modules (the engine, papermill) are imported inside the sub-commands,
+so that ``--help`` and usage errors answer at once.
 """
 
 from __future__ import annotations
@@ -9,52 +13,59 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pxanalysis.params import ParameterError
+from pxanalysis import params, paths
+from pxanalysis.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ParameterError, PxError, exit_code
+from pxanalysis.vocab import BUILTIN_SCENARIOS, LANGS, SCENARIOS
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
-
-def _scenario_from_args(args):
-    from pxanalysis import params, scenarios
-
+def _scenario_values(args) -> dict:
+    """The scenario parameters the ``project`` arguments describe (validated)."""
     values = {}
     if args.params:
-        values.update(scenarios.read_file(args.params))
-    if getattr(args, "scenario", None) and args.scenario != "all":
+        values.update(params.read_file(args.params))
+    if args.scenario:
         if args.params and "scenario" in values and values["scenario"] != args.scenario:
             raise ParameterError(
                 f"--scenario {args.scenario} disagrees with scenario: {values['scenario']} "
                 f"in {args.params}"
             )
-        if not args.params and args.scenario in scenarios.BUILTIN:
-            values.update(scenarios.read_file(scenarios.SCENARIO_DIR / f"{args.scenario}.yaml"))
+        if not args.params and args.scenario in BUILTIN_SCENARIOS:
+            path = paths.builtin_scenario_dir() / f"{args.scenario}.yaml"
+            values.update(params.read_file(path))
         values["scenario"] = args.scenario
     for key in ("method", "window"):
         if getattr(args, key, None) is not None:
             values[key] = getattr(args, key)
-    params.validate(values, notebook="scenario_file", partial=True)
-    return scenarios.from_params(values)
+    return params.validate(values, notebook="scenario_file", partial=True)
 
 
 def cmd_project(args) -> int:
-    from pxanalysis import export
+    """``pxanalysis project``: projections and the target comparison to CSV or Excel."""
+    from pxanalysis.engine import scenarios
+    from pxanalysis.present import export
 
-    scenario = _scenario_from_args(args)
+    scenario = scenarios.from_params(_scenario_values(args))
     for path in export.write(scenario, args.to):
         print(f"wrote {path}")
-    return 0
+    return EXIT_OK
 
 
 def cmd_brief(args) -> int:
-    from pxanalysis import brief
+    """``pxanalysis brief``: render PDF briefs."""
+    from pxanalysis.briefs import pipeline, plan
 
-    return brief.main(args)
+    if args.jobs < 1:
+        raise ParameterError("--jobs must be >= 1")
+    jobs = plan.plan(args.scenario, args.params, args.lang)
+    out = args.out or paths.reports_dir()
+    outcomes = pipeline.render(jobs, out, args.jobs, log=lambda m: print(m, flush=True))
+    failed = [o for o in outcomes if not o.ok]
+    for o in failed:
+        print(f"pxanalysis brief: {o.name} failed: {o.error}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pxanalysis.params import SCENARIOS
-
     parser = argparse.ArgumentParser(prog="pxanalysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -75,26 +86,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="a scenario name, or 'all' (default: baseline, or the --params file's)",
     )
     b.add_argument("--params", help="scenario/parameter YAML file")
-    b.add_argument("--out", default="reports", help="output directory (default: reports)")
+    b.add_argument(
+        "--out",
+        default=None,
+        help="output directory (default: the checkout's reports/, or ./reports when installed)",
+    )
     b.add_argument("--jobs", type=int, default=1, help="worker processes (1 is fastest on 2 cores)")
-    b.add_argument("--lang", choices=("zh", "en"), default=None)
+    b.add_argument("--lang", choices=LANGS, default=None)
     b.set_defaults(func=cmd_brief)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return its exit code (see the module docstring)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except ParameterError as exc:
-        print(f"pxanalysis: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ValueError as exc:
-        if args.command == "project":
-            print(f"pxanalysis: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        raise
+    except PxError as exc:
+        prefix = "pxanalysis: error" if exit_code(exc) == EXIT_USAGE else "pxanalysis: failed"
+        print(f"{prefix}: {exc}", file=sys.stderr)
+        return exit_code(exc)
 
 
 if __name__ == "__main__":

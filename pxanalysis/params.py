@@ -10,33 +10,43 @@ parameter files for the same notebooks, so they go through the same check.
 
 from __future__ import annotations
 
-import difflib
 import math
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-SCENARIOS = ("baseline", "optimistic", "pessimistic", "targets_met", "custom")
-#: The nine main 2024 targets, in the report's order (also ``pxanalysis.data.TARGET_IDS``).
-TARGET_IDS = (
-    "gdp",
-    "budget_revenue",
-    "industrial_value_added",
-    "fixed_asset_investment",
-    "industrial_investment",
-    "retail_sales",
-    "urban_income",
-    "rural_income",
-    "energy_intensity",
+import yaml
+
+from pxanalysis import paths
+from pxanalysis.errors import ParameterError, check_name
+from pxanalysis.vocab import (
+    DEFAULT_METHOD,
+    LANGS,
+    METHODS,
+    QUANTILE_HIGH,
+    QUANTILE_LOW,
+    REPORT_YEAR,
+    SCENARIOS,
+    TARGET_IDS,
 )
-LANGS = ("zh", "en")
+
+__all__ = [
+    "NOTEBOOK_PARAMS",
+    "PARAMS",
+    "Param",
+    "ParameterError",
+    "check_consistency",
+    "help_table",
+    "normalise_assumptions",
+    "read_file",
+    "resolve_brief",
+    "validate",
+]
+
 GROWTH_LIMIT = 50.0  # |growth| above this (in %) is not a sane annual assumption
 DEFAULT_ASSUMPTION_SD = 1.5
-
-
-class ParameterError(ValueError):
-    """A parameter is unknown, of the wrong type, or out of range."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +59,6 @@ class Param:
     help: str
     choices: tuple | None = None
     check: Callable[[Any], str | None] | None = None
-
-
-#: The projection methods (``pxanalysis.forecast.METHODS``; a test keeps them equal).
-#: Spelled out here so that validating parameters imports no numerical library.
-METHODS = ("mean", "last", "trend", "arima", "ets", "combo")
 
 
 def _window(value: int) -> str | None:
@@ -83,10 +88,7 @@ def normalise_assumptions(value: Mapping) -> dict[str, dict[str, float]]:
     out = {}
     for indicator, spec in value.items():
         where = f"assumptions[{indicator!r}]"
-        if indicator not in TARGET_IDS:
-            raise ParameterError(
-                f"{where}: unknown indicator {indicator!r}; allowed: {', '.join(TARGET_IDS)}"
-            )
+        check_name(indicator, TARGET_IDS, "indicator", where=where)
         if not isinstance(spec, Mapping):
             spec = {"growth": spec}
         extra = sorted(set(spec) - {"growth", "sd"})
@@ -133,22 +135,26 @@ PARAMS: dict[str, Param] = {
             SCENARIOS,
         ),
         Param("scenario_file", str, "", "path to a scenario YAML file (empty = none)"),
-        Param("year", int, 2024, "target year of the projection", (2024,)),
+        Param("year", int, REPORT_YEAR, "target year of the projection", (REPORT_YEAR,)),
         Param(
-            "method", str, "combo", "projection method: combo | mean | last | trend | arima | ets"
+            "method",
+            str,
+            DEFAULT_METHOD,
+            "projection method: combo | mean | last | trend | arima | ets",
+            METHODS,
         ),
         Param("window", int, 0, "last N observations to use; 0 = method default", check=_window),
         Param(
             "quantile_low",
             float,
-            0.1,
+            QUANTILE_LOW,
             "pessimistic quantile of the predictive distribution",
             check=_q_low,
         ),
         Param(
             "quantile_high",
             float,
-            0.9,
+            QUANTILE_HIGH,
             "optimistic quantile of the predictive distribution",
             check=_q_high,
         ),
@@ -247,19 +253,13 @@ def validate(values: Mapping[str, Any], notebook: str = "brief", partial: bool =
         )
     }
     for name in given:
-        if name not in allowed:
-            close = difflib.get_close_matches(name, allowed, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ParameterError(f"unknown parameter {name!r}{hint}; allowed: {', '.join(allowed)}")
+        check_name(name, allowed, "parameter")
     out = {} if partial else {name: PARAMS[name].default for name in allowed}
     for name, value in given.items():
         param = PARAMS[name]
         value = _coerce(param, value)
-        choices = METHODS if name == "method" else param.choices
-        if choices is not None and value not in choices:
-            raise ParameterError(
-                f"parameter {name!r} = {value!r}: not allowed; allowed: {', '.join(map(str, choices))}"
-            )
+        if param.choices is not None:
+            check_name(value, param.choices, name, where=f"parameter {name!r}")
         if param.check is not None:
             problem = param.check(value)
             if problem:
@@ -296,10 +296,6 @@ def read_file(path) -> dict:
     ParameterError
         Naming the file and the problem.
     """
-    from pathlib import Path
-
-    import yaml
-
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -320,20 +316,19 @@ def resolve_brief(values: Mapping[str, Any], root=None) -> dict:
 
     The file's values replace parameters still at their default; parameters
     given explicitly (different from the default) win over the file. A relative
-    ``scenario_file`` is looked up from the current directory, then ``root``.
+    ``scenario_file`` is looked up from the current directory, then ``root``
+    (default: the package home, :func:`pxanalysis.paths.home`).
 
     Raises
     ------
     ParameterError
         Naming the parameter, the bad value and the allowed ones.
     """
-    from pathlib import Path
-
     p = validate(values, notebook="brief")
     if p["scenario_file"]:
         path = Path(p["scenario_file"])
-        if not path.is_absolute() and not path.exists() and root is not None:
-            path = Path(root) / path
+        if not path.is_absolute() and not path.exists():
+            path = Path(root if root is not None else paths.home()) / path
         for key, value in read_file(path).items():
             if p[key] == PARAMS[key].default:
                 p[key] = value

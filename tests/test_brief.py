@@ -75,9 +75,9 @@ def test_html_has_no_code_and_loads_nothing_from_the_network(rendered):
         c.source for c in nbformat.read(ROOT / "notebooks/brief.ipynb", as_version=4).cells
     )
     for line in (
-        "report.setup(globals())",
-        "from pxanalysis import report",
-        "report.fan_charts(ctx)",
+        "sections.setup(globals())",
+        "from pxanalysis.present import sections",
+        "sections.fan_charts(ctx)",
     ):
         assert line in source and line not in html
     assert "jp-InputArea" not in html and "highlight-ipython3" not in html

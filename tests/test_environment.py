@@ -40,11 +40,12 @@ def test_ci_runs_the_readme_test_command():
     assert "make brief" in (ROOT / "README.md").read_text()
 
 
-def test_params_mirror_the_engine_registries():
-    from pxanalysis import data, forecast, params
+def test_vocabulary_mirrors_the_engine_registries():
+    from pxanalysis import data, vocab
+    from pxanalysis.engine import methods
 
-    assert params.METHODS == tuple(forecast.METHODS)
-    assert data.TARGET_IDS == tuple(data.targets().index)
+    assert vocab.METHODS == tuple(methods.METHODS)
+    assert data.TARGET_IDS == vocab.TARGET_IDS == tuple(data.targets().index)
 
 
 def test_notebook_parameters_cells_match_the_spec():

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from pxanalysis import brief, params, scenarios
-from pxanalysis.explorer import Explorer
+from pxanalysis import params
+from pxanalysis.briefs import plan
+from pxanalysis.engine import scenarios
+from pxanalysis.present.explorer import Explorer
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +86,7 @@ def test_saved_scenario_round_trips_into_the_brief(explorer, tmp_path):
         or "已保存" in explorer.w_message.value
     )
     saved = yaml.safe_load(path.read_text(encoding="utf-8"))
-    jobs = brief.plan(params_file=str(path))  # what `pxanalysis brief --params FILE` does
+    jobs = plan.plan(params_file=str(path))  # what `pxanalysis brief --params FILE` does
     assert len(jobs) == 1 and jobs[0].name == "optimistic"
     resolved = params.resolve_brief(jobs[0].parameters)
     assert resolved["method"] == "trend" and resolved["window"] == 8

@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from pxanalysis import data, growth
+from pxanalysis import data
+from pxanalysis.engine import growth
 
 
 def test_chain_and_back():

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pxanalysis import data, provenance
+from pxanalysis import data
+from pxanalysis.data import provenance
 
 from .conftest import DATA, ROOT, SHARED
 
@@ -123,7 +124,7 @@ def test_level_breaks_are_flagged():
 
 
 def test_unknown_indicator_lists_valid_ids():
-    with pytest.raises(ValueError, match="valid ids: .*gdp"):
+    with pytest.raises(ValueError, match="unknown indicator.*allowed: gdp"):
         data.history("gpd")
 
 

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from pxanalysis import data
-from pxanalysis.schema import DataValidationError
+from pxanalysis.errors import DataValidationError
 
 
 def _edit(path, row_number, field, value):

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from pxanalysis import comparison, forecast, scenarios
-from pxanalysis.params import ParameterError
+from pxanalysis.engine import comparison, projection, scenarios
+from pxanalysis.errors import ParameterError
 
 from .conftest import ROOT
 
@@ -35,11 +35,11 @@ def _write(tmp_path, text):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("scenario: optimistc\n", "not allowed; allowed: baseline, optimistic"),
+        ("scenario: optimistc\n", "unknown scenario 'optimistc' (did you mean 'optimistic'?); allowed: baseline, optimistic"),
         ("scenario: baseline\nquantil_high: 0.8\n", "unknown parameter 'quantil_high' (did you mean 'quantile_high'?)"),
         ("scenario: optimistic\nquantile_high: 1.5\n", "'quantile_high' = 1.5: must be strictly between 0.5 and 1"),
         ("scenario: pessimistic\nquantile_low: 0.7\n", "quantile_low"),
-        ("scenario: custom\nassumptions:\n  gpd: {growth: 5}\n", "unknown indicator 'gpd'; allowed: gdp, budget_revenue"),
+        ("scenario: custom\nassumptions:\n  gpd: {growth: 5}\n", "unknown indicator 'gpd' (did you mean 'gdp'?); allowed: gdp, budget_revenue"),
         ("scenario: custom\nassumptions:\n  gdp: {growth: five}\n", "assumptions['gdp'].growth = 'five': not a number"),
         ("scenario: custom\nassumptions:\n  gdp: {growth: 80}\n", "outside the sane range"),
         ("scenario: custom\nassumptions:\n  gdp: {growth: 5, sigma: 1}\n", "unknown key(s) ['sigma']; allowed: growth, sd"),
@@ -56,7 +56,7 @@ def test_bad_scenario_files_name_the_key_and_allowed_values(tmp_path, text, mess
 
 
 def test_optimistic_and_pessimistic_are_quantiles_of_one_distribution():
-    p = forecast.projection("gdp")
+    p = projection.projection("gdp")
     for name, q in (("optimistic", 0.9), ("pessimistic", 0.1), ("baseline", 0.5)):
         c = comparison.compare_targets(scenarios.load(name)).set_index("indicator_id")
         assert c.loc["gdp", "scenario_value"] == pytest.approx(p.quantile(q))

@@ -7,7 +7,7 @@ import warnings
 import matplotlib.pyplot as plt
 import pytest
 
-from pxanalysis import plots, style
+from pxanalysis.present import plots, style
 
 
 def _render(tmp_path, title):

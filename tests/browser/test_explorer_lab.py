@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from pxanalysis.pdf import FLAGS, find_chromium
+from pxanalysis.briefs.pdf import FLAGS, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

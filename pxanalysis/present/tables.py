@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pxanalysis import data, labels
+from pxanalysis import data
+from pxanalysis.engine import backtest, comparison, methods, scenarios
+from pxanalysis.present import labels
 
 
 def _fmt(value: float) -> str:
@@ -138,19 +140,17 @@ def comparison_table(
 
     Parameters
     ----------
-    scenario : pxanalysis.scenarios.Scenario, optional
+    scenario : pxanalysis.engine.scenarios.Scenario, optional
     lang : {'zh', 'en'}
     compared : pandas.DataFrame, optional
-        The result of :func:`pxanalysis.comparison.compare_targets`, if already computed.
+        The result of :func:`pxanalysis.engine.comparison.compare_targets`, if already computed.
 
     Returns
     -------
     pandas.DataFrame
         Display strings (rounded), indexed by indicator name.
     """
-    from pxanalysis import comparison
-
-    c = compared if compared is not None else comparison.compare_targets(scenario, lang)
+    c = compared if compared is not None else comparison.compare_targets(scenario)
     zh = labels.check_lang(lang) == "zh"
     i = 0 if zh else 1
     out = pd.DataFrame(
@@ -171,18 +171,16 @@ def comparison_table(
             ("说明" if zh else "Note"): c["flag"].map(lambda f: FLAG_TEXT.get(f, (f, f))[i]),
         }
     )
-    out.index = c["indicator"]
+    out.index = [labels.indicator(i, lang) for i in c["indicator_id"]]
     out.index.name = labels.text("indicator", lang)
     return out
 
 
 def methods_table(indicator: str = "gdp", scenario=None, lang: str = "zh") -> pd.DataFrame:
     """Every method's projection of one indicator, side by side (method, n_obs, bands, source)."""
-    from pxanalysis import forecast, scenarios
-
     scenario = scenario or scenarios.Scenario()
     rows = []
-    for method in forecast.METHODS:
+    for method in methods.METHODS:
         p = scenarios.cached_projection(indicator, scenario.year, method, None).row()
         rows.append(
             {
@@ -200,8 +198,6 @@ def methods_table(indicator: str = "gdp", scenario=None, lang: str = "zh") -> pd
 
 def backtest_table(indicator: str = "gdp", horizon: int = 1, lang: str = "zh") -> pd.DataFrame:
     """Rolling-origin accuracy by method (rounded for display)."""
-    from pxanalysis import backtest
-
     s = backtest.summary(backtest.backtest(indicator, horizon=horizon)).round(2)
     if lang == "zh":
         s = labels.zh_columns(s)

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from pxanalysis import backtest, comparison, forecast, labels
-from pxanalysis.scenarios import Scenario
+from pxanalysis.engine import backtest, comparison, projection
+from pxanalysis.engine.scenarios import Scenario
+from pxanalysis.errors import ParameterError
+from pxanalysis.present import labels
 
 
 def tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
     """The tables of an export: comparison, projections, GDP backtest, parameters."""
-    projections = forecast.project_all(scenario.year, scenario.method, scenario.window)
+    projections = projection.project_all(scenario.year, scenario.method, scenario.window)
     bt = backtest.summary(backtest.backtest("gdp")).reset_index()
     parameters = pd.DataFrame(
         [{"parameter": k, "value": str(v)} for k, v in scenario.as_params().items()]
@@ -64,6 +66,8 @@ def write(scenario: Scenario, path: str | Path) -> list[Path]:
         The files written (each written atomically).
     """
     path = Path(path)
+    if path.suffix not in (".csv", ".xlsx"):
+        raise ParameterError(f"unsupported export format {path.suffix!r}; use .csv or .xlsx")
     frames = tables(scenario)
     if path.suffix == ".xlsx":
 
@@ -74,11 +78,9 @@ def write(scenario: Scenario, path: str | Path) -> list[Path]:
 
         _atomic(path, write_xlsx)
         return [path]
-    if path.suffix == ".csv":
-        written = []
-        for name, frame in frames.items():
-            target = path if name == "comparison" else path.with_name(f"{path.stem}_{name}.csv")
-            _atomic(target, lambda tmp, f=frame: f.to_csv(tmp, index=False, encoding="utf-8-sig"))
-            written.append(target)
-        return written
-    raise ValueError(f"unsupported export format {path.suffix!r}; use .csv or .xlsx")
+    written = []
+    for name, frame in frames.items():
+        target = path if name == "comparison" else path.with_name(f"{path.stem}_{name}.csv")
+        _atomic(target, lambda tmp, f=frame: f.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        written.append(target)
+    return written

@@ -22,11 +22,12 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pxanalysis import forecast, params
-from pxanalysis.params import ParameterError
+from pxanalysis import params, paths
+from pxanalysis.engine import projection
+from pxanalysis.errors import ParameterError
+from pxanalysis.vocab import BUILTIN_SCENARIOS, DEFAULT_METHOD, QUANTILE_HIGH, QUANTILE_LOW
 
-SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
-BUILTIN = ("baseline", "optimistic", "pessimistic", "targets_met")
+BUILTIN = BUILTIN_SCENARIOS
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,10 @@ class Scenario:
     """A validated scenario."""
 
     name: str = "baseline"
-    method: str = forecast.DEFAULT_METHOD
+    method: str = DEFAULT_METHOD
     window: int | None = None
-    quantile_low: float = 0.1
-    quantile_high: float = 0.9
+    quantile_low: float = QUANTILE_LOW
+    quantile_high: float = QUANTILE_HIGH
     year: int = 2024
     assumptions: dict = field(default_factory=dict)
 
@@ -55,9 +56,6 @@ class Scenario:
             return self.quantile_high if good_high else 1 - self.quantile_high
         return self.quantile_low if good_high else 1 - self.quantile_low
 
-    def label(self, lang: str = "zh") -> str:
-        return scenario_label(self.name, lang)
-
     def as_params(self) -> dict:
         """The scenario as notebook parameters (what a scenario file holds)."""
         return {
@@ -68,20 +66,6 @@ class Scenario:
             "quantile_high": self.quantile_high,
             "assumptions": {k: dict(v) for k, v in self.assumptions.items()},
         }
-
-
-LABELS = {
-    "baseline": ("基准情景", "Baseline"),
-    "optimistic": ("乐观情景", "Optimistic"),
-    "pessimistic": ("悲观情景", "Pessimistic"),
-    "targets_met": ("目标全部实现", "Targets met"),
-    "custom": ("自定义情景", "Custom"),
-}
-
-
-def scenario_label(name: str, lang: str = "zh") -> str:
-    """Chinese or English name of a scenario."""
-    return LABELS[name][0 if lang == "zh" else 1]
 
 
 def from_params(values: dict) -> Scenario:
@@ -98,9 +82,6 @@ def from_params(values: dict) -> Scenario:
     )
 
 
-read_file = params.read_file
-
-
 def load(name_or_path: str | Path) -> Scenario:
     """Load a built-in scenario by name, or a scenario file by path.
 
@@ -112,12 +93,12 @@ def load(name_or_path: str | Path) -> Scenario:
     """
     text = str(name_or_path)
     if text in params.SCENARIOS:
-        path = SCENARIO_DIR / f"{text}.yaml"
+        path = paths.builtin_scenario_dir() / f"{text}.yaml"
         if not path.exists():
             raise ParameterError(f"no scenario file for {text!r}; give a path to a YAML file")
     else:
         path = Path(text)
-    return from_params(read_file(path))
+    return from_params(params.read_file(path))
 
 
 def all_builtin() -> list[Scenario]:
@@ -127,5 +108,10 @@ def all_builtin() -> list[Scenario]:
 
 @functools.lru_cache(maxsize=256)
 def cached_projection(indicator: str, year: int, method: str, window: int | None):
-    """:func:`pxanalysis.forecast.projection` cached across scenarios (they share it)."""
-    return forecast.projection(indicator, year, method, window)
+    """:func:`pxanalysis.engine.projection.projection` cached across scenarios (they share it)."""
+    return projection.projection(indicator, year, method, window)
+
+
+def clear_cache() -> None:
+    """Forget the projections shared by the scenarios."""
+    cached_projection.cache_clear()

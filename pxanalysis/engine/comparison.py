@@ -8,9 +8,11 @@ import math
 import pandas as pd
 from scipy import stats
 
-from pxanalysis import data, forecast, labels
-from pxanalysis.growth import implied_level
-from pxanalysis.scenarios import Scenario, cached_projection
+from pxanalysis import data
+from pxanalysis.engine import projection
+from pxanalysis.engine.growth import implied_level
+from pxanalysis.engine.methods import Predictive
+from pxanalysis.engine.scenarios import Scenario, cached_projection
 
 COLUMNS = [
     "indicator_id",
@@ -56,7 +58,7 @@ def _province_targets(year: int) -> pd.Series:
 
 def indicator_projection(
     indicator: str, scenario: Scenario, year: int | None = None
-) -> forecast.Projection:
+) -> projection.Projection:
     """The predictive distribution behind one indicator in a scenario.
 
     A user assumption replaces the model (normal with the assumed growth and sd)
@@ -66,8 +68,8 @@ def indicator_projection(
     year = scenario.year if year is None else year
     if indicator in scenario.assumptions:
         a = scenario.assumptions[indicator]
-        dist = forecast.Predictive((stats.norm(loc=a["growth"], scale=a["sd"]),))
-        p = forecast.Projection(
+        dist = Predictive((stats.norm(loc=a["growth"], scale=a["sd"]),))
+        p = projection.Projection(
             indicator,
             scenario.year,
             "assumption",
@@ -80,19 +82,17 @@ def indicator_projection(
             [f"user assumption: growth {a['growth']:g}%, sd {a['sd']:g} pp"],
         )
         return p
-    window = forecast.capped_window(indicator, scenario.window, year)
+    window = projection.capped_window(indicator, scenario.window, year)
     return cached_projection(indicator, year, scenario.method, window)
 
 
-def compare_targets(scenario: Scenario | None = None, lang: str = "zh") -> pd.DataFrame:
+def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
     """For each of the nine 2024 targets: projection, scenario value, gap and P(meet).
 
     Parameters
     ----------
     scenario : Scenario, optional
         Default: baseline with the default method.
-    lang : {'zh', 'en'}
-        Language of the ``indicator`` column.
 
     Returns
     -------
@@ -106,7 +106,6 @@ def compare_targets(scenario: Scenario | None = None, lang: str = "zh") -> pd.Da
         have no projection: the ``flag`` says so.
     """
     scenario = scenario or Scenario()
-    labels.check_lang(lang)
     t = data.targets(scenario.year)
     province = province_targets(scenario.year)
     rows = []
@@ -139,7 +138,7 @@ def compare_targets(scenario: Scenario | None = None, lang: str = "zh") -> pd.Da
         rows.append(
             {
                 "indicator_id": indicator,
-                "indicator": labels.indicator(indicator, lang),
+                "indicator": target["indicator"],
                 "target": float(target["value"]),
                 "direction": target["direction"],
                 "value_2023": target["value_2023"],
@@ -166,3 +165,8 @@ def compare_targets(scenario: Scenario | None = None, lang: str = "zh") -> pd.Da
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def clear_cache() -> None:
+    """Forget the cached provincial targets."""
+    _province_targets.cache_clear()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 from matplotlib.figure import Figure
 
-from pxanalysis import data, labels
+from pxanalysis import data
+from pxanalysis.engine import comparison, scenarios
+from pxanalysis.present import labels
 
 
 def target_vs_2023(lang: str = "zh") -> Figure:
@@ -22,8 +26,6 @@ def target_vs_2023(lang: str = "zh") -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
-
     t = data.targets().iloc[::-1]
     names = [labels.indicator(i, lang) for i in t.index]
     y = np.arange(len(t))
@@ -71,9 +73,6 @@ def show(fig: Figure) -> None:
     Closing keeps the inline backend from showing it a second time and keeps
     memory flat when a notebook draws many charts.
     """
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
     display(fig)
     plt.close(fig)
 
@@ -88,7 +87,7 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
     ----------
     indicator : str
         One of :data:`pxanalysis.data.TARGET_IDS`.
-    scenario : pxanalysis.scenarios.Scenario, optional
+    scenario : pxanalysis.engine.scenarios.Scenario, optional
         Method, window, assumptions and the scenario's value; default baseline.
     lang : {'zh', 'en'}
     ax : matplotlib Axes, optional
@@ -99,10 +98,6 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
-
-    from pxanalysis import comparison, scenarios
-
     scenario = scenario or scenarios.Scenario()
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 3.6))
@@ -201,8 +196,6 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
 
 def fan_chart_grid(scenario=None, lang: str = "zh") -> Figure:
     """:func:`fan_chart` for all nine main indicators on one 3x3 figure."""
-    import matplotlib.pyplot as plt
-
     fig, axes = plt.subplots(3, 3, figsize=(12, 8.5), sharex=True)
     for ax, indicator in zip(axes.flat, data.TARGET_IDS, strict=True):
         fan_chart(indicator, scenario, lang, ax=ax)

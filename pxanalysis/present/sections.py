@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
+from IPython.display import HTML, Markdown, display
 
-from pxanalysis import backtest, comparison, data, labels, params, plots, scenarios, style, tables
-
-ROOT = Path(__file__).resolve().parents[1]
+from pxanalysis import data, params
+from pxanalysis.engine import backtest, comparison, scenarios
+from pxanalysis.present import labels, plots, style, tables
 
 
 @dataclass
@@ -30,13 +30,15 @@ class Context:
 def standard_title(scenario: scenarios.Scenario, lang: str = "zh") -> str:
     """The library's standard brief title."""
     if lang == "zh":
-        return f"萍乡市2024年主要经济指标预期目标实现情况研判({scenario.label('zh')})"
-    return f"Pingxiang 2024: main indicators against the targets ({scenario.label('en')})"
+        return (
+            f"萍乡市2024年主要经济指标预期目标实现情况研判({labels.scenario(scenario.name, 'zh')})"
+        )
+    return f"Pingxiang 2024: main indicators against the targets ({labels.scenario(scenario.name, 'en')})"
 
 
 def resolve(values: dict) -> dict:
     """Validate brief parameters (see :func:`pxanalysis.params.resolve_brief`)."""
-    return params.resolve_brief(values, root=ROOT)
+    return params.resolve_brief(values)
 
 
 def setup(namespace: dict) -> Context:
@@ -55,15 +57,11 @@ def setup(namespace: dict) -> Context:
 
 
 def _md(text: str):
-    from IPython.display import Markdown, display
-
     display(Markdown(text))
 
 
 def _table(frame: pd.DataFrame) -> None:
     """Display a table without its index (deterministic HTML, for nbval and the PDF)."""
-    from IPython.display import HTML, display
-
     display(HTML(frame.to_html(index=False, na_rep="", border=0, classes="px-table")))
 
 
@@ -76,7 +74,7 @@ def title_block(ctx: Context) -> None:
     lang = ctx.lang
     _md(
         f"# {ctx.title}\n\n"
-        f"**{_t('scenario', lang)}**:{ctx.scenario.label(lang)} · "
+        f"**{_t('scenario', lang)}**:{labels.scenario(ctx.scenario.name, lang)} · "
         f"**{_t('method', lang)}**:{ctx.scenario.method} · "
         f"**{_t('date', lang)}**:{today}\n\n{_t('data_note', lang)}"
     )
@@ -84,10 +82,10 @@ def title_block(ctx: Context) -> None:
 
 def headline(ctx: Context) -> None:
     """One paragraph: the GDP projection against its target, and what cannot be projected."""
-    c = comparison.compare_targets(ctx.scenario, ctx.lang).set_index("indicator_id")
+    c = comparison.compare_targets(ctx.scenario).set_index("indicator_id")
     g = c.loc["gdp"]
-    thin = c[c["flag"] == "insufficient_history"]
-    names = "、".join(thin["indicator"]) if ctx.lang == "zh" else ", ".join(thin["indicator"])
+    thin = [labels.indicator(i, ctx.lang) for i in c.index[c["flag"] == "insufficient_history"]]
+    names = "、".join(thin) if ctx.lang == "zh" else ", ".join(thin)
     if ctx.lang == "zh":
         text = (
             f"按历史增速({g['method']}方法,{g['n_obs']}个年度观测),2024年地区生产总值增速预测中位数为"

@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from pxanalysis import brief, pdf
+from pxanalysis.briefs import pdf, plan
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
@@ -47,7 +47,7 @@ def brief_all(out: Path) -> float:
 
 
 def bench_briefs() -> dict:
-    files = brief.scenario_files()
+    files = plan.scenario_files()
     with tempfile.TemporaryDirectory(prefix="pxa-bench-") as tmp:
         tmp = Path(tmp)
         (tmp / "naive").mkdir()

@@ -1,4 +1,4 @@
-"""``make bench``: time the engine (and, later, the briefs and the explorer).
+"""``make bench`` (``python benchmarks/run.py``): time the engine, the briefs and the explorer.
 
 Prints a table and writes ``bench/results.json`` (git-ignored). This is a
 benchmark, not a test: it measures, it does not assert.
@@ -11,10 +11,10 @@ Measured here:
 ``naive_s``, ``brief_all_s``, ``brief_speedup``
               every scenario's PDF brief by hand (papermill, nbconvert and
               chromium CLIs, one after another) against ``pxanalysis brief
-              --scenario all``; see :mod:`pxanalysis.bench_briefs`. Goal: speedup >= 3.
+              --scenario all``; see ``benchmarks/bench_briefs.py``. Goal: speedup >= 3.
 ``explorer_update_p95_ms``
               one control change of the explorer (recompute + redraw), 95th
-              percentile of 200; see :mod:`pxanalysis.bench_explorer`. Goal: < 100 ms.
+              percentile of 200; see ``benchmarks/bench_explorer.py``. Goal: < 100 ms.
 """
 
 from __future__ import annotations
@@ -26,27 +26,30 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_briefs import bench_briefs
+from bench_explorer import bench_explorer
+
+from pxanalysis import data, engine
+from pxanalysis.engine import backtest, methods, projection
+from pxanalysis.vocab import TARGET_IDS
+
+ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 
 
 def engine_once() -> float:
-    from pxanalysis import backtest, data, forecast
-
-    forecast.clear_cache()
     data.clear_cache()
+    engine.clear_cache()
     start = time.perf_counter()
-    for indicator in data.TARGET_IDS:
-        for method in forecast.METHODS:
-            forecast.project(indicator, 2024, method)
+    for indicator in TARGET_IDS:
+        for method in methods.METHODS:
+            projection.project(indicator, 2024, method)
     for horizon in (1, 2):
         backtest.summary(backtest.backtest("gdp", horizon=horizon))
     return time.perf_counter() - start
 
 
 def bench_engine(repeat: int = 5) -> dict:
-    import pxanalysis.forecast  # noqa: F401  (imports are not part of the figure)
-
     engine_once()  # warm the interpreter (imports, statsmodels lazy modules)
     times = [engine_once() for _ in range(repeat)]
     return {"engine_s": statistics.median(times), "engine_min_s": min(times), "repeat": repeat}
@@ -55,9 +58,6 @@ def bench_engine(repeat: int = 5) -> dict:
 def main(argv: list[str] | None = None) -> int:
     results = {"python": sys.version.split()[0], "machine": platform.machine()}
     results.update(bench_engine())
-    from pxanalysis.bench_briefs import bench_briefs
-    from pxanalysis.bench_explorer import bench_explorer
-
     results.update(bench_explorer())
     if "--no-briefs" not in (argv or []):
         results.update(bench_briefs())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-LANGS = ("zh", "en")
+from pxanalysis.errors import check_name
+from pxanalysis.vocab import LANGS
 
 #: Short display names of the nine main indicators.
 INDICATORS = {
@@ -15,6 +16,14 @@ INDICATORS = {
     "urban_income": ("城镇居民人均可支配收入", "Urban disposable income"),
     "rural_income": ("农村居民人均可支配收入", "Rural disposable income"),
     "energy_intensity": ("万元GDP能耗", "Energy per unit of GDP"),
+}
+
+SCENARIOS = {
+    "baseline": ("基准情景", "Baseline"),
+    "optimistic": ("乐观情景", "Optimistic"),
+    "pessimistic": ("悲观情景", "Pessimistic"),
+    "targets_met": ("目标全部实现", "Targets met"),
+    "custom": ("自定义情景", "Custom"),
 }
 
 KINDS = {
@@ -48,10 +57,8 @@ TEXT = {
 
 
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if supported, else raise ``ValueError`` listing the valid ones."""
-    if lang not in LANGS:
-        raise ValueError(f"unknown lang {lang!r}; valid: {', '.join(LANGS)}")
-    return lang
+    """Return ``lang`` if supported, else raise :class:`~pxanalysis.errors.UnknownNameError`."""
+    return check_name(lang, LANGS, "lang")
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -65,9 +72,12 @@ def text(key: str, lang: str = "zh") -> str:
 
 def indicator(indicator_id: str, lang: str = "zh") -> str:
     """Return the display name of one of the nine main indicators."""
-    if indicator_id not in INDICATORS:
-        raise ValueError(f"unknown indicator {indicator_id!r}; valid ids: {', '.join(INDICATORS)}")
-    return _pick(INDICATORS[indicator_id], lang)
+    return _pick(INDICATORS[check_name(indicator_id, INDICATORS, "indicator")], lang)
+
+
+def scenario(name: str, lang: str = "zh") -> str:
+    """Return the Chinese or English name of a scenario type."""
+    return _pick(SCENARIOS[check_name(name, SCENARIOS, "scenario")], lang)
 
 
 def kind(kind_id: str, lang: str = "zh") -> str:

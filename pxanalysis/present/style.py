@@ -12,6 +12,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
+import seaborn as sns
+from matplotlib import font_manager, rcParams
+from matplotlib.ft2font import FT2Font
+
+from pxanalysis.errors import FontNotFoundError
+
 CJK_FAMILY = "Noto Sans CJK SC"
 DEBIAN_PACKAGE = "fonts-noto-cjk"
 _KNOWN_FILES = (
@@ -21,13 +28,7 @@ _KNOWN_FILES = (
 _PROBE = "萍乡"
 
 
-class FontNotFoundError(RuntimeError):
-    """No font with Chinese glyphs could be found."""
-
-
 def _has_glyphs(path: str) -> bool:
-    from matplotlib.ft2font import FT2Font
-
     try:
         charmap = FT2Font(path).get_charmap()
     except (OSError, RuntimeError):
@@ -89,8 +90,6 @@ def setup_cjk() -> Path:
     FontNotFoundError
         If no CJK font is installed.
     """
-    from matplotlib import font_manager, rcParams
-
     path = find_cjk_font()
     font_manager.fontManager.addfont(str(path))
     family = font_manager.FontProperties(fname=str(path)).get_name()
@@ -108,9 +107,6 @@ def apply_theme() -> Path:
     pathlib.Path
         The registered font file.
     """
-    import seaborn as sns
-    from matplotlib import rcParams
-
     sns.set_theme(style="whitegrid", context="notebook")
     path = setup_cjk()
     rcParams["figure.dpi"] = 100
@@ -124,8 +120,6 @@ def setup_notebook() -> None:
     Figures are PNG only (SVG output is not reproducible under nbval), and
     pandas shows up to 200 rows so that the report's tables are never cut.
     """
-    import pandas as pd
-
     apply_theme()
     try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats

@@ -3,25 +3,26 @@
 Every loader validates its file against ``data/pingxiang/datapackage.json``
 (see :mod:`pxanalysis.schema`) and caches the result; callers get copies.
 
-The data directory is ``data/pingxiang`` in the project, or the directory named
-by the environment variable ``PXANALYSIS_DATA_DIR``.
+The data directory comes from :func:`pxanalysis.paths.data_dir` (the project's
+``data/pingxiang``, the copy shipped in the wheel, or ``PXANALYSIS_DATA_DIR``).
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from pxanalysis.params import TARGET_IDS  # the nine main 2024 targets, in the report's order
-from pxanalysis.schema import DataValidationError, validate_rows
+from pxanalysis import paths
+from pxanalysis.data.schema import read_text, validate_rows
+from pxanalysis.errors import DataError, DataValidationError, check_name
+from pxanalysis.vocab import FIGURE_KINDS, REPORT_YEAR, TARGET_IDS
 
 __all__ = [
     "TARGET_IDS",
-    "DataValidationError",
     "data_dir",
     "datapackage",
     "history",
@@ -34,24 +35,30 @@ __all__ = [
     "workplan",
 ]
 
-REPORT_YEAR = 2024
-_DEFAULT_DIR = Path(__file__).resolve().parents[1] / "data" / "pingxiang"
-
 
 def data_dir() -> Path:
-    """Return the data directory (``PXANALYSIS_DATA_DIR`` or ``data/pingxiang``)."""
-    return Path(os.environ.get("PXANALYSIS_DATA_DIR", _DEFAULT_DIR))
+    """Return the data directory (see :func:`pxanalysis.paths.data_dir`)."""
+    return paths.data_dir()
 
 
 @functools.lru_cache(maxsize=8)
 def _datapackage(directory: Path) -> dict:
     path = directory / "datapackage.json"
     if not path.exists():
-        raise FileNotFoundError(
+        raise DataError(
             f"{path} not found: set PXANALYSIS_DATA_DIR to a directory holding datapackage.json"
         )
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            path, None, None, f"not UTF-8 (byte {exc.start}): save the file as UTF-8"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise DataValidationError(
+            path, None, None, f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
 
 
 def datapackage() -> dict:
@@ -69,7 +76,9 @@ def _resource(name: str, directory: Path) -> dict:
     for resource in _datapackage(directory)["resources"]:
         if resource["name"] == name:
             return resource
-    raise KeyError(f"no resource {name!r} in {directory / 'datapackage.json'}")
+    raise DataValidationError(
+        directory / "datapackage.json", None, "resources", f"no resource named {name!r}"
+    )
 
 
 @functools.lru_cache(maxsize=32)
@@ -113,7 +122,7 @@ def load_table(name: str) -> pd.DataFrame:
 @functools.lru_cache(maxsize=4)
 def _source_text(directory: Path) -> str:
     resource = _resource("report_highlights", directory)
-    return (directory / resource["path"]).read_text(encoding="utf-8")
+    return read_text(directory / resource["path"])
 
 
 def source_text() -> str:
@@ -143,10 +152,8 @@ def report_figures(kind: str | None = None) -> pd.DataFrame:
         ``value`` is signed: a decline written 下降3.4% is ``-3.4``.
     """
     frame = load_table("figures")
-    kinds = ("actual", "estimate", "target", "commitment")
     if kind is not None:
-        if kind not in kinds:
-            raise ValueError(f"unknown kind {kind!r}; valid kinds: {', '.join(kinds)}")
+        check_name(kind, FIGURE_KINDS, "kind")
         frame = frame[frame["kind"] == kind].reset_index(drop=True)
     return frame
 
@@ -184,8 +191,7 @@ def targets(year: int = REPORT_YEAR) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=8)
 def _targets(directory: Path, year: int) -> pd.DataFrame:
-    if year != REPORT_YEAR:
-        raise ValueError(f"targets are held for {REPORT_YEAR} only, not {year}")
+    check_name(year, (REPORT_YEAR,), "target year")
     spec = load_table("targets")
     figures = report_figures().set_index("figure_id")
     missing = sorted(set(spec["figure_id"]) - set(figures.index))
@@ -233,9 +239,8 @@ def history_observations() -> pd.DataFrame:
 
 
 def _check_series(indicator_id: str) -> None:
-    valid = sorted(set(load_table("history_observations")["series"]) | set(TARGET_IDS))
-    if indicator_id not in valid:
-        raise ValueError(f"unknown indicator {indicator_id!r}; valid ids: {', '.join(valid)}")
+    series = set(load_table("history_observations")["series"]) - set(TARGET_IDS)
+    check_name(indicator_id, TARGET_IDS + tuple(sorted(series)), "indicator")
 
 
 def history(
@@ -272,8 +277,7 @@ def history(
 @functools.lru_cache(maxsize=128)
 def _history(directory: Path, indicator_id: str, geo: str, include_derived: bool) -> pd.DataFrame:
     _check_series(indicator_id)
-    if geo not in ("pingxiang", "jiangxi"):
-        raise ValueError(f"unknown geo {geo!r}; valid: pingxiang, jiangxi")
+    check_name(geo, ("pingxiang", "jiangxi"), "geo")
     obs = load_table("history_observations")
     mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
     annual = mask & (obs["measure"] == "growth") & (obs["period"] == "full_year")
@@ -322,11 +326,8 @@ def _levels(directory: Path, indicator_id: str, geo: str) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=4)
 def _non_figures(directory: Path) -> tuple:
-    import yaml
-
     path = directory / _resource("non_figures", directory)["path"]
-    with open(path, encoding="utf-8") as f:
-        entries = yaml.safe_load(f)["non_figures"]
+    entries = yaml.safe_load(read_text(path))["non_figures"]
     for number, entry in enumerate(entries, start=1):
         for key in ("token", "context", "category"):
             if not entry.get(key):

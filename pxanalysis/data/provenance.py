@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pxanalysis import data
+from pxanalysis.data import loaders as data
+from pxanalysis.errors import DataError
 
 #: Arabic numbers (2023, 3.5, 50.01) and runs of Chinese numerals (八, 二十).
 ARABIC = re.compile(r"\d+(?:\.\d+)?")
@@ -78,10 +79,10 @@ def figure_problems(figures: pd.DataFrame | None = None, text: str | None = None
 
 
 def check_figures() -> None:
-    """Raise ``ValueError`` listing every figure whose provenance check fails."""
+    """Raise :class:`~pxanalysis.errors.DataError` listing every figure whose check fails."""
     problems = figure_problems()
     if problems:
-        raise ValueError("figures.csv provenance problems:\n" + "\n".join(problems))
+        raise DataError("figures.csv provenance problems:\n" + "\n".join(problems))
 
 
 def _captured(figures: pd.DataFrame, text: str) -> set[tuple[int, str]]:

@@ -11,9 +11,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pxanalysis.errors import LevelBreakError, UsageError
 
-class LevelBreakError(ValueError):
-    """A computation would cross a level break (a change of statistical basis)."""
+__all__ = [
+    "LevelBreakError",
+    "annual",
+    "average_growth",
+    "cagr",
+    "compound",
+    "growth_from_levels",
+    "implied_level",
+    "levels_from_growth",
+    "missing_years",
+]
 
 
 def annual(series: pd.Series) -> pd.Series:
@@ -21,13 +31,13 @@ def annual(series: pd.Series) -> pd.Series:
 
     Raises
     ------
-    ValueError
+    UsageError
         On duplicate years (never silently averaged).
     """
     series = pd.Series(series, dtype="float64")
     if series.index.duplicated().any():
         dupes = sorted(set(series.index[series.index.duplicated()]))
-        raise ValueError(f"duplicate years {dupes}: keep one value per year")
+        raise UsageError(f"duplicate years {dupes}: keep one value per year")
     if series.empty:
         return series
     years = range(int(series.index.min()), int(series.index.max()) + 1)
@@ -88,7 +98,7 @@ def levels_from_growth(base_level: float, growth: pd.Series, base_year: int) -> 
     if growth.empty:
         return pd.Series({base_year: float(base_level)}, name="level")
     if int(growth.index[0]) != base_year + 1 or growth.isna().any():
-        raise ValueError(
+        raise UsageError(
             f"growth must cover every year from {base_year + 1} without gaps; "
             f"missing: {missing_years(growth) or [base_year + 1]}"
         )
@@ -115,7 +125,7 @@ def cagr(levels: pd.Series, start: int, end: int, breaks: pd.Series | None = Non
         If either year has no level.
     """
     if end <= start:
-        raise ValueError(f"end ({end}) must be after start ({start})")
+        raise UsageError(f"end ({end}) must be after start ({start})")
     if breaks is not None:
         crossed = [int(y) for y, b in breaks.items() if bool(b) and start < y <= end]
         if crossed:
@@ -133,7 +143,7 @@ def compound(growth: pd.Series | list[float]) -> float:
     """Cumulative growth (%) of a sequence of annual growth rates."""
     rates = np.asarray(growth, dtype=float)
     if np.isnan(rates).any():
-        raise ValueError("cannot compound over a missing year")
+        raise UsageError("cannot compound over a missing year")
     return (np.prod(1 + rates / 100) - 1) * 100
 
 

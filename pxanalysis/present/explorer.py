@@ -1,6 +1,6 @@
 """The scenario explorer for JupyterLab (``notebooks/explore.ipynb``).
 
->>> from pxanalysis.explorer import Explorer
+>>> from pxanalysis.present.explorer import Explorer
 >>> Explorer().show()        # doctest: +SKIP
 
 Controls: indicator, scenario, method, window, band (80/95 %), the
@@ -20,16 +20,21 @@ import io
 import re
 import threading
 import time
+from html import escape
 from pathlib import Path
 
 import ipywidgets as w
 import pandas as pd
 import yaml
+from IPython.display import display
+from matplotlib.figure import Figure
 
-from pxanalysis import comparison, data, forecast, labels, params, plots, scenarios, style, tables
-from pxanalysis.params import ParameterError
+from pxanalysis import data, params, paths
+from pxanalysis.engine import comparison, methods, scenarios
+from pxanalysis.errors import ParameterError
+from pxanalysis.present import labels, plots, style, tables
+from pxanalysis.vocab import QUANTILE_HIGH, QUANTILE_LOW, SCENARIOS
 
-SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 MAX_WINDOW = 12
 
 
@@ -49,8 +54,6 @@ class Explorer:
     """
 
     def __init__(self, lang: str = "zh", warm: bool = True):
-        from matplotlib.figure import Figure
-
         style.apply_theme()
         self.lang = labels.check_lang(lang)
         self.assumptions: dict[str, dict[str, float]] = {}
@@ -73,16 +76,16 @@ class Explorer:
     def _build_widgets(self) -> None:
         lang = self.lang
         self.w_indicator = w.Dropdown(options=self._indicator_options(), value="gdp")
-        self.w_scenario = w.Dropdown(options=[(scenarios.scenario_label(s, lang), s) for s in params.SCENARIOS],
+        self.w_scenario = w.Dropdown(options=[(labels.scenario(s, lang), s) for s in SCENARIOS],
                                      value="baseline")  # fmt: skip
-        self.w_method = w.Dropdown(options=list(forecast.METHODS), value=forecast.DEFAULT_METHOD)
+        self.w_method = w.Dropdown(options=list(methods.METHODS), value=methods.DEFAULT_METHOD)
         self.w_window = w.IntSlider(value=0, min=0, max=MAX_WINDOW, continuous_update=False)
         self.w_band = w.ToggleButtons(options=[("80%", 80), ("95%", 95)], value=80)
         self.w_q_low = w.FloatSlider(
-            value=0.1, min=0.01, max=0.49, step=0.01, continuous_update=False
+            value=QUANTILE_LOW, min=0.01, max=0.49, step=0.01, continuous_update=False
         )
         self.w_q_high = w.FloatSlider(
-            value=0.9, min=0.51, max=0.99, step=0.01, continuous_update=False
+            value=QUANTILE_HIGH, min=0.51, max=0.99, step=0.01, continuous_update=False
         )
         self.w_use = w.Checkbox(value=False)
         self.w_growth = w.Text(value="", placeholder="5.0", continuous_update=False)
@@ -195,10 +198,10 @@ class Explorer:
         start = time.perf_counter()
         try:
             sc = self.scenario()
-            compared = comparison.compare_targets(sc, self.lang)
+            compared = comparison.compare_targets(sc)
             c = compared.set_index("indicator_id")
         except (ParameterError, ValueError) as exc:
-            self.w_message.value = f'<span style="color:#c0392b">⚠ {_escape(str(exc))}</span>'
+            self.w_message.value = f'<span style="color:#c0392b">⚠ {escape(str(exc))}</span>'
             return self._done(start)
         self.last_valid = sc
         indicator = self.w_indicator.value
@@ -239,9 +242,13 @@ class Explorer:
         return tables.comparison_table(self.last_valid, self.lang)
 
     # ------------------------------------------------------------------ save
-    def save(self, name: str | None = None, directory: Path = SCENARIO_DIR) -> Path | None:
-        """Write the settings as ``<directory>/<name>.yaml``; show where, or why not."""
+    def save(self, name: str | None = None, directory: Path | None = None) -> Path | None:
+        """Write the settings as ``<directory>/<name>.yaml``; show where, or why not.
+
+        ``directory`` defaults to :func:`pxanalysis.paths.user_scenario_dir`.
+        """
         name = (name or self.w_save_name.value).strip()
+        directory = paths.user_scenario_dir() if directory is None else directory
         try:
             if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
                 raise ParameterError(f"file name {name!r}: use letters, digits, - and _ only")
@@ -252,7 +259,7 @@ class Explorer:
                             encoding="utf-8")  # fmt: skip
             params.read_file(path)  # what the brief will do
         except (ParameterError, OSError) as exc:
-            self.w_message.value = f'<span style="color:#c0392b">⚠ {_escape(str(exc))}</span>'
+            self.w_message.value = f'<span style="color:#c0392b">⚠ {escape(str(exc))}</span>'
             return None
         self.w_message.value = (
             f'<span style="color:#1e8449">{_ui("saved", self.lang)} {path}</span>'
@@ -271,26 +278,18 @@ class Explorer:
 
     def show(self) -> None:
         """Display the explorer in the notebook."""
-        from IPython.display import display
-
         display(self.widget())
 
     # ------------------------------------------------------------------ warm-up
     def _warm(self) -> None:
         for indicator in data.TARGET_IDS:
             n = len(data.history(indicator))
-            if n < forecast.MIN_OBS:
+            if n < methods.MIN_OBS:
                 continue
-            for method in forecast.METHODS:
+            for method in methods.METHODS:
                 for window in [None, *range(1, min(n, MAX_WINDOW) + 1)]:
                     for year in (2023, 2024):
                         try:
                             scenarios.cached_projection(indicator, year, method, window)
                         except ValueError:
                             pass
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)

@@ -14,7 +14,10 @@ import functools
 import numpy as np
 import pandas as pd
 
-from pxanalysis import data, forecast
+from pxanalysis import data
+from pxanalysis.engine import methods as registry
+from pxanalysis.errors import MethodUnavailable, check_name
+from pxanalysis.vocab import TARGET_IDS
 
 MIN_ERRORS = 4
 COLUMNS = [
@@ -34,19 +37,23 @@ COLUMNS = [
 ]
 
 
+_QUANTILES = {"median": 0.5, "lo80": 0.1, "hi80": 0.9, "lo95": 0.025, "hi95": 0.975}
+
+
 @functools.lru_cache(maxsize=256)
 def _run(years: tuple, values: tuple, method: str, horizon: int, window: int | None) -> tuple:
     y = pd.Series(values, index=list(years), dtype="float64")
     rows = []
     for target in y.index:
         train = y[y.index <= target - horizon]
-        if len(train) < max(forecast.MIN_OBS, forecast.METHOD_MIN_OBS[method]):
+        if len(train) < max(registry.MIN_OBS, registry.METHOD_MIN_OBS[method]):
             continue
         w = None if window is None else min(window, len(train))
-        p = forecast.projection("backtest", int(target), method, w, history=train, calibrate=False)
-        if p.dist is None:
+        try:
+            dist = registry.fit(train, int(target), method, w).dist
+        except MethodUnavailable:
             continue
-        r = p.row()
+        r = {k: dist.ppf(q) for k, q in _QUANTILES.items()}
         actual = float(y.loc[target])
         rows.append(
             (
@@ -91,7 +98,7 @@ def backtest(
     horizon : int, default 1
         Calendar years between the last training year and the projected year.
     window : int, optional
-        As in :func:`pxanalysis.forecast.project`.
+        As in :func:`pxanalysis.engine.projection.project`.
     history : pandas.Series, optional
         A growth series to use instead.
 
@@ -100,16 +107,13 @@ def backtest(
     pandas.DataFrame
         One row per (method, projected year).
     """
-    methods = tuple(forecast.METHODS) if methods is None else methods
+    methods = tuple(registry.METHODS) if methods is None else methods
     for m in methods:
-        forecast.check_method(m)
+        registry.check_method(m)
     if history is None:
-        if indicator not in data.TARGET_IDS:
-            raise ValueError(
-                f"unknown indicator {indicator!r}; valid indicators: {', '.join(data.TARGET_IDS)}"
-            )
+        check_name(indicator, TARGET_IDS, "indicator")
         history = data.history(indicator)
-    y = forecast.clean_history(history, name=indicator)
+    y = registry.clean_history(history, name=indicator)
     rows = []
     for m in methods:
         rows.extend(_run(tuple(int(i) for i in y.index), tuple(y.to_numpy()), m, horizon, window))
@@ -141,3 +145,8 @@ def summary(results: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out).set_index("method")
+
+
+def clear_cache() -> None:
+    """Forget cached backtest runs."""
+    _run.cache_clear()

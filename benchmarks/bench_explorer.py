@@ -15,6 +15,9 @@ import time
 
 import numpy as np
 
+from pxanalysis import data, engine
+from pxanalysis.present.explorer import Explorer
+
 CHANGES = 200
 
 
@@ -53,15 +56,12 @@ def _drive(explorer, n: int, seed: int = 0) -> list[float]:
 
 
 def bench_explorer() -> dict:
-    from pxanalysis import data, forecast
-    from pxanalysis.explorer import Explorer
-
-    forecast.clear_cache()
+    engine.clear_cache()
     data.clear_cache()
     cold = Explorer(warm=False)
     cold_ms = _drive(cold, CHANGES)
 
-    forecast.clear_cache()
+    engine.clear_cache()
     data.clear_cache()
     start = time.perf_counter()
     explorer = Explorer(warm=True)

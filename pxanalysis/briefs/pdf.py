@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pxanalysis.errors import ChromiumError, ChromiumNotFoundError
+
 DEBIAN_PACKAGE = "chromium"
 # Flags from shared/reference/toolchain.md: without the background-networking
 # ones chromium tries Google's hosts at every start on a closed network.
@@ -36,14 +38,6 @@ FLAGS = [
     "--hide-scrollbars",
 ]
 A4_INCHES = (8.27, 11.69)
-
-
-class ChromiumNotFoundError(RuntimeError):
-    """No chromium binary on PATH."""
-
-
-class PrintError(RuntimeError):
-    """Chromium did not produce a PDF."""
 
 
 def find_chromium() -> str:
@@ -64,7 +58,7 @@ def print_with_cli(html: Path, pdf: Path, timeout: float = 60) -> None:
                f"--print-to-pdf={pdf}", Path(html).resolve().as_uri()]  # fmt: skip
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     if result.returncode != 0 or not Path(pdf).exists():
-        raise PrintError(
+        raise ChromiumError(
             f"chromium --print-to-pdf failed ({result.returncode}): {result.stderr[-800:]}"
         )
 
@@ -160,12 +154,12 @@ class ChromiumPrinter:
         while b"\0" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise PrintError("chromium did not answer in time")
+                raise ChromiumError("chromium did not answer in time")
             ready, _, _ = select.select([self._from_child], [], [], left)
             if ready:
                 chunk = os.read(self._from_child, 1 << 20)
                 if not chunk:
-                    raise PrintError("chromium closed the DevTools pipe (did it crash?)")
+                    raise ChromiumError("chromium closed the DevTools pipe (did it crash?)")
                 self._buffer += chunk
         raw, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(raw)
@@ -184,7 +178,7 @@ class ChromiumPrinter:
             reply = self._receive(deadline)
             if reply.get("id") == self._next_id:
                 if "error" in reply:
-                    raise PrintError(f"{method}: {reply['error'].get('message')}")
+                    raise ChromiumError(f"{method}: {reply['error'].get('message')}")
                 result = reply.get("result", {})
             elif (
                 wait_event

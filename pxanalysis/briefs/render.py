@@ -1,0 +1,64 @@
+"""An executed brief notebook as self-contained HTML: no code, no prompts, no network."""
+
+from __future__ import annotations
+
+import copy
+from html import escape
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+from pxanalysis import params, paths
+
+
+def css() -> str:
+    """The print stylesheet of the briefs (``briefs/brief.css``)."""
+    return paths.package_file("briefs/brief.css").read_text(encoding="utf-8")
+
+
+def add_run_parameters(nb, lang: str):
+    """Append the run-parameters table, read from the notebook's papermill metadata."""
+    given = nb.metadata.get("papermill", {}).get("parameters", {})
+    defaults = {n: params.PARAMS[n].default for n in params.NOTEBOOK_PARAMS["brief"]}
+    nb = copy.deepcopy(nb)
+    nb.cells.append(nbformat.v4.new_markdown_cell(run_parameters_markdown(given, defaults, lang)))
+    return nb
+
+
+def run_parameters_markdown(parameters: dict, defaults: dict, lang: str = "zh") -> str:
+    """A Markdown table of a run's parameters (papermill metadata), defaults marked."""
+    head = ("## 运行参数\n\n| 参数 | 取值 | 来源 |\n|---|---|---|" if lang == "zh"
+            else "## Run parameters\n\n| parameter | value | from |\n|---|---|---|")  # fmt: skip
+    given_word, default_word = (
+        ("papermill注入", "默认") if lang == "zh" else ("papermill", "default")
+    )
+    rows = []
+    for name, default in defaults.items():
+        if name in parameters:
+            value, source = parameters[name], given_word
+        else:
+            value, source = default, default_word
+        rows.append(f"| `{name}` | `{value!r}` | {source} |")
+    return head + "\n" + "\n".join(rows) + "\n"
+
+
+def to_html(nb, title: str) -> str:
+    """Self-contained HTML without any code input or prompt, no external resource."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream"
+                            and o.get("name") == "stderr")]  # fmt: skip
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.anchor_link_text = ""
+    remove = TagRemovePreprocessor(remove_cell_tags={"remove-cell", "papermill-error-cell-tag"})
+    exporter.register_preprocessor(remove, enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{css()}</style></head>\n<body>\n{body}\n</body></html>\n"
+    )

@@ -1,0 +1,118 @@
+"""Every path the package uses, found from one root.
+
+The *home* holds ``data/``, ``scenarios/`` and ``notebooks/brief.ipynb``. It is,
+in this order:
+
+1. ``PXANALYSIS_HOME``, if set (a directory laid out like the checkout);
+2. the checkout, when the package runs from one (``pip install -e .``, or on ``sys.path``);
+3. the copy shipped inside the wheel (``pxanalysis/_resources``), for an installed package.
+
+Other places:
+
+- **data**: ``<home>/data/<region>``, or ``PXANALYSIS_DATA_DIR`` (one region's folder);
+- **built-in scenarios**: ``<home>/scenarios``; **user scenarios** (the explorer
+  saves there; ``--scenario all`` renders them too): ``PXANALYSIS_SCENARIO_DIR``,
+  else the checkout's ``scenarios/``, else ``./scenarios``;
+- **reports**: the checkout's ``reports/``, else ``./reports`` (installed use).
+
+This is the only module that does path arithmetic on ``__file__``.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from pxanalysis.errors import DataError
+
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
+_SHIPPED = _PACKAGE / "_resources"
+DEFAULT_REGION = "pingxiang"
+
+
+def checkout() -> Path | None:
+    """The source checkout the package runs from, or None for an installed package."""
+    marker = _CHECKOUT / "data" / DEFAULT_REGION / "datapackage.json"
+    if (_CHECKOUT / "pyproject.toml").is_file() and marker.is_file():
+        return _CHECKOUT
+    return None
+
+
+def home() -> Path:
+    """The root holding ``data/``, ``scenarios/`` and ``notebooks/`` (see the module docstring).
+
+    Raises
+    ------
+    DataError
+        If ``PXANALYSIS_HOME`` is not a directory, or no home can be found.
+    """
+    override = os.environ.get("PXANALYSIS_HOME")
+    if override:
+        path = Path(override)
+        if not path.is_dir():
+            raise DataError(f"PXANALYSIS_HOME={override} is not a directory")
+        return path
+    root = checkout()
+    if root is not None:
+        return root
+    if _SHIPPED.is_dir():
+        return _SHIPPED
+    raise DataError(
+        "pxanalysis cannot find its data: reinstall the package (the wheel ships data/, "
+        "scenarios/ and notebooks/), or set PXANALYSIS_HOME to a checkout"
+    )
+
+
+def data_dir(region: str = DEFAULT_REGION) -> Path:
+    """A region's data folder (``PXANALYSIS_DATA_DIR`` overrides the default region's)."""
+    override = os.environ.get("PXANALYSIS_DATA_DIR")
+    if override and region == DEFAULT_REGION:
+        return Path(override)
+    return home() / "data" / region
+
+
+def regions() -> tuple[str, ...]:
+    """The regions with a data package under ``<home>/data``."""
+    base = home() / "data"
+    return tuple(sorted(p.parent.name for p in base.glob("*/datapackage.json")))
+
+
+def builtin_scenario_dir() -> Path:
+    """The folder of the scenario files shipped with the package."""
+    return home() / "scenarios"
+
+
+def user_scenario_dir() -> Path:
+    """Where user scenario files live (and the explorer saves them)."""
+    override = os.environ.get("PXANALYSIS_SCENARIO_DIR")
+    if override:
+        return Path(override)
+    root = checkout()
+    return root / "scenarios" if root is not None else Path.cwd() / "scenarios"
+
+
+def brief_notebook() -> Path:
+    """The brief notebook that papermill executes."""
+    return home() / "notebooks" / "brief.ipynb"
+
+
+def reports_dir() -> Path:
+    """Default output folder of the briefs: the checkout's ``reports/``, else ``./reports``."""
+    root = checkout()
+    return root / "reports" if root is not None else Path.cwd() / "reports"
+
+
+def package_file(relative: str) -> Path:
+    """A file shipped inside the package (e.g. ``briefs/brief.css``)."""
+    return Path(str(resources.files("pxanalysis").joinpath(relative)))
+
+
+def display(path: Path) -> str:
+    """``path`` relative to the home where it lies inside it (for manifests and messages)."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(home().resolve()))
+    except ValueError:
+        return str(path)

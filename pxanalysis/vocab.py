@@ -1,0 +1,48 @@
+"""The shared vocabulary: every id, name and default that more than one module uses.
+
+This module imports nothing from the package (it is the bottom of the layer
+order); everything else reads these names from here.
+"""
+
+from __future__ import annotations
+
+#: Year of the report's targets (the 2024 government work report).
+REPORT_YEAR = 2024
+
+#: The nine main 2024 targets, in the report's order.
+TARGET_IDS = (
+    "gdp",
+    "budget_revenue",
+    "industrial_value_added",
+    "fixed_asset_investment",
+    "industrial_investment",
+    "retail_sales",
+    "urban_income",
+    "rural_income",
+    "energy_intensity",
+)
+
+#: Scenario types a scenario file may declare (``scenario:``).
+SCENARIOS = ("baseline", "optimistic", "pessimistic", "targets_met", "custom")
+
+#: Scenario types with a shipped file of the same name (``scenarios/<name>.yaml``).
+BUILTIN_SCENARIOS = ("baseline", "optimistic", "pessimistic", "targets_met")
+#: Every scenario file shipped with the package, in rendering order; the explorer
+#: cannot overwrite them.
+SHIPPED_SCENARIO_FILES = (*BUILTIN_SCENARIOS, "custom_example")
+
+#: Languages of the reader-facing text.
+LANGS = ("zh", "en")
+
+#: Projection methods, in registry order (``pxanalysis.engine.methods.METHODS``; a
+#: test keeps the two equal). Spelled out here so that validating parameters
+#: imports no numerical library.
+METHODS = ("mean", "last", "trend", "arima", "ets", "combo")
+DEFAULT_METHOD = "combo"
+
+#: Default pessimistic and optimistic quantiles of a predictive distribution.
+QUANTILE_LOW = 0.1
+QUANTILE_HIGH = 0.9
+
+#: Kinds of a figure of the report; ``projection`` is ours, never the report's.
+FIGURE_KINDS = ("actual", "estimate", "target", "commitment")
