@@ -7,7 +7,7 @@ export PYTHONHASHSEED := 0
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: setup test lint format unit nbval notebooks brief bench lab clean
+.PHONY: setup test lint format unit faults nbval notebooks brief bench lab clean
 
 setup:  ## install Debian packages, .venv and the locked dependencies (idempotent)
 	bash scripts/setup.sh
@@ -22,13 +22,16 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 
 unit: setup
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests -m "not faults"
+
+faults: setup  ## fault injection: killed kernel/chromium, fonts, bad input; prints a table
+	$(PY) -m pytest tests -m faults
 
 nbval: setup
 	$(PY) -m pytest $(NBVAL) $(NOTEBOOKS)
 
-test: setup  ## ruff, the unit tests and nbval on the committed notebooks
-	$(MAKE) --no-print-directory lint unit nbval
+test: setup  ## ruff, import contracts, the unit tests, nbval on the notebooks, the fault suite
+	$(MAKE) --no-print-directory lint unit nbval faults
 
 notebooks: setup  ## re-execute the committed notebooks after a library change
 	$(PY) scripts/execute_notebooks.py $(NOTEBOOKS)

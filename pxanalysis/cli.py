@@ -15,7 +15,13 @@ import sys
 
 from pxanalysis import params, paths
 from pxanalysis.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ParameterError, PxError, exit_code
-from pxanalysis.vocab import BUILTIN_SCENARIOS, LANGS, SCENARIOS
+from pxanalysis.vocab import (
+    BUILTIN_SCENARIOS,
+    DEFAULT_BRIEF_TIMEOUT,
+    DEFAULT_CELL_TIMEOUT,
+    LANGS,
+    SCENARIOS,
+)
 
 
 def _scenario_values(args) -> dict:
@@ -51,18 +57,30 @@ def cmd_project(args) -> int:
 
 
 def cmd_brief(args) -> int:
-    """``pxanalysis brief``: render PDF briefs."""
+    """``pxanalysis brief``: render PDF briefs (usage checked before anything starts)."""
     from pxanalysis.briefs import pipeline, plan
 
     if args.jobs < 1:
         raise ParameterError("--jobs must be >= 1")
-    jobs = plan.plan(args.scenario, args.params, args.lang)
-    out = args.out or paths.reports_dir()
-    outcomes = pipeline.render(jobs, out, args.jobs, log=lambda m: print(m, flush=True))
+    for name in ("cell_timeout", "brief_timeout"):
+        if not getattr(args, name) > 0:
+            raise ParameterError(f"--{name.replace('_', '-')} must be > 0 (seconds)")
+    planned = plan.plan(args.scenario, args.params, args.lang)
+    out = plan.check_out(args.out or paths.reports_dir())
+    for problem in planned.skipped:
+        print(f"pxanalysis brief: skipped: {problem}", file=sys.stderr, flush=True)
+    outcomes = pipeline.render(
+        planned.jobs,
+        out,
+        args.jobs,
+        log=lambda m: print(m, flush=True),
+        cell_timeout=args.cell_timeout,
+        brief_timeout=args.brief_timeout,
+    )
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
         print(f"pxanalysis brief: {o.name} failed: {o.error}", file=sys.stderr)
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FAILED if failed or planned.skipped else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +111,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--jobs", type=int, default=1, help="worker processes (1 is fastest on 2 cores)")
     b.add_argument("--lang", choices=LANGS, default=None)
+    b.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=DEFAULT_CELL_TIMEOUT,
+        help=f"seconds one notebook cell may run (default {DEFAULT_CELL_TIMEOUT:g})",
+    )
+    b.add_argument(
+        "--brief-timeout",
+        type=float,
+        default=DEFAULT_BRIEF_TIMEOUT,
+        help=f"seconds one brief may run in the kernel (default {DEFAULT_BRIEF_TIMEOUT:g})",
+    )
     b.set_defaults(func=cmd_brief)
     return parser
 

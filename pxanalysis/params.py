@@ -288,8 +288,33 @@ def check_consistency(p: Mapping[str, Any]) -> None:
         )
 
 
+#: A scenario file is a few lines; anything larger is a mistake (and costly to parse).
+MAX_FILE_BYTES = 64 * 1024
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice (YAML would keep the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first on line {seen[key] + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_file(path) -> dict:
     """Read and validate a scenario (parameter) YAML file; return the values it gives.
+
+    The file must be a readable UTF-8 file of at most :data:`MAX_FILE_BYTES`,
+    a YAML mapping without duplicate keys, of known parameters.
 
     Raises
     ------
@@ -297,18 +322,35 @@ def read_file(path) -> dict:
         Naming the file and the problem.
     """
     path = Path(path)
+    where = f"scenario file {path}"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.is_dir():
+            raise ParameterError(f"{where} is a directory; give a YAML file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ParameterError(
+                f"{where} has {size} bytes; a scenario file is at most {MAX_FILE_BYTES} bytes"
+            )
+        raw_bytes = path.read_bytes()
     except FileNotFoundError:
-        raise ParameterError(f"scenario file {path} not found") from None
+        raise ParameterError(f"{where} not found") from None
+    except OSError as exc:
+        raise ParameterError(f"{where} cannot be read: {exc.strerror}") from None
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        raise ParameterError(f"{where}: not UTF-8 at line {line}; save it as UTF-8") from None
+    try:
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise ParameterError(f"scenario file {path}: not valid YAML ({exc})") from None
+        raise ParameterError(f"{where}: not valid YAML ({exc})") from None
     if not isinstance(raw, dict):
-        raise ParameterError(f"scenario file {path}: expected a mapping of parameters")
+        raise ParameterError(f"{where}: expected a mapping of parameters")
     try:
         return validate(raw, notebook="scenario_file", partial=True)
     except ParameterError as exc:
-        raise ParameterError(f"scenario file {path}: {exc}") from None
+        raise ParameterError(f"{where}: {exc}") from None
 
 
 def resolve_brief(values: Mapping[str, Any], root=None) -> dict:

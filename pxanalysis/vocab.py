@@ -46,3 +46,8 @@ QUANTILE_HIGH = 0.9
 
 #: Kinds of a figure of the report; ``projection`` is ours, never the report's.
 FIGURE_KINDS = ("actual", "estimate", "target", "commitment")
+
+#: Seconds one notebook cell of a brief may run (the slowest cell takes about 2 s).
+DEFAULT_CELL_TIMEOUT = 120
+#: Seconds one brief may run in the kernel (a brief takes 1-3 s).
+DEFAULT_BRIEF_TIMEOUT = 600.0

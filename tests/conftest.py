@@ -41,3 +41,37 @@ def data_copy(tmp_path, monkeypatch):
     data.clear_cache()
     yield target
     data.clear_cache()
+
+
+# --------------------------------------------------------------------------- fault table
+
+FAULTS: list[dict] = []
+
+
+@pytest.fixture
+def fault(request):
+    """Record a fault case for the table printed at the end: ``fault(case, expected)``.
+
+    Returns a dict; the test sets ``observed`` as it checks the behaviour. A test
+    that fails before setting it shows ``FAILED`` in the table.
+    """
+    rows = []
+
+    def record(case: str, expected: str) -> dict:
+        row = {"case": case, "expected": expected, "observed": "FAILED (see the test)"}
+        rows.append(row)
+        return row
+
+    yield record
+    FAULTS.extend(rows)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not FAULTS:
+        return
+    terminalreporter.section("faults: case | expected | observed")
+    width = max(len(r["case"]) for r in FAULTS)
+    for row in FAULTS:
+        terminalreporter.write_line(
+            f"{row['case']:<{width}} | {row['expected']} | {row['observed']}"
+        )

@@ -79,15 +79,15 @@ def test_saved_scenario_round_trips_into_the_brief(explorer, tmp_path):
     explorer.w_use.value = True
     explorer.w_sd.value = "1.2"
     explorer.w_growth.value = "5.0"
-    path = explorer.save("roundtrip", directory=tmp_path)
+    path = explorer.save("roundtrip", directory=tmp_path)  # a user file, named by its stem
     assert (
         path is not None
         and "Saved" in explorer.w_message.value
         or "已保存" in explorer.w_message.value
     )
     saved = yaml.safe_load(path.read_text(encoding="utf-8"))
-    jobs = plan.plan(params_file=str(path))  # what `pxanalysis brief --params FILE` does
-    assert len(jobs) == 1 and jobs[0].name == "optimistic"
+    jobs = plan.plan(params_file=str(path)).jobs  # what `pxanalysis brief --params FILE` does
+    assert len(jobs) == 1 and jobs[0].name == "roundtrip"
     resolved = params.resolve_brief(jobs[0].parameters)
     assert resolved["method"] == "trend" and resolved["window"] == 8
     assert resolved["quantile_high"] == 0.8

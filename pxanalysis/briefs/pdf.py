@@ -9,6 +9,7 @@ route (one browser launch per PDF), kept as the by-hand baseline of ``make bench
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -41,9 +42,22 @@ A4_INCHES = (8.27, 11.69)
 
 
 def find_chromium() -> str:
-    """Return the chromium executable, or raise naming the Debian package."""
-    for name in (os.environ.get("PXANALYSIS_CHROMIUM", ""), "chromium", "chromium-browser"):
-        if name and shutil.which(name):
+    """Return the chromium executable, or raise naming the Debian package.
+
+    ``PXANALYSIS_CHROMIUM``, when set, must name an executable: a wrong value is
+    an error, never a silent fall-back to ``PATH``.
+    """
+    override = os.environ.get("PXANALYSIS_CHROMIUM", "")
+    if override:
+        found = shutil.which(override)
+        if not found:
+            raise ChromiumNotFoundError(
+                f"PXANALYSIS_CHROMIUM={override} is not an executable: point it at chromium "
+                f"(Debian: /usr/bin/chromium) or unset it"
+            )
+        return found
+    for name in ("chromium", "chromium-browser"):
+        if shutil.which(name):
             return shutil.which(name)
     raise ChromiumNotFoundError(
         f"chromium not found on PATH: install the Debian package {DEBIAN_PACKAGE} "
@@ -76,6 +90,7 @@ class ChromiumPrinter:
         self.timeout = timeout
         self.proc: subprocess.Popen | None = None
         self._profile = None
+        self._stderr = None
         self._next_id = 0
         self._buffer = b""
 
@@ -83,35 +98,56 @@ class ChromiumPrinter:
     def launch(self) -> None:
         """Start the chromium process (returns at once; :meth:`start` waits for it).
 
-        Launch before starting other threads: ``preexec_fn`` is not thread-safe.
+        Thread-safe: the DevTools pipe is placed on fds 3 and 4 by ``bash``
+        (``exec chromium 3<&R 4>&W``), not by a ``preexec_fn``, so chromium can be
+        restarted while other threads run.
         """
         binary = find_chromium()
         self._profile = tempfile.TemporaryDirectory(prefix="pxa-chromium-")
+        self._stderr = tempfile.TemporaryFile(prefix="pxa-chromium-stderr-")
+        self._buffer = b""
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
-        # move the child's ends above fd 10 so that placing them on 3 and 4 cannot clobber them
+        # the child's ends above fd 10, so that placing them on 3 and 4 cannot clobber them
         high_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD_CLOEXEC, 10)
         high_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD_CLOEXEC, 10)
         os.close(to_child_r)
         os.close(from_child_w)
-
-        def wire_fds():  # in the child: DevTools reads fd 3 and writes fd 4
-            os.dup2(high_r, 3)
-            os.dup2(high_w, 4)
-
+        args = [binary, *FLAGS, "--remote-debugging-pipe",
+                f"--user-data-dir={self._profile.name}", "about:blank"]  # fmt: skip
+        script = f'exec "$@" 3<&{high_r} 4>&{high_w} {high_r}<&- {high_w}>&-'
         try:
             self.proc = subprocess.Popen(
-                [binary, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self._profile.name}",
-                 "about:blank"],
-                close_fds=False,  # Python's own fds are non-inheritable; fds 3 and 4 are not
-                preexec_fn=wire_fds,
+                ["/bin/bash", "-c", script, "bash", *args],
+                pass_fds=(high_r, high_w),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )  # fmt: skip
+                stderr=self._stderr,
+            )
         finally:
             os.close(high_r)
             os.close(high_w)
+
+    def _crashed(self, what: str) -> ChromiumError:
+        """The error for a chromium that is gone (or never answered), with its last words."""
+        code = self.proc.poll() if self.proc is not None else None
+        tail = ""
+        if getattr(self, "_stderr", None) is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._stderr.seek(0)
+                tail = self._stderr.read()[-600:].decode("utf-8", "replace").strip()
+        state = "is still running" if code is None else f"exited with code {code}"
+        return ChromiumError(
+            f"chromium crashed ({what}; the process {state})" + (f": {tail}" if tail else "")
+        )
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def restart(self) -> ChromiumPrinter:
+        """Kill this chromium (if any is left) and start a fresh one."""
+        self.close(graceful=False)
+        return self.start()
 
     def start(self) -> ChromiumPrinter:
         """Launch chromium if needed and wait until it answers."""
@@ -120,26 +156,26 @@ class ChromiumPrinter:
         self.call("Browser.getVersion")
         return self
 
-    def close(self) -> None:
+    def close(self, graceful: bool = True) -> None:
         if self.proc is None:
             return
+        if graceful and self.alive():
+            with contextlib.suppress(Exception):
+                self.call("Browser.close", timeout=5)
         try:
-            self.call("Browser.close", timeout=5)
-        except Exception:  # noqa: BLE001 - closing anyway
-            pass
-        try:
-            self.proc.wait(timeout=5)
+            self.proc.wait(timeout=5 if graceful else 0.1)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
         for fd in (self._to_child, self._from_child):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self.proc = None
+        with contextlib.suppress(OSError):
+            self._stderr.close()
         if self._profile is not None:
             self._profile.cleanup()
+            self._profile = None
 
     def __enter__(self) -> ChromiumPrinter:
         return self.start()
@@ -148,19 +184,28 @@ class ChromiumPrinter:
         self.close()
 
     def _send(self, message: dict) -> None:
-        os.write(self._to_child, json.dumps(message).encode() + b"\0")
+        data = json.dumps(message).encode() + b"\0"
+        try:
+            while data:
+                data = data[os.write(self._to_child, data) :]
+        except OSError as exc:  # BrokenPipeError: chromium is gone
+            raise self._crashed(f"the DevTools pipe is closed: {exc.strerror}") from None
 
     def _receive(self, deadline: float) -> dict:
         while b"\0" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise ChromiumError("chromium did not answer in time")
-            ready, _, _ = select.select([self._from_child], [], [], left)
+                if not self.alive():
+                    raise self._crashed("no answer")
+                raise ChromiumError(f"chromium did not answer within {self.timeout:g} s")
+            ready, _, _ = select.select([self._from_child], [], [], min(left, 1.0))
             if ready:
                 chunk = os.read(self._from_child, 1 << 20)
                 if not chunk:
-                    raise ChromiumError("chromium closed the DevTools pipe (did it crash?)")
+                    raise self._crashed("it closed the DevTools pipe")
                 self._buffer += chunk
+            elif not self.alive():
+                raise self._crashed("no answer")
         raw, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(raw)
 
@@ -191,8 +236,8 @@ class ChromiumPrinter:
     # -- printing ---------------------------------------------------------------------
     def print_pdf(self, html: Path, pdf: Path) -> None:
         """Print a local HTML file to an A4 PDF (page size and margins from its CSS)."""
-        if self.proc is None:
-            self.start()
+        if not self.alive():
+            self.restart()
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"

@@ -1,7 +1,18 @@
-"""Which briefs to render: scenario names and files resolved and validated before anything runs."""
+"""Which briefs to render, validated before any kernel or chromium starts.
+
+A brief is named by its scenario *file* (``scenarios/optimistic.yaml`` renders
+into ``<out>/2024/optimistic/``; a user's ``my_view.yaml`` into ``my_view/``), so
+a user's file never overwrites a shipped brief of the same scenario type.
+``--scenario all`` renders every shipped file and every user file; a user file
+that is invalid is reported and skipped (the run then ends with exit 1), a
+shipped one that is invalid stops everything (exit 2).
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,69 +20,17 @@ from pxanalysis import params, paths
 from pxanalysis.errors import ParameterError, check_name
 from pxanalysis.vocab import BUILTIN_SCENARIOS, SCENARIOS, SHIPPED_SCENARIO_FILES
 
+#: A brief's name (its output folder): letters, digits, ``_`` and ``-``.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
 
 @dataclass
 class Job:
-    """One brief to render: its validated parameters."""
+    """One brief to render: its name (output folder) and validated parameters."""
 
     name: str
     parameters: dict
     source: str = ""
-
-
-def scenario_files() -> list[Path]:
-    """Every scenario file: the shipped ones in their order, then the user's by name."""
-    shipped = [paths.builtin_scenario_dir() / f"{name}.yaml" for name in SHIPPED_SCENARIO_FILES]
-    shipped = [p for p in shipped if p.is_file()]
-    user_dir = paths.user_scenario_dir()
-    user = sorted(p for p in user_dir.glob("*.yaml") if p.stem not in SHIPPED_SCENARIO_FILES)
-    seen = {p.resolve() for p in shipped}
-    return shipped + [p for p in user if p.resolve() not in seen]
-
-
-def plan(
-    scenario: str | None = None, params_file: str | None = None, lang: str | None = None
-) -> list[Job]:
-    """Validate everything and return the briefs to render; nothing runs yet.
-
-    Raises
-    ------
-    ParameterError
-        For any bad scenario name, parameter or scenario file.
-    """
-    if scenario is None:
-        scenario = "from-file" if params_file else "baseline"
-    if scenario == "all":
-        if params_file:
-            raise ParameterError(
-                "--scenario all renders every scenario file; do not combine with --params"
-            )
-        sources = scenario_files()
-    elif params_file:
-        sources = [Path(params_file)]
-    elif scenario in BUILTIN_SCENARIOS:
-        sources = [paths.builtin_scenario_dir() / f"{scenario}.yaml"]
-    elif scenario in SCENARIOS:
-        raise ParameterError(f"scenario {scenario!r} needs --params FILE.yaml with its assumptions")
-    else:
-        check_name(scenario, (*SCENARIOS, "all"), "scenario")
-    jobs = []
-    for path in sources:
-        values = params.read_file(path)
-        if params_file and scenario not in ("all", "from-file"):
-            check_name(scenario, (*SCENARIOS, "all"), "scenario")
-            if values.setdefault("scenario", scenario) != scenario:
-                raise ParameterError(
-                    f"--scenario {scenario} disagrees with scenario: {values['scenario']} in {path}"
-                )
-        if lang:
-            values["lang"] = lang
-        full = params.resolve_brief(values)  # the notebook does the same check
-        jobs.append(Job(name=full["scenario"], parameters=values, source=str(path)))
-    names = [j.name for j in jobs]
-    if len(set(names)) != len(names):
-        raise ParameterError(f"two scenario files render the same scenario: {names}")
-    return jobs
 
 
 @dataclass
@@ -84,3 +43,115 @@ class Outcome:
     timings: dict = field(default_factory=dict)
     error: str = ""
     failed_notebook: str = ""
+
+
+@dataclass
+class Plan:
+    """The briefs to render, and the user files skipped (each with its problem)."""
+
+    jobs: list[Job]
+    skipped: list[str] = field(default_factory=list)
+
+
+def scenario_files() -> list[Path]:
+    """Every scenario file: the shipped ones in their order, then the user's by name."""
+    shipped = [paths.builtin_scenario_dir() / f"{name}.yaml" for name in SHIPPED_SCENARIO_FILES]
+    shipped = [p for p in shipped if p.is_file()]
+    seen = {p.resolve() for p in shipped}
+    user = sorted(paths.user_scenario_dir().glob("*.yaml"))
+    return shipped + [p for p in user if p.resolve() not in seen]
+
+
+def is_shipped(path: Path) -> bool:
+    """Whether ``path`` is one of the scenario files shipped with the package."""
+    shipped = {
+        (paths.builtin_scenario_dir() / f"{n}.yaml").resolve() for n in SHIPPED_SCENARIO_FILES
+    }
+    return Path(path).resolve() in shipped
+
+
+def _job(path: Path, lang: str | None, scenario: str | None = None) -> Job:
+    """A job from one scenario file (raises ParameterError naming the file)."""
+    name = path.stem
+    if not NAME_PATTERN.fullmatch(name):
+        raise ParameterError(
+            f"scenario file {path}: its name must use letters, digits, - and _ only "
+            "(it names the brief's folder)"
+        )
+    if not is_shipped(path) and name in SHIPPED_SCENARIO_FILES:
+        raise ParameterError(
+            f"scenario file {path}: {name!r} is the name of a shipped scenario; rename the file"
+        )
+    values = params.read_file(path)
+    if scenario is not None and values.setdefault("scenario", scenario) != scenario:
+        raise ParameterError(
+            f"--scenario {scenario} disagrees with scenario: {values['scenario']} in {path}"
+        )
+    if lang:
+        values["lang"] = lang
+    try:
+        params.resolve_brief(values)  # the notebook does the same check
+    except ParameterError as exc:
+        raise ParameterError(f"scenario file {path}: {exc}") from None
+    return Job(name=name, parameters=values, source=str(path))
+
+
+def plan(
+    scenario: str | None = None, params_file: str | None = None, lang: str | None = None
+) -> Plan:
+    """Validate everything and return the briefs to render; nothing runs yet.
+
+    Raises
+    ------
+    ParameterError
+        For a bad scenario name, a bad ``--params`` file or an invalid shipped file.
+    """
+    if scenario is not None:
+        check_name(scenario, (*SCENARIOS, "all"), "scenario")
+    if scenario == "all":
+        if params_file:
+            raise ParameterError(
+                "--scenario all renders every scenario file; do not combine with --params"
+            )
+        jobs, skipped = [], []
+        for path in scenario_files():
+            try:
+                jobs.append(_job(path, lang))
+            except ParameterError as exc:
+                if is_shipped(path):
+                    raise
+                skipped.append(str(exc))
+        return Plan(jobs, skipped)
+    if params_file:
+        return Plan([_job(Path(params_file), lang, scenario)])
+    scenario = scenario or "baseline"
+    if scenario not in BUILTIN_SCENARIOS:
+        raise ParameterError(f"scenario {scenario!r} needs --params FILE.yaml with its assumptions")
+    return Plan([_job(paths.builtin_scenario_dir() / f"{scenario}.yaml", lang)])
+
+
+def check_out(out: Path) -> Path:
+    """Check that briefs can be written under ``out``; return it resolved.
+
+    ``out`` may not exist yet; then its nearest existing parent must be a
+    writable directory. Tried by creating and removing a probe file, so a
+    read-only file system or a missing permission is caught before anything runs.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``out`` and what is wrong with it.
+    """
+    out = Path(out).expanduser().resolve()
+    probe_dir = out
+    while not probe_dir.exists():
+        probe_dir = probe_dir.parent
+    if not probe_dir.is_dir():
+        raise ParameterError(f"--out {out}: {probe_dir} is a file, not a directory")
+    try:
+        fd, probe = tempfile.mkstemp(dir=probe_dir, prefix=".pxanalysis-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ParameterError(f"--out {out}: cannot write in {probe_dir} ({exc.strerror})") from None
+    return out

@@ -1,21 +1,49 @@
-"""Publishing briefs: a lock per output folder, atomic replacement, and the manifest."""
+"""Publishing briefs: one lock per output folder, an atomic swap, and a manifest that tells the truth.
+
+Layout under ``<out>``::
+
+    <year>/<name>/brief.{ipynb,html,pdf}   the published briefs
+    <year>/manifest.json                   what is published (rebuilt from the folders)
+    failed/<name>-<time>-<pid>.ipynb       partial notebooks of failed briefs (newest kept)
+    .tmp-<name>-<pid>-*                    a brief being built (removed if its process is gone)
+
+Guarantees: a brief is published only complete (built aside, then swapped into
+place in one ``renameat2(RENAME_EXCHANGE)``, so the folder is never missing);
+the new manifest is written *before* the swap, so a full disk stops the
+publication instead of leaving a brief without its manifest entry; the manifest
+lists what the folders hold (a corrupt one is kept aside as ``.corrupt-<time>``
+and rebuilt, never blocking a run); folders get the umask's mode.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
+import nbformat
+
 from pxanalysis import __version__, paths
-from pxanalysis.briefs.plan import Job, Outcome
 from pxanalysis.data import loaders
+from pxanalysis.errors import PublishError
+
+OUTPUTS = ("brief.ipynb", "brief.html", "brief.pdf")
+#: Failed notebooks kept per brief name (the newest); older ones are removed.
+KEEP_FAILED = 5
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
 
 
 def sha256(path: Path) -> str:
@@ -42,16 +70,36 @@ def data_hashes() -> dict:
     """sha256 of every data file of the data package (read from its descriptor)."""
     base = loaders.data_dir()
     descriptor = base / "datapackage.json"
-    resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
+    resources = loaders.datapackage()["resources"]
     files = [base / r["path"] for r in resources] + [descriptor]
     return {paths.display(f): sha256(f) for f in files}
+
+
+def folder_mode() -> int:
+    """The mode a new folder gets under the current umask (``mkdtemp`` would give 0700)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
+def make_dir(path: Path) -> Path:
+    """``mkdir -p`` with the umask's mode."""
+    path.mkdir(parents=True, exist_ok=True, mode=folder_mode())
+    return path
+
+
+def temp_dir(out: Path, name: str) -> Path:
+    """A fresh build folder ``<out>/.tmp-<name>-<pid>-*`` with the umask's mode."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-{os.getpid()}-", dir=out))
+    tmp.chmod(folder_mode())
+    return tmp
 
 
 @contextlib.contextmanager
 def locked(out: Path):
     """An exclusive lock on ``<out>/.pxanalysis.lock`` (serialises moves and manifest)."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / ".pxanalysis.lock", "w") as handle:
+    make_dir(out)
+    with open(out / ".pxanalysis.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -59,38 +107,199 @@ def locked(out: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def publish(tmp: Path, final: Path) -> None:
-    """Replace ``final`` by the complete directory ``tmp`` (caller holds the lock)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        os.replace(final, old)
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers(out: Path) -> list[Path]:
+    """Remove what runs that are gone left behind; return what was removed.
+
+    Build folders and temporary files whose process is gone, ``.old-*`` folders of
+    an interrupted swap, and all but the newest :data:`KEEP_FAILED` failed
+    notebooks of each brief. Call it holding the lock.
+    """
+    removed = []
+    patterns = [
+        re.compile(r"^\.tmp-.+-(\d+)-[a-z0-9_]{8}$"),  # temp_dir()
+        re.compile(r"^\..+\.old-(\d+)$"),  # swap_into_place() without renameat2
+        re.compile(r"^\.manifest\.json-(\d+)-\d+$"),  # _write_aside()
+    ]
+    for folder in (out, *(p for p in out.iterdir() if p.is_dir() and p.name.isdigit())):
+        for entry in folder.iterdir():
+            m = next((m for p in patterns if (m := p.match(entry.name))), None)
+            if m and not _alive(int(m.group(1))):
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+                removed.append(entry)
+    failed = out / "failed"
+    if failed.is_dir():
+        by_name: dict[str, list[Path]] = {}
+        for nb in failed.glob("*.ipynb"):
+            by_name.setdefault(nb.name.rsplit("-", 2)[0], []).append(nb)
+        for notebooks in by_name.values():
+            for old in sorted(notebooks, key=lambda p: p.stat().st_mtime)[:-KEEP_FAILED]:
+                old.unlink(missing_ok=True)
+                removed.append(old)
+    return removed
+
+
+def keep_failed(out: Path, name: str, notebook: Path) -> Path | None:
+    """Copy a failed (partial) notebook to ``<out>/failed/``; return where (None if none)."""
+    if not notebook.exists():
+        return None
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    kept = make_dir(out / "failed") / f"{name}-{stamp}-{os.getpid()}.ipynb"
+    shutil.copy2(notebook, kept)
+    return kept
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_into_place(tmp: Path, final: Path) -> None:
+    """Put the complete folder ``tmp`` at ``final`` without ``final`` ever being missing."""
+    make_dir(final.parent)
+    if not final.exists():
+        os.replace(tmp, final)
+        return
+    if _exchange(tmp, final):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous brief
+        return
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")  # file systems without renameat2
+    os.replace(final, old)
     os.replace(tmp, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
-def update_manifest(path: Path, outcome: Outcome, job: Job, year: int) -> None:
-    """Read-modify-write ``manifest.json`` atomically (caller holds the lock)."""
-    manifest = json.loads(path.read_text()) if path.exists() else {"scenarios": {}}
-    manifest.update(
-        {
-            "year": year,
-            "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "package_version": __version__,
-            "git_commit": git_commit(),
-            "python": sys.version.split()[0],
-            "data_files": data_hashes(),
-        }
-    )
-    manifest["scenarios"][outcome.name] = {
-        "parameters": job.parameters,
-        "scenario_file": job.source,
-        "rendered": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "timings_s": outcome.timings,
-        "outputs": outcome.outputs,
+def _entry_from_folder(folder: Path, previous: dict | None) -> dict:
+    """A manifest entry for a published folder (timings carried over when the PDF is the same)."""
+    hashes = {name: sha256(folder / name) for name in OUTPUTS}
+    if previous and previous.get("outputs", {}).get("sha256") == hashes:
+        return previous
+    nb = nbformat.read(folder / "brief.ipynb", as_version=4)
+    rendered = dt.datetime.fromtimestamp((folder / "brief.pdf").stat().st_mtime, dt.UTC)
+    return {
+        "parameters": nb.metadata.get("papermill", {}).get("parameters", {}),
+        "rendered": rendered.isoformat(timespec="seconds"),
+        "outputs": {name: str(folder / name) for name in OUTPUTS} | {"sha256": hashes},
+        "rebuilt_from_folder": True,
     }
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+
+
+def read_manifest(path: Path, log=print) -> dict:
+    """The manifest at ``path``; a corrupt one is moved aside (``.corrupt-<time>``) and ignored."""
+    if not path.exists():
+        return {"scenarios": {}}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("scenarios"), dict):
+            raise ValueError("not a manifest (no 'scenarios' mapping)")
+        return manifest
+    except (ValueError, UnicodeDecodeError) as exc:
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+        os.replace(path, aside)
+        log(f"{path} was corrupt ({exc}); kept as {aside.name} and rebuilt from the briefs")
+        return {"scenarios": {}}
+
+
+def manifest_for(year_dir: Path, old: dict, year: int, new: dict[str, dict]) -> dict:
+    """The manifest of ``year_dir`` once the briefs of ``new`` are published.
+
+    Every other entry comes from what the folders hold now.
+    """
+    scenarios = {}
+    for folder in sorted(
+        p for p in year_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
+    ):
+        if folder.name in new:
+            continue
+        if all((folder / name).is_file() for name in OUTPUTS):
+            scenarios[folder.name] = _entry_from_folder(folder, old["scenarios"].get(folder.name))
+    scenarios.update(new)
+    return {
+        "year": year,
+        "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "package_version": __version__,
+        "git_commit": git_commit(),
+        "python": sys.version.split()[0],
+        "data_files": data_hashes(),
+        "scenarios": dict(sorted(scenarios.items())),
+    }
+
+
+def _write_aside(path: Path, text: str) -> Path:
+    """Write ``text`` to a temporary file beside ``path`` (synced); remove it on any failure."""
+    tmp = path.with_name(f".{path.name}-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def publish(tmp: Path, out: Path, year: int, name: str, entry: dict, log=print) -> Path:
+    """Publish the complete brief folder ``tmp`` as ``<out>/<year>/<name>`` with its manifest entry.
+
+    The new manifest is written beside the old one first; only then is the
+    folder swapped into place and the manifest renamed over the old one, so a
+    failure (a full disk, say) leaves the previous brief and manifest as they were.
+
+    Raises
+    ------
+    PublishError
+        If the manifest or the folder cannot be written (nothing is published).
+    """
+    year_dir = make_dir(out / str(year))
+    final = year_dir / name
+    path = year_dir / "manifest.json"
+    with locked(out):
+        old = read_manifest(path, log)
+        entry = entry | {"outputs": {k: str(final / k) for k in OUTPUTS} | entry["outputs"]}
+        manifest = manifest_for(year_dir, old, year, {name: entry})
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        try:
+            staged = _write_aside(path, text)
+        except OSError as exc:
+            raise PublishError(
+                f"cannot write the manifest in {year_dir} ({exc.strerror}); "
+                "nothing was published, the previous brief is untouched"
+            ) from None
+        try:
+            swap_into_place(tmp, final)
+        except OSError as exc:
+            staged.unlink(missing_ok=True)
+            raise PublishError(f"cannot publish {final} ({exc.strerror})") from None
+        os.replace(staged, path)
+    return final

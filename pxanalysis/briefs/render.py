@@ -10,6 +10,13 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from pxanalysis import params, paths
+from pxanalysis.briefs import fonts
+from pxanalysis.present import labels
+
+#: No script, no network: only inline styles, the embedded font and inline images.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:"
+)
 
 
 def css() -> str:
@@ -27,20 +34,26 @@ def add_run_parameters(nb, lang: str):
 
 
 def run_parameters_markdown(parameters: dict, defaults: dict, lang: str = "zh") -> str:
-    """A Markdown table of a run's parameters (papermill metadata), defaults marked."""
-    head = ("## 运行参数\n\n| 参数 | 取值 | 来源 |\n|---|---|---|" if lang == "zh"
-            else "## Run parameters\n\n| parameter | value | from |\n|---|---|---|")  # fmt: skip
-    given_word, default_word = (
-        ("papermill注入", "默认") if lang == "zh" else ("papermill", "default")
-    )
+    """The run's parameters (papermill metadata) as a table, defaults marked.
+
+    Values are HTML-escaped: a parameter (a title, say) is text, never markup.
+    """
+    zh = lang == "zh"
+    heading = "## 运行参数" if zh else "## Run parameters"
+    head = ("参数", "取值", "来源") if zh else ("parameter", "value", "from")
+    given_word, default_word = ("papermill注入", "默认") if zh else ("papermill", "default")
     rows = []
     for name, default in defaults.items():
         if name in parameters:
             value, source = parameters[name], given_word
         else:
             value, source = default, default_word
-        rows.append(f"| `{name}` | `{value!r}` | {source} |")
-    return head + "\n" + "\n".join(rows) + "\n"
+        rows.append(
+            f"<tr><td><code>{escape(name)}</code></td><td><code>{escape(repr(value))}</code></td>"
+            f"<td>{source}</td></tr>"
+        )
+    cells = "".join(f"<th>{h}</th>" for h in head)
+    return f"{heading}\n\n<table><tr>{cells}</tr>{''.join(rows)}</table>\n"
 
 
 def to_html(nb, title: str) -> str:
@@ -60,5 +73,7 @@ def to_html(nb, title: str) -> str:
     body, _ = exporter.from_notebook_node(nb)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{css()}</style></head>\n<body>\n{body}\n</body></html>\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+        f"<title>{escape(title)}</title><style>{fonts.font_face(title + body + labels.all_text())}\n{css()}</style>"
+        f"</head>\n<body>\n{body}\n</body></html>\n"
     )

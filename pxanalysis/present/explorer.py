@@ -17,6 +17,7 @@ message and keeps the last valid chart; nothing raises into the notebook.
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 import time
@@ -33,7 +34,7 @@ from pxanalysis import data, params, paths
 from pxanalysis.engine import comparison, methods, scenarios
 from pxanalysis.errors import ParameterError
 from pxanalysis.present import labels, plots, style, tables
-from pxanalysis.vocab import QUANTILE_HIGH, QUANTILE_LOW, SCENARIOS
+from pxanalysis.vocab import QUANTILE_HIGH, QUANTILE_LOW, SCENARIOS, SHIPPED_SCENARIO_FILES
 
 MAX_WINDOW = 12
 
@@ -93,6 +94,7 @@ class Explorer:
         self.w_lang = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang)
         self.w_save_name = w.Text(value="my_scenario")
         self.w_save = w.Button(icon="save")
+        self.w_replace = w.Checkbox(value=False)
         self.w_message = w.HTML()
         self.w_p = w.HTML()
         self.w_image = w.Image(format="png")
@@ -109,6 +111,7 @@ class Explorer:
             (self.w_window, "window"), (self.w_band, "band"), (self.w_q_low, "q_low"),
             (self.w_q_high, "q_high"), (self.w_use, "use_assumption"), (self.w_growth, "growth"),
             (self.w_sd, "sd"), (self.w_lang, "lang"), (self.w_save_name, "save_name"),
+            (self.w_replace, "replace"),
         ]  # fmt: skip
         for widget, key in pairs:
             widget.description = _ui(key, lang)
@@ -242,22 +245,42 @@ class Explorer:
         return tables.comparison_table(self.last_valid, self.lang)
 
     # ------------------------------------------------------------------ save
-    def save(self, name: str | None = None, directory: Path | None = None) -> Path | None:
+    def save(
+        self, name: str | None = None, directory: Path | None = None, replace: bool | None = None
+    ) -> Path | None:
         """Write the settings as ``<directory>/<name>.yaml``; show where, or why not.
+
+        The file is validated before it is written, and written whole or not at
+        all. A shipped scenario's name is refused; an existing file is replaced
+        only when asked (``replace``, default: the *replace* checkbox). The brief
+        of the saved file is named after it (``pxanalysis brief --params``, or
+        ``--scenario all``).
 
         ``directory`` defaults to :func:`pxanalysis.paths.user_scenario_dir`.
         """
         name = (name or self.w_save_name.value).strip()
-        directory = paths.user_scenario_dir() if directory is None else directory
+        directory = Path(paths.user_scenario_dir() if directory is None else directory)
+        replace = self.w_replace.value if replace is None else replace
         try:
-            if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
                 raise ParameterError(f"file name {name!r}: use letters, digits, - and _ only")
+            if name in SHIPPED_SCENARIO_FILES:
+                raise ParameterError(
+                    f"{name!r} is a shipped scenario and cannot be overwritten; choose another name"
+                )
+            path = directory / f"{name}.yaml"
+            if path.exists() and not replace:
+                raise ParameterError(
+                    f"{path} exists; tick '{_ui('replace', self.lang)}' to overwrite it"
+                )
             values = self.as_params()
-            path = Path(directory) / f"{name}.yaml"
+            params.validate(values, notebook="scenario_file")  # what the brief will check
             header = f"# Saved by the pxanalysis explorer. Render it with:\n#   pxanalysis brief --params {path}\n"
-            path.write_text(header + yaml.safe_dump(values, allow_unicode=True, sort_keys=False),
-                            encoding="utf-8")  # fmt: skip
-            params.read_file(path)  # what the brief will do
+            directory.mkdir(parents=True, exist_ok=True)
+            tmp = directory / f".{name}.yaml.tmp"
+            tmp.write_text(header + yaml.safe_dump(values, allow_unicode=True, sort_keys=False),
+                           encoding="utf-8")  # fmt: skip
+            os.replace(tmp, path)
         except (ParameterError, OSError) as exc:
             self.w_message.value = f'<span style="color:#c0392b">⚠ {escape(str(exc))}</span>'
             return None
@@ -271,7 +294,7 @@ class Explorer:
         """The whole explorer as one widget."""
         controls = w.VBox([self.w_lang, self.w_indicator, self.w_scenario, self.w_method, self.w_window,
                            self.w_band, self.w_q_low, self.w_q_high, self.w_use, self.w_growth, self.w_sd,
-                           w.HBox([self.w_save_name, self.w_save])],
+                           w.HBox([self.w_save_name, self.w_save]), self.w_replace],
                           layout=w.Layout(width="34%"))  # fmt: skip
         right = w.VBox([self.w_message, self.w_p, self.w_image], layout=w.Layout(width="66%"))
         return w.VBox([w.HBox([controls, right]), self.w_table], layout=w.Layout(width="100%"))

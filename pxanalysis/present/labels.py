@@ -176,6 +176,7 @@ TEXT.update(
         "lang": ("语言", "Language"),
         "save": ("保存情景", "Save scenario"),
         "save_name": ("文件名", "File name"),
+        "replace": ("覆盖同名文件", "Replace an existing file"),
         "saved": ("已保存:", "Saved: "),
         "type_growth": (
             "请输入假设增速(数字,单位%)",
@@ -187,3 +188,13 @@ TEXT.update(
         ),
     }
 )
+
+
+def all_text() -> str:
+    """Every label and text of this module, in both languages (to size a font subset)."""
+    parts = []
+    for table in (INDICATORS, SCENARIOS, KINDS, TEXT):
+        for pair in table.values():
+            parts.extend(pair)
+    parts.extend(COLUMNS_ZH.values())
+    return "".join(parts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from html import escape
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
@@ -73,7 +74,7 @@ def title_block(ctx: Context) -> None:
     today = dt.date.today().isoformat()
     lang = ctx.lang
     _md(
-        f"# {ctx.title}\n\n"
+        f"# {escape(ctx.title)}\n\n"
         f"**{_t('scenario', lang)}**:{labels.scenario(ctx.scenario.name, lang)} · "
         f"**{_t('method', lang)}**:{ctx.scenario.method} · "
         f"**{_t('date', lang)}**:{today}\n\n{_t('data_note', lang)}"
