@@ -23,6 +23,11 @@ from pxanalysis.vocab import (
     SCENARIOS,
 )
 
+AS_OF_HELP = (
+    "information date YYYY-MM-DD: only data published by then is used "
+    "(default: the report's date, 2024-01-31)"
+)
+
 
 def _scenario_values(args) -> dict:
     """The scenario parameters the ``project`` arguments describe (validated)."""
@@ -39,7 +44,7 @@ def _scenario_values(args) -> dict:
             path = paths.builtin_scenario_dir() / f"{args.scenario}.yaml"
             values.update(params.read_file(path))
         values["scenario"] = args.scenario
-    for key in ("method", "window"):
+    for key in ("method", "window", "as_of"):
         if getattr(args, key, None) is not None:
             values[key] = getattr(args, key)
     return params.validate(values, notebook="scenario_file", partial=True)
@@ -65,7 +70,7 @@ def cmd_brief(args) -> int:
     for name in ("cell_timeout", "brief_timeout"):
         if not getattr(args, name) > 0:
             raise ParameterError(f"--{name.replace('_', '-')} must be > 0 (seconds)")
-    planned = plan.plan(args.scenario, args.params, args.lang)
+    planned = plan.plan(args.scenario, args.params, args.lang, args.as_of)
     out = plan.check_out(args.out or paths.reports_dir())
     for problem in planned.skipped:
         print(f"pxanalysis brief: skipped: {problem}", file=sys.stderr, flush=True)
@@ -92,8 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", choices=SCENARIOS, help="default: baseline, or the --params file's"
     )
     p.add_argument("--params", help="scenario YAML file (e.g. scenarios/custom_example.yaml)")
-    p.add_argument("--method", help="projection method (default: combo)")
+    p.add_argument("--method", help="projection method (default: auto, the rule's choice)")
     p.add_argument("--window", type=int, help="last N observations (0 = method default)")
+    p.add_argument("--as-of", dest="as_of", help=AS_OF_HELP)
     p.add_argument("--to", required=True, help="output FILE.csv or FILE.xlsx")
     p.set_defaults(func=cmd_project)
 
@@ -111,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--jobs", type=int, default=1, help="worker processes (1 is fastest on 2 cores)")
     b.add_argument("--lang", choices=LANGS, default=None)
+    b.add_argument("--as-of", dest="as_of", default=None, help=AS_OF_HELP)
     b.add_argument(
         "--cell-timeout",
         type=int,

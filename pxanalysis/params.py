@@ -10,6 +10,7 @@ parameter files for the same notebooks, so they go through the same check.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import types
 from collections.abc import Callable, Mapping
@@ -24,9 +25,10 @@ from pxanalysis.errors import ParameterError, check_name
 from pxanalysis.vocab import (
     DEFAULT_METHOD,
     LANGS,
-    METHODS,
+    METHOD_CHOICES,
     QUANTILE_HIGH,
     QUANTILE_LOW,
+    REPORT_DATE,
     REPORT_YEAR,
     SCENARIOS,
     TARGET_IDS,
@@ -59,6 +61,14 @@ class Param:
     help: str
     choices: tuple | None = None
     check: Callable[[Any], str | None] | None = None
+
+
+def _as_of(value: str) -> str | None:
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:
+        return "must be a date written YYYY-MM-DD"
+    return None if date.year >= 2000 else "must be in 2000 or later"
 
 
 def _window(value: int) -> str | None:
@@ -140,8 +150,8 @@ PARAMS: dict[str, Param] = {
             "method",
             str,
             DEFAULT_METHOD,
-            "projection method: combo | mean | last | trend | arima | ets",
-            METHODS,
+            "auto (the rule's choice) | mean | mean3 | last | trend | arima | ets | combo",
+            METHOD_CHOICES,
         ),
         Param("window", int, 0, "last N observations to use; 0 = method default", check=_window),
         Param(
@@ -157,6 +167,13 @@ PARAMS: dict[str, Param] = {
             QUANTILE_HIGH,
             "optimistic quantile of the predictive distribution",
             check=_q_high,
+        ),
+        Param(
+            "as_of",
+            str,
+            REPORT_DATE,
+            "information date YYYY-MM-DD: only data published by then is used",
+            check=_as_of,
         ),
         Param("lang", str, "zh", "zh | en", LANGS),
         Param("title", str, "", "brief title; empty = the library's standard title"),
@@ -176,6 +193,7 @@ NOTEBOOK_PARAMS = {
         "scenario",
         "scenario_file",
         "year",
+        "as_of",
         "method",
         "window",
         "lang",
@@ -184,7 +202,7 @@ NOTEBOOK_PARAMS = {
         "quantile_high",
         "assumptions",
     ),
-    "projections": ("scenario", "method", "window", "quantile_low", "quantile_high"),
+    "projections": ("scenario", "as_of", "method", "window", "quantile_low", "quantile_high"),
     "scenario_file": (
         "scenario",
         "method",
@@ -195,6 +213,7 @@ NOTEBOOK_PARAMS = {
         "title",
         "assumptions",
         "year",
+        "as_of",
     ),
 }
 

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 #: Year of the report's targets (the 2024 government work report).
 REPORT_YEAR = 2024
+#: The report's date: the default ``as_of`` of every projection. The report was
+#: delivered to the city's people's congress in January 2024; the source does not
+#: give the day, so the end of the month is used (Jiangxi's own report, 2024-01-23,
+#: is then known too).
+REPORT_DATE = "2024-01-31"
 
 #: The nine main 2024 targets, in the report's order.
 TARGET_IDS = (
@@ -37,8 +42,11 @@ LANGS = ("zh", "en")
 #: Projection methods, in registry order (``pxanalysis.engine.methods.METHODS``; a
 #: test keeps the two equal). Spelled out here so that validating parameters
 #: imports no numerical library.
-METHODS = ("mean", "last", "trend", "arima", "ets", "combo")
-DEFAULT_METHOD = "combo"
+METHODS = ("mean", "mean3", "last", "trend", "arima", "ets", "combo")
+#: ``auto``: the method chosen by the rule of ``pxanalysis.engine.selection``.
+AUTO_METHOD = "auto"
+METHOD_CHOICES = (AUTO_METHOD, *METHODS)
+DEFAULT_METHOD = AUTO_METHOD
 
 #: Default pessimistic and optimistic quantiles of a predictive distribution.
 QUANTILE_LOW = 0.1

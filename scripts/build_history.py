@@ -32,6 +32,52 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "pingxiang" / "history" / "raw"
 OUT = ROOT / "data" / "pingxiang" / "history" / "observations.csv"
+PANEL_OUT = ROOT / "data" / "pingxiang" / "history" / "jiangxi_cities.csv"
+
+# The CSMAR city table (raw/csmar_jiangxi.csv: the Jiangxi lines of CRE_Gdpct.csv,
+# transcribed verbatim with the repository's read_file, 2002-2016 and 2019-2021).
+CSMAR_REF = "github:eileenCHEN-9/PhD_2022_2025 data/raw_data/statistics/CRE_Gdpct.csv"
+CSMAR_TITLE = (
+    "CSMAR China city-economy table CRE_Gdpct (city statistical-yearbook based), as "
+    "committed in GitHub repo eileenCHEN-9/PhD_2022_2025; Gdpct01 = GDP (unit 100 million "
+    "yuan), GDPYoY = real year-on-year growth %"
+)
+CITY_IDS = {
+    "360100": "nanchang",
+    "360200": "jingdezhen",
+    "360300": "pingxiang",
+    "360400": "jiujiang",
+    "360500": "xinyu",
+    "360600": "yingtan",
+    "360700": "ganzhou",
+    "360800": "jian",
+    "360900": "yichun",
+    "361000": "fuzhou",
+    "361100": "shangrao",
+}
+# CSMAR's GDPYoY is labelled real growth, but for 2013 it equals, for every Jiangxi
+# city, the nominal growth of its own levels to two decimals (e.g. Xinyu 1.78 =
+# 845.0692 / 830.3232 - 1; Pingxiang 8.90 = 798.3294 / 733.0597 - 1): the 2013
+# values are nominal (tests/test_history.py checks the identity).
+CSMAR_NOMINAL_YEARS = (2013,)
+PANEL_FIELDS = [
+    "obs_id",
+    "geo",
+    "city_id",
+    "series",
+    "year",
+    "measure",
+    "basis",
+    "value",
+    "unit",
+    "trust",
+    "known_from",
+    "known_from_basis",
+    "source_title",
+    "source_ref",
+    "quote",
+    "note",
+]
 
 SERIES = {
     "地区生产总值": "gdp",
@@ -87,15 +133,33 @@ MEASURE = {
     "target_cumulative_change_pct": ("cumulative_change", "target"),
 }
 
-# Statistical bases of the level series. Levels before 2019 come from the
-# pre-revision yearbooks (2011-2016) or an aggregator (2018, basis unknown);
-# from 2019 the series is on the basis revised after the 4th economic census.
+# Statistical bases of the level series, per geography. Pingxiang: levels before
+# 2019 come from the pre-revision yearbooks (2011-2016) or an aggregator (2018,
+# basis unknown); from 2019 the basis revised after the 4th economic census.
+# Jiangxi: 2015 before the 4th census revision; 2019-2023 first releases on the
+# 4th-census basis; the 2023 level revised after the 5th economic census
+# (32677.1, period full_year_revised_5th_census) and the 2024 level (published on
+# the revised basis: 34202.5 / 32677.1 - 1 = 4.7 %, close to the reported real
+# growth 5.1 %, whereas 34202.5 / 32200.1 - 1 = 6.2 %) are on the 5th-census basis.
+# Any other level (incomes, revenue) has an unknown basis and is never chained.
 # Growth must never be computed from level ratios across a change of basis.
 LEVEL_BASES = [
-    ("gdp", 2011, 2016, "yearbook_pre_census4"),
-    ("gdp", 2018, 2018, "aggregator_2018_unknown"),
-    ("gdp", 2019, 2023, "census4"),
+    ("pingxiang", "gdp", 2011, 2016, "full_year", "yearbook_pre_census4"),
+    ("pingxiang", "gdp", 2018, 2018, "full_year", "aggregator_2018_unknown"),
+    ("pingxiang", "gdp", 2019, 2023, "full_year", "census4"),
+    ("jiangxi", "gdp", 2015, 2015, "full_year", "yearbook_pre_census4"),
+    ("jiangxi", "gdp", 2019, 2023, "full_year", "census4"),
+    ("jiangxi", "gdp", 2023, 2023, "full_year_revised_5th_census", "census5"),
+    ("jiangxi", "gdp", 2024, 2024, "full_year", "census5"),
 ]
+
+# When a figure could first be known (for projections "as of" a date). Where the
+# source gives its date, that date; otherwise a rule, written in known_from_basis.
+OUTCOME_KNOWN_RULE = (
+    "rule: a full-year figure is known once the statistical bulletin of the next "
+    "year appears, by April 30 (Pingxiang's 2020 and 2022 bulletins: April 7 and 23)"
+)
+TARGET_KNOWN_RULE = "rule: a year's target is known from the January work report of that year"
 
 FIELDS = [
     "obs_id",
@@ -111,6 +175,8 @@ FIELDS = [
     "period",
     "trust",
     "published",
+    "known_from",
+    "known_from_basis",
     "preferred",
     "level_basis",
     "break_before",
@@ -136,10 +202,12 @@ def published_of(title: str) -> str:
     return m.group() if m else ""
 
 
-def basis_of(series: str, measure: str, quote: str, period: str) -> str:
+def basis_of(series: str, measure: str, quote: str, period: str, year: int, ref: str) -> str:
     """Real (comparable prices) or nominal growth; 'level' for levels."""
     if measure in ("level", "ratio"):
         return "level"
+    if ref.startswith("github:eileenCHEN-9") and year in CSMAR_NOMINAL_YEARS:
+        return "nominal"
     if "[nominal]" in quote or series in ("budget_revenue", "fiscal_revenue_total"):
         return "nominal"
     if series in ("urban_income", "rural_income", "retail_sales", "fixed_asset_investment"):
@@ -149,17 +217,37 @@ def basis_of(series: str, measure: str, quote: str, period: str) -> str:
     return "real"
 
 
-def level_basis_of(series: str, year: int, measure: str) -> str:
+def level_basis_of(geo: str, series: str, year: int, measure: str, period: str) -> str:
     if measure != "level":
         return ""
-    for s, y0, y1, name in LEVEL_BASES:
-        if s == series and y0 <= year <= y1:
+    for g, s, y0, y1, p, name in LEVEL_BASES:
+        if (g, s, p) == (geo, series, period) and y0 <= year <= y1:
             return name
     return "unknown"
 
 
+def known_from(row: dict) -> tuple[str, str]:
+    """(date, basis): when the row's figure could first be known."""
+    if row["published"]:
+        return row["published"], "the source's date"
+    year = int(row["year"])
+    if row["kind"] == "target":
+        return f"{year}-01-31", TARGET_KNOWN_RULE
+    if row["period"] in ("full_year", "full_year_revised_5th_census") or "_" in row["period"]:
+        return f"{year + 1}-04-30", OUTCOME_KNOWN_RULE
+    raise ValueError(f"no known_from rule for {row['obs_id']}")
+
+
 def decimals(text: str) -> int:
     return len(text.split(".")[1]) if "." in text else 0
+
+
+def read_csmar() -> list[dict]:
+    with open(RAW / "csmar_jiangxi.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for i, row in enumerate(rows, start=2):
+        row["_origin"] = f"csmar_jiangxi.csv:{i}"
+    return rows
 
 
 def read_raw() -> list[dict]:
@@ -169,7 +257,68 @@ def read_raw() -> list[dict]:
             for i, row in enumerate(csv.DictReader(f), start=2):
                 row["_origin"] = f"{name}:{i}"
                 rows.append(row)
+    # Pingxiang's earlier years from the CSMAR transcription (2011 on come from the
+    # reference research file already): growth only, levels of that era are not used
+    have = {
+        (r["indicator"], r["year"], r["kind"])
+        for r in rows
+        if "eileenCHEN" in r["source_url_or_repo_path"]
+    }
+    for row in read_csmar():
+        year = row["year"]
+        if row["city_id"] != "360300" or ("地区生产总值", year, "growth_pct") in have:
+            continue
+        if not row["gdp_real_growth_pct"]:
+            continue
+        rows.append(
+            {
+                "indicator": "地区生产总值",
+                "year": year,
+                "kind": "growth_pct",
+                "value": row["gdp_real_growth_pct"],
+                "unit": "%",
+                "period": "full_year",
+                "source_title": CSMAR_TITLE,
+                "source_url_or_repo_path": CSMAR_REF,
+                "quote": row["line"],
+                "_origin": row["_origin"],
+            }
+        )
     return rows
+
+
+def build_panel() -> list[dict]:
+    """The other Jiangxi cities' GDP growth (CSMAR), for calibration and city-province gaps."""
+    out = []
+    for row in read_csmar():
+        geo = CITY_IDS[row["city_id"]]
+        if geo == "pingxiang" or not row["gdp_real_growth_pct"]:
+            continue
+        year = int(row["year"])
+        nominal = year in CSMAR_NOMINAL_YEARS
+        out.append(
+            {
+                "obs_id": f"{geo}.gdp.{year}.growth.full_year.1",
+                "geo": geo,
+                "city_id": row["city_id"],
+                "series": "gdp",
+                "year": year,
+                "measure": "growth",
+                "basis": "nominal" if nominal else "real",
+                "value": row["gdp_real_growth_pct"],
+                "unit": "%",
+                "trust": "medium-high",
+                "known_from": f"{year + 1}-04-30",
+                "known_from_basis": OUTCOME_KNOWN_RULE,
+                "source_title": CSMAR_TITLE,
+                "source_ref": CSMAR_REF,
+                "quote": row["line"],
+                "note": f"raw row {row['_origin']}"
+                + ("; 2013 GDPYoY is nominal (see CSMAR_NOMINAL_YEARS)" if nominal else ""),
+            }
+        )
+    out.sort(key=lambda r: (r["geo"], r["year"]))
+    return out
 
 
 def build() -> list[dict]:
@@ -189,13 +338,15 @@ def build() -> list[dict]:
             "year": year,
             "measure": measure,
             "kind": kind,
-            "basis": basis_of(series, measure, raw["quote"], raw["period"]),
+            "basis": basis_of(
+                series, measure, raw["quote"], raw["period"], year, raw["source_url_or_repo_path"]
+            ),
             "value": raw["value"],
             "unit": raw["unit"],
             "period": raw["period"],
             "trust": trust_of(raw["source_url_or_repo_path"]),
             "published": published_of(raw["source_title"]),
-            "level_basis": level_basis_of(series, year, measure),
+            "level_basis": level_basis_of(geo, series, year, measure, raw["period"]),
             "derived_from": "",
             "source_title": raw["source_title"],
             "source_ref": raw["source_url_or_repo_path"],
@@ -238,7 +389,10 @@ def build() -> list[dict]:
     # preferred row per group
     groups: dict[tuple, list[dict]] = {}
     for row in out:
-        key = (row["geo"], row["series"], row["year"], row["measure"], row["period"], row["kind"])
+        key = (
+            row["geo"], row["series"], row["year"], row["measure"], row["period"], row["kind"],
+            row["basis"],
+        )  # fmt: skip
         groups.setdefault(key, []).append(row)
     for rows in groups.values():
         best = max(
@@ -248,36 +402,42 @@ def build() -> list[dict]:
         for r in rows:
             r["preferred"] = "true" if r is best else "false"
     # level breaks: a level whose basis differs from the preferred level of the
-    # nearest earlier year starts a new, non-comparable segment
-    for series in {r["series"] for r in out}:
+    # nearest earlier year starts a new, non-comparable segment; a level of
+    # unknown basis is never chained to anything
+    for geo, series in {(r["geo"], r["series"]) for r in out}:
         levels = [
             r
             for r in out
-            if r["series"] == series
+            if (r["geo"], r["series"]) == (geo, series)
             and r["measure"] == "level"
             and r["period"] == "full_year"
-            and r["geo"] == "pingxiang"
         ]
         basis_by_year = {r["year"]: r["level_basis"] for r in levels if r["preferred"] == "true"}
         for r in levels:
             earlier = [y for y in basis_by_year if y < r["year"]]
-            if earlier and basis_by_year[max(earlier)] != r["level_basis"]:
+            if r["level_basis"] == "unknown" or (
+                earlier and basis_by_year[max(earlier)] != r["level_basis"]
+            ):
                 r["break_before"] = "true"
     for r in out:
         r.setdefault("break_before", "false")
+        r["known_from"], r["known_from_basis"] = known_from(r)
     out.sort(key=lambda r: (r["geo"] != "pingxiang", r["series"], r["year"], r["obs_id"]))
     return out
 
 
-def write(rows: list[dict], path: Path = OUT) -> None:
+def write(rows: list[dict], path: Path = OUT, fields: list[str] = FIELDS) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: row[k] for k in FIELDS})
+            writer.writerow({k: row[k] for k in fields})
 
 
 if __name__ == "__main__":
     rows = build()
     write(rows)
     print(f"wrote {len(rows)} rows to {OUT.relative_to(ROOT)}")
+    panel = build_panel()
+    write(panel, PANEL_OUT, PANEL_FIELDS)
+    print(f"wrote {len(panel)} rows to {PANEL_OUT.relative_to(ROOT)}")

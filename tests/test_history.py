@@ -48,7 +48,25 @@ def test_every_raw_row_is_kept():
         for name in ("pingxiang_history.csv", "pingxiang_history_extra.csv")
         for _ in (DATA / "history/raw" / name).read_text(encoding="utf-8").splitlines()[1:]
     )
-    assert (OBS["kind"] != "derived").sum() == raw_rows == 100
+    # plus Pingxiang's 2002-2010 growth from the CSMAR transcription (2011 on was there)
+    csmar = OBS["note"].str.startswith("raw row csmar_jiangxi.csv")
+    assert raw_rows == 100 and csmar.sum() == 9
+    assert (OBS["kind"] != "derived").sum() == raw_rows + csmar.sum()
+
+
+def test_the_csmar_2013_growth_is_nominal_for_every_city():
+    """CSMAR's 2013 GDPYoY equals each city's nominal level growth: it is not real growth."""
+    import csv
+
+    rows = list(csv.DictReader(open(DATA / "history/raw/csmar_jiangxi.csv", encoding="utf-8")))
+    level = {(r["city_id"], int(r["year"])): float(r["gdp_level_yi_yuan"]) for r in rows}
+    for r in rows:
+        if r["year"] == "2013":
+            nominal = (level[(r["city_id"], 2013)] / level[(r["city_id"], 2012)] - 1) * 100
+            assert round(nominal, 2) == float(r["gdp_real_growth_pct"]), r["city_en"]
+    panel = data.load_table("jiangxi_cities")
+    assert set(panel.loc[panel["year"] == 2013, "basis"]) == {"nominal"}
+    assert 2013 not in set(data.panel()["year"])
 
 
 def test_every_observed_value_is_in_its_quote():
@@ -74,21 +92,21 @@ def test_derived_rates_are_labelled_and_reproducible():
 
 
 def test_one_preferred_row_per_group_and_the_rule():
-    keys = ["geo", "series", "year", "measure", "period", "kind"]
+    keys = ["geo", "series", "year", "measure", "period", "kind", "basis"]
     assert (OBS.groupby(keys)["preferred"].sum() == 1).all()
     gdp = OBS[(OBS["series"] == "gdp") & (OBS["geo"] == "pingxiang")]
-    chosen = gdp[gdp["preferred"]].set_index(["year", "measure", "period"])
-    # 2013: CSMAR (medium-high) beats the Wikipedia mirror (low)
-    assert chosen.loc[(2013, "growth", "full_year"), "value"] == 8.9
+    chosen = gdp[gdp["preferred"]].set_index(["year", "measure", "period", "basis"])
+    # 2013: CSMAR's 8.9 is nominal, so the real growth is the Wikipedia mirror's 8.2 (low)
+    assert chosen.loc[(2013, "growth", "full_year", "nominal"), "value"] == 8.9
+    assert chosen.loc[(2013, "growth", "full_year", "real"), "value"] == 8.2
+    assert data.history("gdp").loc[2013, "value"] == 8.2
     # 2011: the statistical bulletin (high) beats CSMAR (medium-high)
-    assert "统计公报" in chosen.loc[(2011, "growth", "full_year"), "source_title"]
-    rejected = gdp[(gdp["year"] == 2013) & (gdp["measure"] == "growth") & ~gdp["preferred"]]
-    assert rejected["value"].tolist() == [8.2]
+    assert "统计公报" in chosen.loc[(2011, "growth", "full_year", "real"), "source_title"]
 
 
 def test_gdp_history_is_what_the_notes_say():
     h = data.history("gdp")
-    assert list(h.index) == [2011, 2012, 2013, 2014, 2015, 2016, 2018, 2019, 2020, 2021, 2022]
+    assert list(h.index) == [*range(2002, 2017), 2018, 2019, 2020, 2021, 2022]
     assert h.loc[2020, "value"] == 3.6 and h.loc[2022, "value"] == 2.0
     assert set(h["kind"]) == {"actual"} and set(h["basis"]) == {"real"}
     assert {"source", "quote", "kind"} <= set(h.columns)
@@ -121,6 +139,30 @@ def test_level_breaks_are_flagged():
     assert lv.loc[2019, "break_before"] and lv.loc[2018, "break_before"]
     assert not lv.loc[2020, "break_before"]
     assert lv.loc[2016, "level_basis"] != lv.loc[2019, "level_basis"]
+
+
+def test_jiangxi_levels_have_their_own_bases_and_breaks():
+    from pxanalysis.engine import growth
+
+    jx = data.levels("gdp", geo="jiangxi")
+    assert jx.loc[2015, "level_basis"] == "yearbook_pre_census4"
+    assert jx.loc[2022, "level_basis"] == "census4" and jx.loc[2022, "break_before"]
+    assert jx.loc[2024, "level_basis"] == "census5" and jx.loc[2024, "break_before"]
+    # no +6.2 % from mixing the 4th- and 5th-census levels
+    g = growth.growth_from_levels(jx["value"], jx["break_before"])
+    assert math.isnan(g.loc[2024])
+    with pytest.raises(growth.LevelBreakError):
+        growth.cagr(jx["value"], 2015, 2022, jx["break_before"])
+    revised = OBS[OBS["obs_id"] == "jiangxi.gdp.2023.level.full_year_revised_5th_census.1"]
+    assert revised["level_basis"].item() == "census5"
+    same_basis = 34202.5 / revised["value"].item() - 1
+    assert round(same_basis * 100, 1) == 4.7
+
+
+def test_levels_of_unknown_basis_are_never_chained():
+    for series in ("urban_income", "rural_income", "budget_revenue"):
+        lv = data.levels(series)
+        assert (lv["level_basis"] == "unknown").all() and lv["break_before"].all()
 
 
 def test_unknown_indicator_lists_valid_ids():

@@ -39,7 +39,7 @@ from pxanalysis.briefs.plan import Job, Outcome
 from pxanalysis.briefs.render import add_run_parameters, to_html
 from pxanalysis.errors import KernelError, RenderError
 from pxanalysis.present import style
-from pxanalysis.vocab import DEFAULT_BRIEF_TIMEOUT, DEFAULT_CELL_TIMEOUT, REPORT_YEAR
+from pxanalysis.vocab import DEFAULT_BRIEF_TIMEOUT, DEFAULT_CELL_TIMEOUT, REPORT_DATE, REPORT_YEAR
 
 #: Text every brief's PDF must contain (checked after printing).
 EXPECTED_TEXT = "萍乡"
@@ -117,6 +117,7 @@ def finish_stage(job: Job, outcome: Outcome, tmp: Path, out: Path, printer, log=
         fonts.check_pdf(tmp / "brief.pdf", expected=EXPECTED_TEXT)
         outcome.timings.update({"html": round(t2 - t1, 3), "pdf": round(t3 - t2, 3)})
         entry = {
+            "as_of": job.parameters.get("as_of", REPORT_DATE),
             "parameters": job.parameters,
             "scenario_file": job.source,
             "rendered": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

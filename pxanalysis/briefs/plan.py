@@ -70,7 +70,9 @@ def is_shipped(path: Path) -> bool:
     return Path(path).resolve() in shipped
 
 
-def _job(path: Path, lang: str | None, scenario: str | None = None) -> Job:
+def _job(
+    path: Path, lang: str | None, scenario: str | None = None, as_of: str | None = None
+) -> Job:
     """A job from one scenario file (raises ParameterError naming the file)."""
     name = path.stem
     if not NAME_PATTERN.fullmatch(name):
@@ -89,6 +91,8 @@ def _job(path: Path, lang: str | None, scenario: str | None = None) -> Job:
         )
     if lang:
         values["lang"] = lang
+    if as_of:
+        values["as_of"] = as_of
     try:
         params.resolve_brief(values)  # the notebook does the same check
     except ParameterError as exc:
@@ -97,7 +101,10 @@ def _job(path: Path, lang: str | None, scenario: str | None = None) -> Job:
 
 
 def plan(
-    scenario: str | None = None, params_file: str | None = None, lang: str | None = None
+    scenario: str | None = None,
+    params_file: str | None = None,
+    lang: str | None = None,
+    as_of: str | None = None,
 ) -> Plan:
     """Validate everything and return the briefs to render; nothing runs yet.
 
@@ -116,18 +123,18 @@ def plan(
         jobs, skipped = [], []
         for path in scenario_files():
             try:
-                jobs.append(_job(path, lang))
+                jobs.append(_job(path, lang, as_of=as_of))
             except ParameterError as exc:
                 if is_shipped(path):
                     raise
                 skipped.append(str(exc))
         return Plan(jobs, skipped)
     if params_file:
-        return Plan([_job(Path(params_file), lang, scenario)])
+        return Plan([_job(Path(params_file), lang, scenario, as_of)])
     scenario = scenario or "baseline"
     if scenario not in BUILTIN_SCENARIOS:
         raise ParameterError(f"scenario {scenario!r} needs --params FILE.yaml with its assumptions")
-    return Plan([_job(paths.builtin_scenario_dir() / f"{scenario}.yaml", lang)])
+    return Plan([_job(paths.builtin_scenario_dir() / f"{scenario}.yaml", lang, as_of=as_of)])
 
 
 def check_out(out: Path) -> Path:

@@ -38,6 +38,7 @@ import nbformat
 from pxanalysis import __version__, paths
 from pxanalysis.data import loaders
 from pxanalysis.errors import PublishError
+from pxanalysis.vocab import REPORT_DATE
 
 OUTPUTS = ("brief.ipynb", "brief.html", "brief.pdf")
 #: Failed notebooks kept per brief name (the newest); older ones are removed.
@@ -206,8 +207,10 @@ def _entry_from_folder(folder: Path, previous: dict | None) -> dict:
         return previous
     nb = nbformat.read(folder / "brief.ipynb", as_version=4)
     rendered = dt.datetime.fromtimestamp((folder / "brief.pdf").stat().st_mtime, dt.UTC)
+    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
     return {
-        "parameters": nb.metadata.get("papermill", {}).get("parameters", {}),
+        "as_of": parameters.get("as_of", REPORT_DATE),
+        "parameters": parameters,
         "rendered": rendered.isoformat(timespec="seconds"),
         "outputs": {name: str(folder / name) for name in OUTPUTS} | {"sha256": hashes},
         "rebuilt_from_folder": True,

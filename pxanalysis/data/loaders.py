@@ -9,6 +9,7 @@ The data directory comes from :func:`pxanalysis.paths.data_dir` (the project's
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from pathlib import Path
@@ -18,7 +19,7 @@ import yaml
 
 from pxanalysis import paths
 from pxanalysis.data.schema import read_text, validate_rows
-from pxanalysis.errors import DataError, DataValidationError, check_name
+from pxanalysis.errors import DataError, DataValidationError, ParameterError, check_name
 from pxanalysis.vocab import FIGURE_KINDS, REPORT_YEAR, TARGET_IDS
 
 __all__ = [
@@ -27,8 +28,10 @@ __all__ = [
     "datapackage",
     "history",
     "history_observations",
+    "known_by",
     "levels",
     "non_figures",
+    "panel",
     "report_figures",
     "source_text",
     "targets",
@@ -243,15 +246,56 @@ def _check_series(indicator_id: str) -> None:
     check_name(indicator_id, TARGET_IDS + tuple(sorted(series)), "indicator")
 
 
+#: The basis an indicator's growth is measured in (real: comparable prices).
+SERIES_BASIS = {"gdp": "real", "industrial_value_added": "real", "energy_intensity": "real"}
+_TRUST_RANK = {"high": 3, "medium-high": 2, "medium": 1, "low": 0}
+
+
+def _as_date(as_of) -> dt.date | None:
+    if as_of is None or isinstance(as_of, dt.date):
+        return as_of
+    try:
+        return dt.date.fromisoformat(str(as_of))
+    except ValueError:
+        raise ParameterError(f"as_of {as_of!r} is not a date (YYYY-MM-DD)") from None
+
+
+def known_by(frame: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Rows of a table with ``known_from`` that were known on ``as_of`` (all when None).
+
+    Where the preferred row of a group was not known yet, the best row known
+    then takes its place (same rule: trust, then date).
+    """
+    as_of = _as_date(as_of)
+    if as_of is None:
+        return frame
+    known = frame[frame["known_from"] <= as_of].copy()
+    if "preferred" in known:
+        keys = ["geo", "series", "year", "measure", "period", "kind", "basis"]
+        rank = (
+            known["trust"].map(_TRUST_RANK) * 100_000
+            + known["known_from"].map(dt.date.toordinal) / 1e6
+        )
+        known["_rank"] = rank + known["preferred"].astype(float) * 1e9
+        best = known.groupby(keys)["_rank"].transform("max")
+        known["preferred"] = known["_rank"] == best
+        known = known.drop(columns="_rank")
+    return known
+
+
 def history(
-    indicator_id: str, geo: str = "pingxiang", include_derived: bool = False
+    indicator_id: str,
+    geo: str = "pingxiang",
+    include_derived: bool = False,
+    as_of: str | dt.date | None = None,
 ) -> pd.DataFrame:
-    """Return the annual growth history of one indicator.
+    """Return the annual growth history of one indicator, as known on a date.
 
     Only the preferred row of each year is returned (see the ``preferred``
-    rule in ``data/pingxiang/history/README.md``); partial-year rows (Q1,
-    January-February) and period averages are excluded unless
-    ``include_derived`` asks for our derived average rates.
+    rule in ``data/pingxiang/history/README.md``), in the indicator's basis
+    (real growth for GDP and industrial value added, nominal otherwise);
+    partial-year rows (Q1, January-February) and period averages are excluded
+    unless ``include_derived`` asks for our derived average rates.
 
     Parameters
     ----------
@@ -263,35 +307,60 @@ def history(
     include_derived : bool, default False
         Add average annual rates derived by pxanalysis from multi-year
         multiples (``kind == 'derived'``); they are never observations.
+    as_of : date or 'YYYY-MM-DD', optional
+        Only rows known by then (``known_from <= as_of``); default: everything.
 
     Returns
     -------
     pandas.DataFrame
         Index ``year``; columns ``value`` (growth in %), ``kind``, ``basis``
-        (``real`` or ``nominal``), ``source``, ``trust``, ``quote``, ``obs_id``.
-        Empty (with these columns) where nothing was found.
+        (``real`` or ``nominal``), ``source``, ``trust``, ``quote``, ``obs_id``,
+        ``known_from``. Empty (with these columns) where nothing was found.
     """
-    return _history(data_dir(), indicator_id, geo, include_derived).copy()
+    return _history(data_dir(), indicator_id, geo, include_derived, _as_date(as_of)).copy()
 
 
-@functools.lru_cache(maxsize=128)
-def _history(directory: Path, indicator_id: str, geo: str, include_derived: bool) -> pd.DataFrame:
+@functools.lru_cache(maxsize=256)
+def _history(
+    directory: Path, indicator_id: str, geo: str, include_derived: bool, as_of
+) -> pd.DataFrame:
     _check_series(indicator_id)
     check_name(geo, ("pingxiang", "jiangxi"), "geo")
-    obs = load_table("history_observations")
+    obs = known_by(load_table("history_observations"), as_of)
+    basis = SERIES_BASIS.get(indicator_id, "nominal")
     mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
     annual = mask & (obs["measure"] == "growth") & (obs["period"] == "full_year")
-    annual &= obs["kind"] == "actual"
+    annual &= (obs["kind"] == "actual") & (obs["basis"] == basis)
     if include_derived:
         annual |= mask & (obs["kind"] == "derived")
     out = obs[annual].rename(columns={"source_title": "source"})
-    out = out[["year", "value", "kind", "basis", "source", "trust", "quote", "obs_id"]]
+    out = out[
+        ["year", "value", "kind", "basis", "source", "trust", "quote", "obs_id", "known_from"]
+    ]
     if out["year"].duplicated().any():
         dupes = sorted(out.loc[out["year"].duplicated(), "year"])
         raise DataValidationError(
             Path(obs.attrs["path"]), None, "preferred", f"{indicator_id}: several rows for {dupes}"
         )
     return out.sort_values("year").set_index("year")
+
+
+def panel(as_of: str | dt.date | None = None) -> pd.DataFrame:
+    """Real GDP growth of Jiangxi's other ten cities (CSMAR), as known on a date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``geo, year, value``; nominal rows (2013) left out.
+    """
+    return _panel(data_dir(), _as_date(as_of)).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _panel(directory: Path, as_of) -> pd.DataFrame:
+    rows = known_by(load_table("jiangxi_cities"), as_of)
+    rows = rows[rows["basis"] == "real"]
+    return rows[["geo", "year", "value"]].sort_values(["geo", "year"]).reset_index(drop=True)
 
 
 def levels(indicator_id: str, geo: str = "pingxiang") -> pd.DataFrame:
@@ -351,5 +420,7 @@ def non_figures() -> list[dict]:
 
 def clear_cache() -> None:
     """Forget every cached load (after editing a data file in a session)."""
-    for fn in (_datapackage, _table, _source_text, _non_figures, _targets, _history, _levels):
+    for fn in (
+        _datapackage, _table, _source_text, _non_figures, _targets, _history, _levels, _panel,
+    ):  # fmt: skip
         fn.cache_clear()

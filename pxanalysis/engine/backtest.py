@@ -1,83 +1,136 @@
-"""Rolling-origin backtest of the projection methods.
+"""Real-time (pseudo-out-of-sample) backtests at true horizons, of the intervals actually shipped.
 
-For every year ``t`` with enough earlier observations, each method is fitted
-on the observations up to ``t - horizon`` and its projection for ``t`` is
-compared with the outcome. The summary gives MAE, RMSE, bias (mean of
-actual - projection), the empirical coverage of the 80 % and 95 % intervals,
-and the MAE relative to the naive ``mean`` method on the same target years.
+For a series and a horizon ``h``, each *origin* year ``t`` that the series has
+gives one forecast: the method is fitted on the years up to ``t`` and projects
+``t + h``. A forecast counts only at its true horizon: with 2017 missing, a
+forecast from 2016 to 2018 is a two-year-ahead forecast and never enters the
+one-year table.
+
+The interval evaluated is the one the engine ships: sized by
+:mod:`pxanalysis.engine.calibration` from the errors whose outcomes were known
+at the origin (target years up to ``t``), pooled over the series given (Jiangxi's
+cities for GDP). Forecasts made before enough errors existed are counted for
+accuracy but not for coverage (``calibrated`` is False).
+
+The summary gives, per method: the number of origins, MAE, RMSE, bias, the
+coverage and mean width of the shipped 80 % and 95 % intervals, and against
+the naive mean on the same forecasts: the MAE ratio and the mean paired
+difference of absolute errors with its standard error.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 import pandas as pd
 
-from pxanalysis import data
+from pxanalysis.engine import calibration, series
 from pxanalysis.engine import methods as registry
 from pxanalysis.errors import MethodUnavailable, check_name
 from pxanalysis.vocab import TARGET_IDS
 
-MIN_ERRORS = 4
 COLUMNS = [
     "method",
+    "geo",
     "origin",
     "year",
     "horizon",
     "actual",
+    "point",
+    "error",
+    "pandemic",
+    "calibrated",
     "median",
     "lo80",
     "hi80",
     "lo95",
     "hi95",
-    "error",
     "in80",
     "in95",
 ]
+BENCHMARK = "mean"
+_Q = np.array([0.5, 0.1, 0.9, 0.025, 0.975])
 
 
-_QUANTILES = {"median": 0.5, "lo80": 0.1, "hi80": 0.9, "lo95": 0.025, "hi95": 0.975}
+def _key(series_by_geo: dict[str, pd.Series]) -> tuple:
+    return tuple(
+        (geo, tuple(int(i) for i in s.index), tuple(float(v) for v in s.to_numpy()))
+        for geo, s in sorted(series_by_geo.items())
+    )
 
 
 @functools.lru_cache(maxsize=256)
-def _run(years: tuple, values: tuple, method: str, horizon: int, window: int | None) -> tuple:
-    y = pd.Series(values, index=list(years), dtype="float64")
+def _forecasts(key: tuple, method: str, horizon: int, window: int | None) -> pd.DataFrame:
     rows = []
-    for target in y.index:
-        train = y[y.index <= target - horizon]
-        if len(train) < max(registry.MIN_OBS, registry.METHOD_MIN_OBS[method]):
-            continue
-        w = None if window is None else min(window, len(train))
-        try:
-            dist = registry.fit(train, int(target), method, w).dist
-        except MethodUnavailable:
-            continue
-        r = {k: dist.ppf(q) for k, q in _QUANTILES.items()}
-        actual = float(y.loc[target])
-        rows.append(
-            (
-                method,
-                int(train.index[-1]),
-                int(target),
-                int(target - train.index[-1]),
-                actual,
-                r["median"],
-                r["lo80"],
-                r["hi80"],
-                r["lo95"],
-                r["hi95"],
-                actual - r["median"],
-                r["lo80"] <= actual <= r["hi80"],
-                r["lo95"] <= actual <= r["hi95"],
-            )
-        )
-    return tuple(rows)
+    need = max(registry.MIN_OBS, registry.METHOD_MIN_OBS[method])
+    for geo, years, values in key:
+        y = pd.Series(values, index=pd.Index(years, dtype="int64"), dtype="float64")
+        observed = set(years)
+        for i, origin in enumerate(years):
+            target = origin + horizon
+            if target not in observed or i + 1 < need:
+                continue
+            train = y.iloc[: i + 1]
+            w = None if window is None else min(window, len(train))
+            try:
+                point = registry.fit(train, target, method, w).point
+            except MethodUnavailable:
+                continue
+            actual = float(y.loc[target])
+            rows.append((geo, origin, target, actual, point))
+    frame = pd.DataFrame(rows, columns=["geo", "origin", "year", "actual", "point"])
+    frame["error"] = frame["actual"] - frame["point"]
+    frame["pandemic"] = frame["year"].isin(calibration.PANDEMIC_YEARS)
+    return frame
 
 
-def errors(years: tuple, values: tuple, method: str, horizon: int, window: int | None) -> list:
-    """Backtest errors (actual - median) of one method at one horizon."""
-    return [r[10] for r in _run(years, values, method, horizon, window)]
+def forecasts(
+    series_by_geo: dict[str, pd.Series], method: str, horizon: int = 1, window: int | None = None
+) -> pd.DataFrame:
+    """Point forecasts and errors at a true horizon, for every series and origin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``geo, origin, year, actual, point, error, pandemic``.
+    """
+    registry.check_method(method)
+    return _forecasts(_key(series_by_geo), method, horizon, window).copy()
+
+
+def spread_at(frame: pd.DataFrame, origin: int) -> calibration.Spread | None:
+    """The widths from the errors of ``frame`` known at ``origin`` (targets up to it)."""
+    known = frame[frame["year"] <= origin]
+    return calibration.spread(known["error"].to_numpy(), known["year"].to_numpy(), origin)
+
+
+def shipped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the shipped (real-time calibrated) intervals to point forecasts, and their hits."""
+    out = frame.copy()
+    spreads = {origin: spread_at(frame, origin) for origin in sorted(set(frame["origin"]))}
+    ok = np.array([spreads[o] is not None for o in out["origin"]], dtype=bool)
+    out["calibrated"] = ok
+    for name in ("median", "lo80", "hi80", "lo95", "hi95"):
+        out[name] = np.nan
+    if ok.any():
+        rows = out[ok]
+        s = [spreads[o] for o in rows["origin"]]
+        args = [
+            rows["point"].to_numpy(),
+            np.array([x.below for x in s]),
+            np.array([x.above for x in s]),
+            np.array([x.shock_mean for x in s]),
+            np.array([x.shock_sd if x.has_shock else 0.0 for x in s]),
+            np.full(len(s), calibration.SHOCK_PROBABILITY),
+        ]
+        q = calibration.mixture_ppf(_Q[:, None], *(a[None, :] for a in args))
+        for name, values in zip(("median", "lo80", "hi80", "lo95", "hi95"), q, strict=True):
+            out.loc[ok, name] = values
+    out["in80"] = (out["lo80"] <= out["actual"]) & (out["actual"] <= out["hi80"])
+    out["in95"] = (out["lo95"] <= out["actual"]) & (out["actual"] <= out["hi95"])
+    return out
 
 
 def backtest(
@@ -86,67 +139,105 @@ def backtest(
     horizon: int = 1,
     window: int | None = None,
     history: pd.Series | None = None,
+    as_of=None,
 ) -> pd.DataFrame:
-    """Per-origin projections and errors.
+    """Per-forecast real-time backtest of each method (shipped intervals included).
 
     Parameters
     ----------
     indicator : str
-        A main indicator id (its history from :func:`pxanalysis.data.history`).
+        A main indicator id: Pingxiang's series as known on ``as_of`` (GDP: with
+        Jiangxi's other cities pooled).
     methods : tuple of str, optional
-        Default: every registered method.
+        Default: every registered method (the slow ``arima`` and ``ets`` on
+        Pingxiang's series only).
     horizon : int, default 1
-        Calendar years between the last training year and the projected year.
+        Years between the origin and the projected year (a true horizon).
     window : int, optional
         As in :func:`pxanalysis.engine.projection.project`.
     history : pandas.Series, optional
-        A growth series to use instead.
+        One growth series to use instead (no pooling).
+    as_of : date, optional
+        The information set (default: the report's date).
 
     Returns
     -------
     pandas.DataFrame
-        One row per (method, projected year).
+        One row per (method, geo, projected year): see :data:`COLUMNS`.
     """
-    methods = tuple(registry.METHODS) if methods is None else methods
-    for m in methods:
+    names = tuple(registry.METHODS) if methods is None else tuple(methods)
+    for m in names:
         registry.check_method(m)
-    if history is None:
+    if history is not None:
+        pools = {"custom": registry.clean_history(history, name=indicator)}
+    else:
         check_name(indicator, TARGET_IDS, "indicator")
-        history = data.history(indicator)
-    y = registry.clean_history(history, name=indicator)
-    rows = []
-    for m in methods:
-        rows.extend(_run(tuple(int(i) for i in y.index), tuple(y.to_numpy()), m, horizon, window))
-    return pd.DataFrame(rows, columns=COLUMNS)
+        pools = series.panel_series(indicator, as_of)
+    frames = []
+    for m in names:
+        own = {k: v for k, v in pools.items() if k in ("pingxiang", "custom")}
+        f = shipped(forecasts(pools if m in registry.FAST_METHODS else own, m, horizon, window))
+        f.insert(0, "method", m)
+        f.insert(4, "horizon", horizon)
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True)[COLUMNS]
 
 
-def summary(results: pd.DataFrame) -> pd.DataFrame:
-    """Accuracy by method: n, MAE, RMSE, bias, coverage of the 80/95 % bands, MAE vs mean.
+def summary(results: pd.DataFrame, exclude_pandemic: bool = False) -> pd.DataFrame:
+    """Accuracy by method, with the number of origins and the comparison with the naive mean.
 
-    ``rel_mae_vs_mean`` compares each method with ``mean`` on the target years
-    both could project (< 1: better than the naive benchmark).
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        From :func:`backtest`.
+    exclude_pandemic : bool
+        Leave out the pandemic target years (2020-2022).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``method``; columns ``n`` (forecasts), ``mae``, ``rmse``, ``bias``
+        (mean of actual - point), ``n_calibrated`` (forecasts with a shipped
+        interval), ``coverage80``, ``coverage95``, ``width80``, and against the
+        naive mean on common forecasts: ``n_common``, ``rel_mae_vs_mean``,
+        ``diff_abs_error`` (mean of |e| - |e_mean|; negative: better) and
+        ``diff_se`` (its paired standard error).
     """
+    if exclude_pandemic:
+        results = results[~results["pandemic"]]
     out = []
-    base = results[results["method"] == "mean"].set_index("year")["error"].abs()
+    base = results[results["method"] == BENCHMARK].set_index(["geo", "year"])["error"].abs()
     for method, g in results.groupby("method", sort=False):
         e = g["error"].to_numpy()
-        common = g.set_index("year")["error"].abs().reindex(base.index).dropna()
-        rel = common.mean() / base.loc[common.index].mean() if len(common) else np.nan
+        cal = g[g["calibrated"]]
+        mine = g.set_index(["geo", "year"])["error"].abs()
+        common = mine.index.intersection(base.index)
+        diff = (mine.loc[common] - base.loc[common]).to_numpy()
+        n_common = len(common)
         out.append(
             {
                 "method": method,
                 "n": len(g),
-                "mae": float(np.mean(np.abs(e))),
-                "rmse": float(np.sqrt(np.mean(e**2))),
-                "bias": float(np.mean(e)),
-                "coverage80": float(g["in80"].mean()),
-                "coverage95": float(g["in95"].mean()),
-                "rel_mae_vs_mean": float(rel),
+                "mae": float(np.mean(np.abs(e))) if len(e) else np.nan,
+                "rmse": float(np.sqrt(np.mean(e**2))) if len(e) else np.nan,
+                "bias": float(np.mean(e)) if len(e) else np.nan,
+                "n_calibrated": len(cal),
+                "coverage80": float(cal["in80"].mean()) if len(cal) else np.nan,
+                "coverage95": float(cal["in95"].mean()) if len(cal) else np.nan,
+                "width80": float((cal["hi80"] - cal["lo80"]).mean()) if len(cal) else np.nan,
+                "n_common": n_common,
+                "rel_mae_vs_mean": (
+                    float(mine.loc[common].mean() / base.loc[common].mean()) if n_common else np.nan
+                ),
+                "diff_abs_error": float(diff.mean()) if n_common else np.nan,
+                "diff_se": (
+                    float(diff.std(ddof=1) / math.sqrt(n_common)) if n_common > 1 else np.nan
+                ),
             }
         )
     return pd.DataFrame(out).set_index("method")
 
 
 def clear_cache() -> None:
-    """Forget cached backtest runs."""
-    _run.cache_clear()
+    """Forget cached backtest forecasts."""
+    _forecasts.cache_clear()

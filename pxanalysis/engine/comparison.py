@@ -12,7 +12,12 @@ from pxanalysis import data
 from pxanalysis.engine import projection
 from pxanalysis.engine.growth import implied_level
 from pxanalysis.engine.methods import Predictive
-from pxanalysis.engine.scenarios import Scenario, cached_projection
+from pxanalysis.engine.scenarios import Scenario
+
+#: How far (pp) below a target written 左右 ("about") an outcome may fall and still
+#: meet it "about": half the 0.5 pp step in which growth targets are set (5 %,
+#: 5.5 %, 6 % ...), so that 5.3 % counts as "about 5.5 %" and 4.9 % does not.
+ABOUT_BAND = 0.5
 
 COLUMNS = [
     "indicator_id",
@@ -33,6 +38,8 @@ COLUMNS = [
     "value_source",
     "gap_pp",
     "p_meet",
+    "p_meet_about",
+    "as_of",
     "implied_level",
     "level_unit",
     "jiangxi_target",
@@ -82,8 +89,21 @@ def indicator_projection(
             [f"user assumption: growth {a['growth']:g}%, sd {a['sd']:g} pp"],
         )
         return p
-    window = projection.capped_window(indicator, scenario.window, year)
-    return cached_projection(indicator, year, scenario.method, window)
+    window = projection.capped_window(indicator, scenario.window, year, scenario.as_of)
+    return projection.cached(indicator, year, scenario.method, window, scenario.as_of)
+
+
+def meet_probabilities(p: projection.Projection, target: float, direction: str, qualifier: str):
+    """(P(meet the target), P(meet it "about")) for one projection.
+
+    A decline target (``direction == 'decrease'``, energy intensity) is met by a
+    decline at least as large: P(outcome <= target). A target written 左右 is met
+    "about" within :data:`ABOUT_BAND` of it; other targets have one definition.
+    """
+    band = ABOUT_BAND if "左右" in str(qualifier or "") else 0.0
+    if direction == "increase":
+        return p.prob_at_least(target), p.prob_at_least(target - band)
+    return p.prob_at_most(target), p.prob_at_most(target + band)
 
 
 def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
@@ -100,7 +120,8 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
         One row per target (see :data:`COLUMNS`). ``gap_pp`` is positive when the
         scenario value beats the target in its direction (a larger decline for
         energy intensity). ``p_meet`` is P(outcome >= target), or P(outcome <=
-        target) for a decline target, from the predictive distribution.
+        target) for a decline target, from the predictive distribution;
+        ``p_meet_about`` the same within :data:`ABOUT_BAND` for targets written 左右.
         ``implied_level`` is the 2024 level at 2023 prices where a 2023 level
         exists (GDP, 亿元). Indicators with too little history and no assumption
         have no projection: the ``flag`` says so.
@@ -121,7 +142,9 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
             value = p.quantile(q)
             source = "assumption" if p.method == "assumption" else f"projection q={q:g}"
         sign = 1 if target["direction"] == "increase" else -1
-        p_meet = p.prob_at_least(target["value"]) if sign > 0 else p.prob_at_most(target["value"])
+        p_meet, p_about = meet_probabilities(
+            p, float(target["value"]), target["direction"], target["qualifier"]
+        )
         level, level_unit = math.nan, ""
         levels = data.levels(indicator)
         if (scenario.year - 1) in levels.index and not math.isnan(value):
@@ -155,6 +178,8 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
                 "value_source": source,
                 "gap_pp": sign * (value - float(target["value"])) + 0.0,
                 "p_meet": p_meet,
+                "p_meet_about": p_about,
+                "as_of": scenario.as_of,
                 "implied_level": level,
                 "level_unit": level_unit,
                 "jiangxi_target": jx,

@@ -1,17 +1,20 @@
-"""Projection methods behind one registry, and the predictive distribution they return.
+"""Projection methods behind one registry: a point forecast and the method's own distribution.
 
 A method is a function ``fn(y, year, window) -> MethodFit`` registered under a
-name (:func:`register`); :func:`fit` runs one. Projections with their flags and
-calibrated intervals are built from these in :mod:`pxanalysis.engine.projection`.
+name (:func:`register`); :func:`fit` runs one. A fit's point forecast is cheap
+(the backtests need thousands); its model distribution is built only when asked
+for (``fit.dist``). Calibrated intervals, which replace the model's spread by
+the spread of real-time errors, are made in :mod:`pxanalysis.engine.calibration`.
 
 Methods (see :data:`METHODS`):
 
-``mean``   mean of the last ``window`` values (the naive benchmark), Student-t interval;
+``mean``   mean of the last ``window`` values (default 5): the naive benchmark;
+``mean3``  mean of the last three values (a benchmark professionals check);
 ``last``   last value (random walk), interval from the spread of year-on-year changes;
-``trend``  OLS linear trend in growth, statsmodels observation interval (``obs_ci_*``);
+``trend``  OLS linear trend in growth, observation interval (statsmodels' ``obs_ci_*``);
 ``arima``  AR(1) with constant, statsmodels state space (tolerates missing years);
 ``ets``    damped additive-trend exponential smoothing (needs a gap-free series);
-``combo``  equal-weight mixture of the predictive densities of the methods that ran.
+``combo``  equal-weight combination of mean, mean3, last and trend (point: their average).
 """
 
 from __future__ import annotations
@@ -20,26 +23,27 @@ import functools
 import math
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import optimize, stats
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from pxanalysis.engine.growth import annual
 from pxanalysis.errors import MethodUnavailable, UsageError, check_name
-from pxanalysis.vocab import DEFAULT_METHOD
 
 __all__ = [
-    "DEFAULT_METHOD",
+    "COMBO_MEMBERS",
+    "FAST_METHODS",
     "METHODS",
     "METHOD_MIN_OBS",
+    "MIN_OBS",
     "MethodFit",
     "MethodUnavailable",
     "Predictive",
+    "SHORT_OBS",
     "check_method",
     "clean_history",
     "clear_cache",
@@ -56,26 +60,17 @@ DEFAULT_MEAN_WINDOW = 5
 
 @dataclass(eq=False)
 class Predictive:
-    """A predictive distribution: an equal-weight mixture, optionally widened.
-
-    ``scale`` > 1 widens the mixture around ``center`` (backtest calibration).
-    """
+    """A predictive distribution: an equal-weight mixture of frozen scipy distributions."""
 
     components: tuple
-    center: float | None = None
-    scale: float = 1.0
 
     def cdf(self, x):
         x = np.asarray(x, dtype=float)
-        c = self.center if self.center is not None else 0.0
-        z = c + (x - c) / self.scale
-        return np.mean([comp.cdf(z) for comp in self.components], axis=0)
+        return np.mean([comp.cdf(x) for comp in self.components], axis=0)
 
     def ppf(self, q: float) -> float:
         if len(self.components) == 1:
-            value = float(self.components[0].ppf(q))
-            c = self.center if self.center is not None else value
-            return c + (value - c) * self.scale
+            return float(self.components[0].ppf(q))
         lo = min(float(c.ppf(min(q, 1e-6))) for c in self.components) - 100
         hi = max(float(c.ppf(max(q, 1 - 1e-6))) for c in self.components) + 100
         return float(optimize.brentq(lambda x: self.cdf(x) - q, lo, hi, xtol=1e-10))
@@ -87,23 +82,29 @@ class Predictive:
         """
         return (self.ppf(0.841344746) - self.ppf(0.158655254)) / 2
 
-    def widened(self, factor: float) -> Predictive:
-        return Predictive(self.components, center=self.ppf(0.5), scale=self.scale * factor)
 
-
-@dataclass
+@dataclass(eq=False)
 class MethodFit:
-    """What a method returns: its predictive distribution and what it used."""
+    """What a method returns: its point forecast, what it used, and its own distribution."""
 
-    dist: Predictive
+    point: float
     n_obs: int
     note: str = ""
+    make_dist: Callable[[], Predictive] | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def dist(self) -> Predictive:
+        """The method's own predictive distribution (built on first use)."""
+        return self.make_dist()
 
 
 # --------------------------------------------------------------------------- registry
 
 METHODS: dict[str, Callable[..., MethodFit]] = {}
 METHOD_MIN_OBS: dict[str, int] = {}
+#: Methods cheap enough to backtest on the whole city panel (the others are
+#: backtested on Pingxiang's own series only).
+FAST_METHODS = ("mean", "mean3", "last", "trend", "combo")
 
 
 def register(name: str, min_obs: int):
@@ -127,11 +128,8 @@ def _require(y: pd.Series, method: str) -> None:
         raise MethodUnavailable(f"{method}: needs {need} observations, has {len(y)}")
 
 
-@register("mean", min_obs=2)
-def _mean(y: pd.Series, year: int, window: int | None) -> MethodFit:
-    k = DEFAULT_MEAN_WINDOW if window is None else window
-    k = min(k, len(y)) if window is None else k
-    values = y.iloc[-k:].to_numpy()
+def _mean_of_last(y: pd.Series, k: int, name: str) -> MethodFit:
+    values = y.to_numpy()[-k:]
     centre = float(values.mean())
     if k >= 2:
         spread, df, note = float(values.std(ddof=1)), k - 1, f"mean of last {k}"
@@ -139,46 +137,76 @@ def _mean(y: pd.Series, year: int, window: int | None) -> MethodFit:
         spread, df = float(y.to_numpy().std(ddof=1)), len(y) - 1
         note = f"mean of last {k}; spread from all {len(y)} observations"
     if not spread > 0:
-        raise MethodUnavailable("mean: the values have no spread, no interval")
-    dist = stats.t(df=df, loc=centre, scale=spread * math.sqrt(1 + 1 / k))
-    return MethodFit(Predictive((dist,)), n_obs=k, note=note)
+        raise MethodUnavailable(f"{name}: the values have no spread, no interval")
+    scale = spread * math.sqrt(1 + 1 / k)
+    return MethodFit(
+        centre, k, note, lambda: Predictive((stats.t(df=df, loc=centre, scale=scale),))
+    )
+
+
+@register("mean", min_obs=2)
+def _mean(y: pd.Series, year: int, window: int | None) -> MethodFit:
+    k = min(DEFAULT_MEAN_WINDOW, len(y)) if window is None else window
+    return _mean_of_last(y, k, "mean")
+
+
+@register("mean3", min_obs=3)
+def _mean3(y: pd.Series, year: int, window: int | None) -> MethodFit:
+    _require(y, "mean3")
+    return _mean_of_last(y, 3, "mean3")
 
 
 @register("last", min_obs=3)
 def _last(y: pd.Series, year: int, window: int | None) -> MethodFit:
     y = _tail(y, window)
     _require(y, "last")
-    full = annual(y)
-    changes = full.diff().dropna()
+    values = y.to_numpy()
+    years = y.index.to_numpy()
+    consecutive = np.diff(years) == 1
+    changes = np.diff(values)[consecutive]
     if len(changes) < 2:
         raise MethodUnavailable("last: fewer than 2 year-on-year changes")
-    h = year - int(y.index[-1])
-    spread = float(np.sqrt(np.mean(changes.to_numpy() ** 2)))
+    h = year - int(years[-1])
+    spread = float(np.sqrt(np.mean(changes**2)))
     if not spread > 0:
         raise MethodUnavailable("last: the series never changes, no interval")
-    dist = stats.norm(loc=float(y.iloc[-1]), scale=spread * math.sqrt(h))
-    return MethodFit(Predictive((dist,)), n_obs=len(y), note=f"random walk, h={h}")
+    point, scale = float(values[-1]), spread * math.sqrt(h)
+    return MethodFit(
+        point,
+        len(y),
+        f"random walk, h={h}",
+        lambda: Predictive((stats.norm(loc=point, scale=scale),)),
+    )
 
 
-@functools.lru_cache(maxsize=512)
-def _ols(years: tuple, values: tuple, year: int):
-    X = sm.add_constant(np.asarray(years, dtype=float))
-    res = sm.OLS(np.asarray(values, dtype=float), X).fit()
-    pred = res.get_prediction(np.array([[1.0, float(year)]]))
-    mean = float(pred.predicted_mean[0])
-    se_obs = float(math.sqrt(pred.se_mean[0] ** 2 + res.scale))
-    return mean, se_obs, float(res.df_resid)
+def _ols(years: np.ndarray, values: np.ndarray, year: int) -> tuple[float, float, int]:
+    """OLS of values on years: forecast at ``year``, its observation s.e., residual df."""
+    x = years.astype(float) - years.mean()
+    x0 = float(year) - years.mean()
+    n = len(values)
+    sxx = float(np.sum(x * x))
+    slope = float(np.sum(x * (values - values.mean())) / sxx)
+    intercept = float(values.mean())
+    resid = values - intercept - slope * x
+    df = n - 2
+    scale = float(np.sum(resid * resid) / df) if df > 0 else float("nan")
+    se_obs = math.sqrt(scale * (1 + 1 / n + x0 * x0 / sxx)) if df > 0 else float("nan")
+    return intercept + slope * x0, se_obs, df
 
 
 @register("trend", min_obs=4)
 def _trend(y: pd.Series, year: int, window: int | None) -> MethodFit:
     y = _tail(y, window)
     _require(y, "trend")
-    mean, se_obs, df = _ols(tuple(int(i) for i in y.index), tuple(y.to_numpy()), year)
-    if not (np.isfinite(mean) and se_obs > 0 and df > 0):
+    point, se_obs, df = _ols(y.index.to_numpy(), y.to_numpy(dtype=float), year)
+    if not (np.isfinite(point) and se_obs > 0 and df > 0):
         raise MethodUnavailable("trend: a perfect or degenerate fit, no interval")
-    dist = stats.t(df=df, loc=mean, scale=se_obs)
-    return MethodFit(Predictive((dist,)), n_obs=len(y), note="OLS trend, observation interval")
+    return MethodFit(
+        point,
+        len(y),
+        "OLS trend, observation interval",
+        lambda: Predictive((stats.t(df=df, loc=point, scale=se_obs),)),
+    )
 
 
 @functools.lru_cache(maxsize=512)
@@ -207,7 +235,7 @@ def _arima(y: pd.Series, year: int, window: int | None) -> MethodFit:
     )
     if trouble:
         note += f" ({', '.join(trouble)})"
-    return MethodFit(Predictive((stats.norm(loc=mean, scale=se),)), n_obs=len(y), note=note)
+    return MethodFit(mean, len(y), note, lambda: Predictive((stats.norm(loc=mean, scale=se),)))
 
 
 @functools.lru_cache(maxsize=512)
@@ -238,10 +266,11 @@ def _ets(y: pd.Series, year: int, window: int | None) -> MethodFit:
     if not (np.isfinite(mean) and se > 0):
         raise MethodUnavailable("ets: the fit did not give a usable forecast")
     note = "damped additive trend ETS" + (f" ({', '.join(trouble)})" if trouble else "")
-    return MethodFit(Predictive((stats.norm(loc=mean, scale=se),)), n_obs=len(y), note=note)
+    return MethodFit(mean, len(y), note, lambda: Predictive((stats.norm(loc=mean, scale=se),)))
 
 
-COMBO_MEMBERS = ("mean", "last", "trend", "arima", "ets")
+#: The members of ``combo``: the cheap, robust methods (a forecast combination).
+COMBO_MEMBERS = ("mean", "mean3", "last", "trend")
 
 
 @register("combo", min_obs=2)
@@ -254,12 +283,15 @@ def _combo(y: pd.Series, year: int, window: int | None) -> MethodFit:
             skipped.append(str(exc))
     if not fits:
         raise MethodUnavailable("combo: no member method could run (" + "; ".join(skipped) + ")")
-    components = tuple(c for f in fits.values() for c in f.dist.components)
-    note = f"equal-weight mixture of {', '.join(fits)}"
+    note = f"equal-weight combination of {', '.join(fits)}"
     if skipped:
         note += " (skipped: " + "; ".join(skipped) + ")"
-    n_obs = max(f.n_obs for f in fits.values())
-    return MethodFit(Predictive(components), n_obs=n_obs, note=note)
+    point = float(np.mean([f.point for f in fits.values()]))
+
+    def make_dist() -> Predictive:
+        return Predictive(tuple(c for f in fits.values() for c in f.dist.components))
+
+    return MethodFit(point, max(f.n_obs for f in fits.values()), note, make_dist)
 
 
 # --------------------------------------------------------------------------- public API
@@ -307,5 +339,5 @@ def clean_history(history: pd.Series | pd.DataFrame, name: str = "history") -> p
 
 def clear_cache() -> None:
     """Forget the cached model fits."""
-    for fn in (_ols, _ar1, _damped_ets):
+    for fn in (_ar1, _damped_ets):
         fn.cache_clear()

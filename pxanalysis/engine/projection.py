@@ -1,52 +1,61 @@
-"""Projections of annual growth with calibrated intervals, for one indicator or all nine.
+"""Projections of annual growth as of a date, with intervals calibrated on real-time errors.
 
 >>> from pxanalysis.engine import projection
->>> projection.project("gdp", year=2024, method="mean", window=5)   # doctest: +SKIP
+>>> projection.project("gdp")                      # as of the report, default method  # doctest: +SKIP
+>>> projection.project("gdp", method="mean", window=5, as_of="2024-01-31")             # doctest: +SKIP
 
-Every projection reports its method, the number of observations it used
-(``n_obs``), an 80 % and a 95 % interval, and where the interval came from
-(``interval_source``: the model, or widened to the backtest errors). A series
-with fewer than :data:`~pxanalysis.engine.methods.MIN_OBS` observations gets no
-model projection (flag ``insufficient_history``); fewer than
-:data:`~pxanalysis.engine.methods.SHORT_OBS` gets the flag ``short_history``.
-The methods themselves live in :mod:`pxanalysis.engine.methods`.
+A projection uses the information known on ``as_of`` (default: the report's
+date): the history rows published by then and the report's own 2023 figure
+(an estimate 预计 or an actual), so that 2024 is one year ahead
+(:mod:`pxanalysis.engine.series`). The point forecast comes from the method;
+the interval from the real-time errors of the same method at the same horizon
+(:mod:`pxanalysis.engine.calibration`), widened or narrowed to match them, with
+the uncertainty of an estimated last point added. ``method="auto"`` (the
+default) is the method chosen by :data:`pxanalysis.engine.selection.RULE`.
+
+Every projection reports its method, the observations it used (``n_obs``), an
+80 % and a 95 % interval, and where the interval came from
+(``interval_source``). A series with fewer than :data:`~pxanalysis.engine.methods.MIN_OBS`
+observations gets no model projection (flag ``insufficient_history``).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from pxanalysis import data
-from pxanalysis.engine import backtest
+from pxanalysis.engine import backtest, calibration, selection, series
 from pxanalysis.engine.methods import (
-    DEFAULT_METHOD,
+    FAST_METHODS,
     MIN_OBS,
     SHORT_OBS,
     MethodUnavailable,
-    Predictive,
     check_method,
     clean_history,
     fit,
 )
 from pxanalysis.errors import UsageError, check_name
-from pxanalysis.vocab import TARGET_IDS
+from pxanalysis.vocab import AUTO_METHOD, REPORT_YEAR, TARGET_IDS
 
 COLUMNS = [
     "indicator",
     "year",
+    "as_of",
     "method",
     "n_obs",
+    "last_obs_year",
+    "last_obs_kind",
+    "horizon",
+    "point",
     "median",
     "lo80",
     "hi80",
     "lo95",
     "hi95",
     "sd",
-    "horizon",
-    "last_obs_year",
     "interval_source",
     "flag",
     "note",
@@ -61,16 +70,19 @@ class Projection:
     year: int
     method: str
     n_obs: int
-    dist: Predictive | None
+    dist: object | None
     horizon: int | None
     last_obs_year: int | None
     interval_source: str = ""
     flag: str = ""
     notes: list[str] = field(default_factory=list)
+    as_of: str = ""
+    last_obs_kind: str = ""
+    point: float = float("nan")
 
     def quantile(self, q: float) -> float:
         """The ``q`` quantile of the predictive distribution (NaN without one)."""
-        return float("nan") if self.dist is None else self.dist.ppf(q)
+        return float("nan") if self.dist is None else float(self.dist.ppf(q))
 
     def prob_at_least(self, threshold: float) -> float:
         """P(outcome >= threshold)."""
@@ -86,16 +98,19 @@ class Projection:
         return {
             "indicator": self.indicator,
             "year": self.year,
+            "as_of": self.as_of,
             "method": self.method,
             "n_obs": self.n_obs,
+            "last_obs_year": self.last_obs_year,
+            "last_obs_kind": self.last_obs_kind,
+            "horizon": self.horizon,
+            "point": self.point,
             "median": q(0.5),
             "lo80": q(0.10),
             "hi80": q(0.90),
             "lo95": q(0.025),
             "hi95": q(0.975),
             "sd": self.dist.std() if has else float("nan"),
-            "horizon": self.horizon,
-            "last_obs_year": self.last_obs_year,
             "interval_source": self.interval_source,
             "flag": self.flag,
             "note": "; ".join(n for n in self.notes if n),
@@ -105,17 +120,12 @@ class Projection:
         return pd.DataFrame([self.row()], columns=COLUMNS)
 
 
-def _history_for(indicator: str, history, use_estimates: bool, year: int) -> pd.Series:
-    if history is not None:
-        return clean_history(history, name=f"history of {indicator}")
-    check_name(indicator, TARGET_IDS, "indicator")
-    y = clean_history(data.history(indicator), name=indicator)
-    if use_estimates:
-        t = data.targets()
-        est = t.loc[indicator, "value_2023"]
-        if pd.notna(est) and 2023 not in y.index and year > 2023:
-            y.loc[2023] = float(est)
-    return y[y.index < year].sort_index()
+def resolve_method(method: str, as_of=None) -> tuple[str, str]:
+    """(method, note): ``auto`` becomes the method the rule chooses as of ``as_of``."""
+    if method == AUTO_METHOD:
+        choice = selection.choose(as_of)
+        return choice.method, f"default by rule: {choice.reason()}"
+    return check_method(method), ""
 
 
 def _check_window(window: int | None, n: int, indicator: str) -> None:
@@ -131,14 +141,57 @@ def _check_window(window: int | None, n: int, indicator: str) -> None:
         )
 
 
+def _estimate_weight(y: pd.Series, year: int, method: str, window: int | None) -> float:
+    """How much the point forecast moves per point of the last observation."""
+    step = 0.5
+    up, down = y.copy(), y.copy()
+    up.iloc[-1] += step
+    down.iloc[-1] -= step
+    try:
+        return abs(fit(up, year, method, window).point - fit(down, year, method, window).point) / (
+            2 * step
+        )
+    except MethodUnavailable:
+        return 1.0
+
+
+def _calibrate(indicator, y, last_kind, year, method, window, fitted, history, as_of):
+    """The calibrated distribution and a line saying where its width came from (or None)."""
+    horizon = year - int(y.index[-1])
+    if history is not None:
+        pools = {"custom": y}
+    else:
+        pools = series.panel_series(indicator, as_of)
+        pools["pingxiang"] = y  # the series as this projection sees it
+        if method not in FAST_METHODS:
+            pools = {"pingxiang": y}
+    errors = backtest.forecasts(pools, method, horizon, window)
+    widths = calibration.spread(
+        errors["error"].to_numpy(), errors["year"].to_numpy(), int(y.index[-1])
+    )
+    if widths is None:
+        core = int((~errors["pandemic"]).sum())
+        return None, (f"model (only {core} real-time errors at h={horizon}: too few to calibrate)")
+    extra = 0.0
+    text = calibration.describe(widths) + f", h={horizon}, {len(pools)} series"
+    if last_kind == "estimate":
+        extra = calibration.ESTIMATE_SD * _estimate_weight(y, year, method, window)
+        text += (
+            f"; the last point is the report's estimate (预计): +{calibration.ESTIMATE_SD:g} pp "
+            f"estimate uncertainty x weight {extra / calibration.ESTIMATE_SD:.2f}"
+        )
+    return calibration.predictive(fitted.point, widths, extra), text
+
+
 def projection(
     indicator: str,
-    year: int = 2024,
-    method: str = DEFAULT_METHOD,
+    year: int = REPORT_YEAR,
+    method: str = AUTO_METHOD,
     window: int | None = None,
     history: pd.Series | None = None,
     calibrate: bool = True,
-    use_estimates: bool = False,
+    as_of=None,
+    use_report: bool = True,
 ) -> Projection:
     """Project one indicator and keep its predictive distribution.
 
@@ -148,21 +201,32 @@ def projection(
     -------
     Projection
     """
-    check_method(method)
-    y = _history_for(indicator, history, use_estimates, year)
-    notes = []
-    if use_estimates and history is None and 2023 in y.index:
-        notes.append("includes the report's 2023 estimate (预计) as the last point")
+    as_of_date = series.as_date(as_of)
+    method, rule_note = resolve_method(method, as_of_date)
+    notes = [rule_note] if rule_note else []
+    if history is not None:
+        y = clean_history(history, name=f"history of {indicator}")
+        kinds = pd.Series("actual", index=y.index)
+    else:
+        check_name(indicator, TARGET_IDS, "indicator")
+        frame = series.growth_series(indicator, as_of_date, use_report)
+        y, kinds = clean_history(frame["value"], name=indicator), frame["kind"]
+    y = y[y.index < year]
     n = len(y)
     last = int(y.index[-1]) if n else None
+    last_kind = str(kinds.get(last, "")) if n else ""
+    if last_kind == "estimate":
+        notes.append(f"the last point ({last}) is the report's estimate (预计)")
+    common = {"as_of": as_of_date.isoformat(), "last_obs_kind": last_kind}
     if n < MIN_OBS:
         notes.append(
             f"only {n} annual observation(s) (< {MIN_OBS}): no model projection; "
             "give a custom growth assumption"
         )
         return Projection(
-            indicator, year, method, n, None, None, last, "", "insufficient_history", notes
-        )
+            indicator, year, method, n, None, None, last, "", "insufficient_history", notes,
+            **common,
+        )  # fmt: skip
     _check_window(window, n, indicator)
     if year <= last:
         raise UsageError(f"year {year} is not after the last observation ({last})")
@@ -171,39 +235,32 @@ def projection(
     except MethodUnavailable as exc:
         notes.append(str(exc))
         return Projection(
-            indicator, year, method, n, None, year - last, last, "", "method_unavailable", notes
-        )
+            indicator, year, method, n, None, year - last, last, "", "method_unavailable", notes,
+            **common,
+        )  # fmt: skip
     notes.append(fitted.note)
     dist, source = fitted.dist, "model"
     if calibrate:
-        dist, source = _calibrated(y, year - last, method, window, dist)
-    flag = "short_history" if fitted.n_obs < SHORT_OBS else ""
-    return Projection(
-        indicator, year, method, fitted.n_obs, dist, year - last, last, source, flag, notes
-    )
-
-
-def _calibrated(y, horizon, method, window, dist):
-    errors = backtest.errors(tuple(y.index), tuple(y.to_numpy()), method, horizon, window)
-    if len(errors) < backtest.MIN_ERRORS:
-        return dist, f"model (only {len(errors)} backtest errors: not calibrated)"
-    rmse = float(np.sqrt(np.mean(np.square(errors))))
-    sd = dist.std()
-    if rmse > sd:
-        return dist.widened(rmse / sd), (
-            f"widened to backtest RMSE {rmse:.2f} (model sd {sd:.2f}, {len(errors)} origins, h={horizon})"
+        calibrated, source = _calibrate(
+            indicator, y, last_kind, year, method, window, fitted, history, as_of_date
         )
-    return dist, f"model (backtest RMSE {rmse:.2f} <= model sd {sd:.2f}, {len(errors)} origins)"
+        dist = calibrated or dist
+    flag = "short_history" if n < SHORT_OBS else ""
+    return Projection(
+        indicator, year, method, fitted.n_obs, dist, year - last, last, source, flag, notes,
+        point=fitted.point, **common,
+    )  # fmt: skip
 
 
 def project(
     indicator: str,
-    year: int = 2024,
-    method: str = DEFAULT_METHOD,
+    year: int = REPORT_YEAR,
+    method: str = AUTO_METHOD,
     window: int | None = None,
     history: pd.Series | None = None,
     calibrate: bool = True,
-    use_estimates: bool = False,
+    as_of=None,
+    use_report: bool = True,
 ) -> pd.DataFrame:
     """Project the annual growth (%) of one indicator for ``year``.
 
@@ -212,49 +269,66 @@ def project(
     indicator : str
         One of :data:`pxanalysis.vocab.TARGET_IDS` (or any name with ``history``).
     year : int, default 2024
-    method : str, default 'combo'
-        A key of :data:`pxanalysis.engine.methods.METHODS`.
+    method : str, default 'auto'
+        A key of :data:`pxanalysis.engine.methods.METHODS`, or ``auto``: the
+        method :data:`pxanalysis.engine.selection.RULE` chooses.
     window : int, optional
         Use only the last ``window`` observations (``mean`` defaults to 5,
         the others to all). Must be between 1 and the number of observations.
     history : pandas.Series, optional
-        Growth by year to use instead of :func:`pxanalysis.data.history`.
+        Growth by year to use instead of the information set (no pooling, no
+        report point).
     calibrate : bool, default True
-        Widen the interval to the rolling-origin backtest RMSE at the same
-        horizon where the model's interval is narrower (Bank of England,
-        pre-1996); ``interval_source`` says which was used.
-    use_estimates : bool, default False
-        Append the report's 2023 estimate (预计) to the history (noted).
+        Size the interval by the method's real-time errors at the same horizon
+        (widened or narrowed); ``interval_source`` says how. False: the model's
+        own interval.
+    as_of : date or 'YYYY-MM-DD', optional
+        The information set's date (default: the report's date, 2024-01-31).
+    use_report : bool, default True
+        Use the report's 2023 figure as the last point (if the report is out by
+        ``as_of``).
 
     Returns
     -------
     pandas.DataFrame
-        One row with ``indicator, year, method, n_obs, median, lo80, hi80,
-        lo95, hi95, sd, horizon, last_obs_year, interval_source, flag, note``.
+        One row (see :data:`COLUMNS`).
     """
-    return projection(indicator, year, method, window, history, calibrate, use_estimates).frame()
+    return projection(
+        indicator, year, method, window, history, calibrate, as_of, use_report
+    ).frame()
 
 
 def capped_window(
-    indicator: str, window: int | None, year: int = 2024, use_estimates: bool = False
+    indicator: str, window: int | None, year: int = REPORT_YEAR, as_of=None
 ) -> int | None:
-    """``window`` capped to the indicator's history before ``year`` (None where too short).
+    """``window`` capped to the indicator's series before ``year`` (None where too short).
 
     One window applies to all nine indicators in a scenario; each series uses at
     most what it has, and a series too short to project ignores it.
     """
     if window is None:
         return None
-    n = len(_history_for(indicator, None, use_estimates, year))
+    n = int((series.growth_series(indicator, as_of).index < year).sum())
     return None if n < MIN_OBS else min(window, n)
 
 
 def project_all(
-    year: int = 2024, method: str = DEFAULT_METHOD, window: int | None = None, **options
+    year: int = REPORT_YEAR, method: str = AUTO_METHOD, window: int | None = None, as_of=None
 ) -> pd.DataFrame:
     """:func:`project` for each of the nine main indicators (window capped per series)."""
     rows = []
     for indicator in TARGET_IDS:
-        w = capped_window(indicator, window, year, options.get("use_estimates", False))
-        rows.append(project(indicator, year, method, w, **options))
+        w = capped_window(indicator, window, year, as_of)
+        rows.append(project(indicator, year, method, w, as_of=as_of))
     return pd.concat(rows, ignore_index=True)
+
+
+@functools.lru_cache(maxsize=512)
+def cached(indicator: str, year: int, method: str, window: int | None, as_of: str) -> Projection:
+    """:func:`projection` cached (scenarios, charts and the explorer share it)."""
+    return projection(indicator, year, method, window, as_of=as_of)
+
+
+def clear_cache() -> None:
+    """Forget cached projections."""
+    cached.cache_clear()

@@ -18,14 +18,18 @@ replace the model's distribution for that indicator in any scenario.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pxanalysis import params, paths
-from pxanalysis.engine import projection
 from pxanalysis.errors import ParameterError
-from pxanalysis.vocab import BUILTIN_SCENARIOS, DEFAULT_METHOD, QUANTILE_HIGH, QUANTILE_LOW
+from pxanalysis.vocab import (
+    BUILTIN_SCENARIOS,
+    DEFAULT_METHOD,
+    QUANTILE_HIGH,
+    QUANTILE_LOW,
+    REPORT_DATE,
+)
 
 BUILTIN = BUILTIN_SCENARIOS
 
@@ -41,6 +45,7 @@ class Scenario:
     quantile_high: float = QUANTILE_HIGH
     year: int = 2024
     assumptions: dict = field(default_factory=dict)
+    as_of: str = REPORT_DATE
 
     def __post_init__(self):
         params.check_consistency({"scenario": self.name, "assumptions": self.assumptions})
@@ -64,6 +69,7 @@ class Scenario:
             "window": self.window or 0,
             "quantile_low": self.quantile_low,
             "quantile_high": self.quantile_high,
+            "as_of": self.as_of,
             "assumptions": {k: dict(v) for k, v in self.assumptions.items()},
         }
 
@@ -79,6 +85,7 @@ def from_params(values: dict) -> Scenario:
         quantile_high=p["quantile_high"],
         year=p["year"],
         assumptions=p["assumptions"],
+        as_of=p["as_of"],
     )
 
 
@@ -106,12 +113,5 @@ def all_builtin() -> list[Scenario]:
     return [load(name) for name in BUILTIN]
 
 
-@functools.lru_cache(maxsize=256)
-def cached_projection(indicator: str, year: int, method: str, window: int | None):
-    """:func:`pxanalysis.engine.projection.projection` cached across scenarios (they share it)."""
-    return projection.projection(indicator, year, method, window)
-
-
 def clear_cache() -> None:
-    """Forget the projections shared by the scenarios."""
-    cached_projection.cache_clear()
+    """Nothing of its own: scenarios share :func:`pxanalysis.engine.projection.cached`."""

@@ -31,10 +31,17 @@ from IPython.display import display
 from matplotlib.figure import Figure
 
 from pxanalysis import data, params, paths
-from pxanalysis.engine import comparison, methods, scenarios
+from pxanalysis.engine import comparison, methods, projection, scenarios
 from pxanalysis.errors import ParameterError
 from pxanalysis.present import labels, plots, style, tables
-from pxanalysis.vocab import QUANTILE_HIGH, QUANTILE_LOW, SCENARIOS, SHIPPED_SCENARIO_FILES
+from pxanalysis.vocab import (
+    METHOD_CHOICES,
+    QUANTILE_HIGH,
+    QUANTILE_LOW,
+    REPORT_DATE,
+    SCENARIOS,
+    SHIPPED_SCENARIO_FILES,
+)
 
 MAX_WINDOW = 12
 
@@ -79,7 +86,7 @@ class Explorer:
         self.w_indicator = w.Dropdown(options=self._indicator_options(), value="gdp")
         self.w_scenario = w.Dropdown(options=[(labels.scenario(s, lang), s) for s in SCENARIOS],
                                      value="baseline")  # fmt: skip
-        self.w_method = w.Dropdown(options=list(methods.METHODS), value=methods.DEFAULT_METHOD)
+        self.w_method = w.Dropdown(options=list(METHOD_CHOICES), value=METHOD_CHOICES[0])
         self.w_window = w.IntSlider(value=0, min=0, max=MAX_WINDOW, continuous_update=False)
         self.w_band = w.ToggleButtons(options=[("80%", 80), ("95%", 95)], value=80)
         self.w_q_low = w.FloatSlider(
@@ -313,6 +320,6 @@ class Explorer:
                 for window in [None, *range(1, min(n, MAX_WINDOW) + 1)]:
                     for year in (2023, 2024):
                         try:
-                            scenarios.cached_projection(indicator, year, method, window)
+                            projection.cached(indicator, year, method, window, REPORT_DATE)
                         except ValueError:
                             pass

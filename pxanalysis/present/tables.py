@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pxanalysis import data
-from pxanalysis.engine import backtest, comparison, methods, scenarios
+from pxanalysis.engine import backtest, comparison, methods, projection, scenarios
 from pxanalysis.present import labels
 
 
@@ -181,7 +181,7 @@ def methods_table(indicator: str = "gdp", scenario=None, lang: str = "zh") -> pd
     scenario = scenario or scenarios.Scenario()
     rows = []
     for method in methods.METHODS:
-        p = scenarios.cached_projection(indicator, scenario.year, method, None).row()
+        p = projection.cached(indicator, scenario.year, method, None, scenario.as_of).row()
         rows.append(
             {
                 ("方法" if lang == "zh" else "Method"): method,
