@@ -129,6 +129,47 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
+def normalise_ytd(value: Mapping) -> dict[str, dict[str, float]]:
+    """Validate hypothetical year-to-date releases ``{indicator: {through_month, growth}}``.
+
+    Raises
+    ------
+    ParameterError
+        Naming the indicator or key and what is allowed.
+    """
+    if not isinstance(value, Mapping):
+        raise ParameterError(f"ytd must be a mapping of indicator -> release, not {value!r}")
+    out = {}
+    for indicator, spec in value.items():
+        where = f"ytd[{indicator!r}]"
+        check_name(indicator, TARGET_IDS, "indicator", where=where)
+        if not isinstance(spec, Mapping):
+            raise ParameterError(f"{where}: expected {{through_month: 2..12, growth: %}}")
+        extra = sorted(set(spec) - {"through_month", "growth"})
+        if extra:
+            raise ParameterError(f"{where}: unknown key(s) {extra}; allowed: through_month, growth")
+        for key in ("through_month", "growth"):
+            if key not in spec:
+                raise ParameterError(f"{where}: missing {key!r}")
+        month = _number(spec["through_month"], f"{where}.through_month")
+        if not (month.is_integer() and 2 <= month <= 12):
+            raise ParameterError(
+                f"{where}.through_month = {spec['through_month']!r}: 2..12 (1-2月 = 2)"
+            )
+        growth = _number(spec["growth"], f"{where}.growth")
+        if abs(growth) > GROWTH_LIMIT:
+            raise ParameterError(
+                f"{where}.growth = {growth}: outside -{GROWTH_LIMIT:g}..{GROWTH_LIMIT:g} (%)"
+            )
+        out[str(indicator)] = {"through_month": int(month), "growth": growth}
+    return out
+
+
+def _ytd(value: Mapping) -> str | None:
+    normalise_ytd(value)
+    return None
+
+
 def _assumptions(value: Mapping) -> str | None:
     normalise_assumptions(value)
     return None
@@ -184,6 +225,13 @@ PARAMS: dict[str, Param] = {
             "custom growth assumptions {indicator: {growth, sd}}",
             check=_assumptions,
         ),
+        Param(
+            "ytd",
+            dict,
+            {},
+            "hypothetical year-to-date releases {indicator: {through_month, growth}}",
+            check=_ytd,
+        ),
     )
 }
 
@@ -201,6 +249,7 @@ NOTEBOOK_PARAMS = {
         "quantile_low",
         "quantile_high",
         "assumptions",
+        "ytd",
     ),
     "projections": ("scenario", "as_of", "method", "window", "quantile_low", "quantile_high"),
     "scenario_file": (
@@ -214,6 +263,7 @@ NOTEBOOK_PARAMS = {
         "assumptions",
         "year",
         "as_of",
+        "ytd",
     ),
 }
 
@@ -285,6 +335,8 @@ def validate(values: Mapping[str, Any], notebook: str = "brief", partial: bool =
                 raise ParameterError(f"parameter {name!r} = {value!r}: {problem}")
         if name == "assumptions":
             value = normalise_assumptions(value)
+        if name == "ytd":
+            value = normalise_ytd(value)
         out[name] = value
     return out
 

@@ -30,6 +30,7 @@ __all__ = [
     "history_observations",
     "known_by",
     "levels",
+    "monthly_releases",
     "non_figures",
     "panel",
     "report_figures",
@@ -343,6 +344,20 @@ def _history(
             Path(obs.attrs["path"]), None, "preferred", f"{indicator_id}: several rows for {dupes}"
         )
     return out.sort_values("year").set_index("year")
+
+
+def monthly_releases(as_of: str | dt.date | None = None, geo: str | None = None) -> pd.DataFrame:
+    """Year-to-date growth releases known on ``as_of`` (all when None), optionally of one geo.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See the ``monthly_releases`` schema in ``datapackage.json``.
+    """
+    rows = known_by(load_table("monthly_releases"), _as_date(as_of))
+    if geo is not None:
+        rows = rows[rows["geo"] == check_name(geo, ("pingxiang", "jiangxi", "china"), "geo")]
+    return rows.reset_index(drop=True)
 
 
 def panel(as_of: str | dt.date | None = None) -> pd.DataFrame:

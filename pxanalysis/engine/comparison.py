@@ -9,15 +9,11 @@ import pandas as pd
 from scipy import stats
 
 from pxanalysis import data
-from pxanalysis.engine import projection
+from pxanalysis.engine import judgement, nowcast, projection
 from pxanalysis.engine.growth import implied_level
+from pxanalysis.engine.meet import meet_probabilities
 from pxanalysis.engine.methods import Predictive
 from pxanalysis.engine.scenarios import Scenario
-
-#: How far (pp) below a target written 左右 ("about") an outcome may fall and still
-#: meet it "about": half the 0.5 pp step in which growth targets are set (5 %,
-#: 5.5 %, 6 % ...), so that 5.3 % counts as "about 5.5 %" and 4.9 % does not.
-ABOUT_BAND = 0.5
 
 COLUMNS = [
     "indicator_id",
@@ -39,11 +35,19 @@ COLUMNS = [
     "gap_pp",
     "p_meet",
     "p_meet_about",
+    "ytd_month",
+    "ytd_growth",
+    "median_january",
+    "p_meet_january",
     "as_of",
     "implied_level",
     "level_unit",
     "jiangxi_target",
     "city_minus_province",
+    "grade",
+    "evidence",
+    "what_changes",
+    "p_change_per_pp",
     "flag",
     "interval_source",
     "note",
@@ -89,21 +93,19 @@ def indicator_projection(
             [f"user assumption: growth {a['growth']:g}%, sd {a['sd']:g} pp"],
         )
         return p
-    window = projection.capped_window(indicator, scenario.window, year, scenario.as_of)
-    return projection.cached(indicator, year, scenario.method, window, scenario.as_of)
+    annual = judgement.judge(indicator, year, scenario.method, scenario.window, scenario.as_of)
+    return with_releases(annual, indicator, scenario, year)
 
 
-def meet_probabilities(p: projection.Projection, target: float, direction: str, qualifier: str):
-    """(P(meet the target), P(meet it "about")) for one projection.
-
-    A decline target (``direction == 'decrease'``, energy intensity) is met by a
-    decline at least as large: P(outcome <= target). A target written 左右 is met
-    "about" within :data:`ABOUT_BAND` of it; other targets have one definition.
-    """
-    band = ABOUT_BAND if "左右" in str(qualifier or "") else 0.0
-    if direction == "increase":
-        return p.prob_at_least(target), p.prob_at_least(target - band)
-    return p.prob_at_most(target), p.prob_at_most(target + band)
+def with_releases(annual, indicator: str, scenario: Scenario, year: int | None = None):
+    """The annual judgement updated by the year's latest release (the city's, or the user's)."""
+    year = scenario.year if year is None else year
+    if indicator in scenario.ytd:
+        entry = scenario.ytd[indicator]
+        return nowcast.nowcast(
+            annual, entry["growth"], entry["through_month"], indicator, scenario.as_of
+        )
+    return nowcast.update(annual, indicator, year, scenario.as_of)
 
 
 def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
@@ -132,8 +134,14 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
     rows = []
     for indicator, target in t.iterrows():
         p = indicator_projection(indicator, scenario)
+        january = p
+        if indicator not in scenario.assumptions:
+            january = judgement.judge(
+                indicator, scenario.year, scenario.method, scenario.window, scenario.as_of
+            )
+        ytd = next((a for a in p.evidence if a.kind == "ytd"), None)
         r = p.row()
-        q = scenario.quantile_for(target["direction"])
+        q = scenario.quantile_for(target["direction"], indicator)
         if scenario.name == "targets_met":
             value, source = float(target["value"]), "target"
         elif p.dist is None:
@@ -144,6 +152,9 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
         sign = 1 if target["direction"] == "increase" else -1
         p_meet, p_about = meet_probabilities(
             p, float(target["value"]), target["direction"], target["qualifier"]
+        )
+        changer, sensitivity = judgement.what_would_change(
+            p, float(target["value"]), target["direction"]
         )
         level, level_unit = math.nan, ""
         levels = data.levels(indicator)
@@ -179,11 +190,21 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
                 "gap_pp": sign * (value - float(target["value"])) + 0.0,
                 "p_meet": p_meet,
                 "p_meet_about": p_about,
+                "ytd_month": int(ytd.note.split()[-1]) if ytd else 0,
+                "ytd_growth": ytd.value if ytd else math.nan,
+                "median_january": january.quantile(0.5),
+                "p_meet_january": meet_probabilities(
+                    january, float(target["value"]), target["direction"], target["qualifier"]
+                )[0],
                 "as_of": scenario.as_of,
                 "implied_level": level,
                 "level_unit": level_unit,
                 "jiangxi_target": jx,
                 "city_minus_province": float(target["value"]) - jx,
+                "grade": p.grade or ("U" if p.method == "assumption" else ""),
+                "evidence": r["evidence"],
+                "what_changes": changer,
+                "p_change_per_pp": sensitivity,
                 "flag": r["flag"],
                 "interval_source": r["interval_source"],
                 "note": note,

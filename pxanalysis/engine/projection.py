@@ -58,6 +58,8 @@ COLUMNS = [
     "sd",
     "interval_source",
     "flag",
+    "grade",
+    "evidence",
     "note",
 ]
 
@@ -79,6 +81,8 @@ class Projection:
     as_of: str = ""
     last_obs_kind: str = ""
     point: float = float("nan")
+    grade: str = ""
+    evidence: tuple = ()
 
     def quantile(self, q: float) -> float:
         """The ``q`` quantile of the predictive distribution (NaN without one)."""
@@ -113,6 +117,8 @@ class Projection:
             "sd": self.dist.std() if has else float("nan"),
             "interval_source": self.interval_source,
             "flag": self.flag,
+            "grade": self.grade,
+            "evidence": " | ".join(a.describe() for a in self.evidence),
             "note": "; ".join(n for n in self.notes if n),
         }
 
@@ -141,7 +147,7 @@ def _check_window(window: int | None, n: int, indicator: str) -> None:
         )
 
 
-def _estimate_weight(y: pd.Series, year: int, method: str, window: int | None) -> float:
+def last_point_weight(y: pd.Series, year: int, method: str, window: int | None) -> float:
     """How much the point forecast moves per point of the last observation."""
     step = 0.5
     up, down = y.copy(), y.copy()
@@ -175,7 +181,7 @@ def _calibrate(indicator, y, last_kind, year, method, window, fitted, history, a
     extra = 0.0
     text = calibration.describe(widths) + f", h={horizon}, {len(pools)} series"
     if last_kind == "estimate":
-        extra = calibration.ESTIMATE_SD * _estimate_weight(y, year, method, window)
+        extra = calibration.ESTIMATE_SD * last_point_weight(y, year, method, window)
         text += (
             f"; the last point is the report's estimate (预计): +{calibration.ESTIMATE_SD:g} pp "
             f"estimate uncertainty x weight {extra / calibration.ESTIMATE_SD:.2f}"

@@ -1,0 +1,251 @@
+"""The evidence about one indicator's 2024 outcome, as known on a date, each piece with its source.
+
+An economist never has "no information": for every target the report and the
+other sources give some of these *anchors* (values of the indicator's 2024
+growth that a piece of evidence suggests):
+
+``latest``    the report's 2023 figure (estimate 预计 or actual): next year as this year;
+``longrun``   the city's 2016-2020 average (reported, or derived from a five-year multiple);
+``comove``    the projection of a related indicator (GDP, or fixed-asset investment) plus
+              the gap between the two measured where both are known;
+``province``  Jiangxi's 2024 target for the indicator plus the city-province gap of GDP;
+``target``    the city's own 2024 target, less how far local outcomes fall short of targets.
+
+Each anchor keeps its inputs (value, source, quote, trust, date) so that the
+tables, the brief and the export can list them. The judgements (the shortfall,
+which indicators co-move) are named constants with their reasons.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pxanalysis import data
+from pxanalysis.engine import series
+
+#: How far (pp) local outcomes fall short of their targets, on average. Evidence
+#: (data/pingxiang/evidence/target_outcomes.csv): Jiangxi's 2016-2020 GDP grew 7.6 %
+#: a year against a plan target of 8.5 % (-0.9); city targets are met less often
+#: than provincial ones and after 2013 growth targets were generally not met
+#: (吕冰洋、张兆强 2022); about 80 % of provinces met their 2021 GDP targets, in a
+#: rebound year (财联社/界面); Nanchang missed six of seven 2022 targets by 0.9 to
+#: 5.4 points in a pandemic year. Judgement: one point short.
+TARGET_SHORTFALL = 1.0
+
+#: Which indicator's projection an indicator co-moves with. Industry is the
+#: bulk of Pingxiang's output (2016-2020: industry 7.8 %/yr, GDP 7.3 %; 2023: 3.8
+#: and 3.5); revenue, retail sales and incomes follow output with nominal gaps;
+#: industrial investment is part of fixed-asset investment. Fixed-asset
+#: investment itself is driven by projects and policy, not by current output.
+COMOVES_WITH = {
+    "industrial_value_added": "gdp",
+    "budget_revenue": "gdp",
+    "retail_sales": "gdp",
+    "urban_income": "gdp",
+    "rural_income": "gdp",
+    "industrial_investment": "fixed_asset_investment",
+}
+
+#: The years of the city's five-year averages (the 2021 report reviews 2016-2020).
+LONGRUN_YEARS = (2016, 2020)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input of an anchor: a number with where it came from."""
+
+    label: str
+    value: float
+    source: str
+    quote: str = ""
+    trust: str = ""
+    known_from: str = ""
+    kind: str = ""  # actual / estimate / target / derived / projection / judgement
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A value of the indicator's growth that one piece of evidence suggests."""
+
+    kind: str
+    value: float
+    inputs: tuple[Source, ...] = field(default_factory=tuple)
+    note: str = ""
+
+    def describe(self) -> str:
+        parts = "; ".join(
+            f"{s.label} {s.value:g}"
+            + (f" ({s.kind}, {s.trust}, {s.known_from})" if s.trust else f" ({s.kind})")
+            for s in self.inputs
+        )
+        return f"{self.kind} {self.value:.1f}: {parts}" + (f" - {self.note}" if self.note else "")
+
+
+def _obs(as_of) -> pd.DataFrame:
+    return data.known_by(data.history_observations(), series.as_date(as_of))
+
+
+def latest(indicator: str, as_of=None) -> Anchor | None:
+    """The report's 2023 figure."""
+    point = series.report_point(indicator, as_of)
+    if point is None:
+        return None
+    source = Source(
+        f"{point.year} ({'预计' if point.kind == 'estimate' else '实际'})",
+        point.value,
+        "萍乡市2024年政府工作报告要点",
+        point.quote,
+        "high",
+        series.as_date(None).isoformat(),
+        point.kind,
+    )
+    return Anchor("latest", point.value, (source,))
+
+
+def longrun(indicator: str, as_of=None) -> Anchor | None:
+    """The city's 2016-2020 average annual growth (reported, or derived from a multiple)."""
+    obs = _obs(as_of)
+    rows = obs[
+        (obs["geo"] == "pingxiang")
+        & (obs["series"] == indicator)
+        & (obs["measure"] == "avg_growth")
+        & obs["preferred"]
+    ]
+    if rows.empty:
+        return None
+    row = rows.sort_values("kind").iloc[0]  # an actual average before a derived one
+    source = Source(
+        f"{LONGRUN_YEARS[0]}-{LONGRUN_YEARS[1]} average",
+        float(row["value"]),
+        row["source_title"],
+        row["quote"],
+        row["trust"],
+        row["known_from"].isoformat(),
+        row["kind"],
+    )
+    note = "derived from a five-year multiple, not observed" if row["kind"] == "derived" else ""
+    return Anchor("longrun", float(row["value"]), (source,), note)
+
+
+def _average(values: pd.Series, start: int, end: int) -> float | None:
+    years = values[(values.index >= start) & (values.index <= end)]
+    if len(years) < 3:
+        return None
+    return float((np.prod(1 + years.to_numpy() / 100) ** (1 / len(years)) - 1) * 100)
+
+
+def comove_gap(indicator: str, base: str, as_of=None) -> tuple[float, list[str]]:
+    """The average gap (pp) indicator - base over the periods where both are known."""
+    gaps, notes = [], []
+    mine, theirs = latest(indicator, as_of), latest(base, as_of)
+    if mine and theirs:
+        gaps.append(mine.value - theirs.value)
+        notes.append(f"2023: {mine.value:g} - {theirs.value:g}")
+    mine_long = longrun(indicator, as_of)
+    base_values = series.growth_series(base, as_of)["value"]
+    base_long = _average(base_values, *LONGRUN_YEARS)
+    if mine_long and base_long is not None:
+        gaps.append(mine_long.value - base_long)
+        notes.append(f"2016-2020: {mine_long.value:g} - {base_long:.1f}")
+    own = series.growth_series(indicator, as_of)["value"]
+    for year, value in own.items():
+        if year in base_values.index and year != series.REVIEW_YEAR:
+            gaps.append(float(value) - float(base_values.loc[year]))
+            notes.append(f"{year}: {value:g} - {base_values.loc[year]:g}")
+    if not gaps:
+        return 0.0, ["no year with both: gap 0 assumed"]
+    return float(np.mean(gaps)), notes
+
+
+def comove(indicator: str, base_median: float, as_of=None) -> Anchor | None:
+    """The related indicator's projection plus the measured gap."""
+    base = COMOVES_WITH.get(indicator)
+    if base is None or not math.isfinite(base_median):
+        return None
+    gap, notes = comove_gap(indicator, base, as_of)
+    inputs = (
+        Source(f"{base} 2024 projection (median)", base_median, "pxanalysis", kind="projection"),
+        Source("gap", gap, "; ".join(notes), kind="derived"),
+    )
+    return Anchor("comove", base_median + gap, inputs, f"co-moves with {base}")
+
+
+def city_province_gap(as_of=None) -> tuple[float, list[str]]:
+    """Median of Pingxiang GDP growth - Jiangxi GDP growth over the years both are known."""
+    city = series.growth_series("gdp", as_of)["value"]
+    province = data.history("gdp", geo="jiangxi", as_of=series.as_date(as_of))["value"]
+    common = sorted(set(city.index) & set(province.index))
+    gaps = [float(city.loc[y] - province.loc[y]) for y in common]
+    if not gaps:
+        return 0.0, []
+    return float(np.median(gaps)), [f"{y}: {city.loc[y]:g} - {province.loc[y]:g}" for y in common]
+
+
+def province(indicator: str, as_of=None, year: int = series.REPORT_YEAR) -> Anchor | None:
+    """Jiangxi's target for the indicator plus the city-province gap of GDP."""
+    obs = _obs(as_of)
+    rows = obs[
+        (obs["geo"] == "jiangxi")
+        & (obs["series"] == indicator)
+        & (obs["kind"] == "target")
+        & (obs["year"] == year)
+        & (obs["measure"] == "growth")
+        & obs["preferred"]
+    ]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    gap, notes = city_province_gap(as_of)
+    inputs = (
+        Source(
+            f"Jiangxi {year} target",
+            float(row["value"]),
+            row["source_title"],
+            row["quote"],
+            row["trust"],
+            row["known_from"].isoformat(),
+            "target",
+        ),
+        Source("city-province GDP gap (median)", gap, "; ".join(notes), kind="derived"),
+    )
+    return Anchor("province", float(row["value"]) + gap, inputs, "the GDP gap stands in")
+
+
+def own_target(indicator: str) -> Anchor:
+    """The city's own target, moved by :data:`TARGET_SHORTFALL` in the bad direction."""
+    t = data.targets().loc[indicator]
+    sign = 1 if t["direction"] == "increase" else -1
+    inputs = (
+        Source(
+            "2024 target",
+            float(t["value"]),
+            "萍乡市2024年政府工作报告要点",
+            t["quote"],
+            "high",
+            series.as_date(None).isoformat(),
+            "target",
+        ),  # fmt: skip
+        Source(
+            "shortfall of local outcomes",
+            -sign * TARGET_SHORTFALL,
+            "data/pingxiang/evidence/target_outcomes.csv",
+            kind="judgement",
+        ),  # fmt: skip
+    )
+    return Anchor("target", float(t["value"]) - sign * TARGET_SHORTFALL, inputs)
+
+
+def gather(indicator: str, as_of=None, base_median: float = float("nan")) -> list[Anchor]:
+    """Every anchor available for ``indicator`` on ``as_of`` (the co-moving one needs its base)."""
+    found = [
+        latest(indicator, as_of),
+        longrun(indicator, as_of),
+        comove(indicator, base_median, as_of),
+        province(indicator, as_of),
+        own_target(indicator),
+    ]
+    return [a for a in found if a is not None]

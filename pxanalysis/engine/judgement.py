@@ -1,0 +1,175 @@
+"""Every 2024 target judged: a graded projection for each of the nine, from all the evidence.
+
+Grades follow the evidence of the city's own annual series (as known on ``as_of``):
+
+- **A**: at least 8 observations: the time-series projection of
+  :mod:`pxanalysis.engine.projection` (method by the rule, real-time calibration);
+- **B**: 4 to 7: the same methods on the short series; where its own real-time
+  errors are too few, the band of the same method on GDP, scaled by the
+  indicator's volatility;
+- **C**: fewer: the anchored projection of :mod:`pxanalysis.engine.anchored`,
+  combining the report's 2023 figure, the 2016-2020 average, co-movement with
+  GDP (or investment), Jiangxi's target and the city's own target, sized by
+  thinning GDP.
+
+Each judgement keeps its evidence, and :func:`what_would_change` names the
+input (and the release that will revise it) that moves P(meet) the most.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import replace
+
+from pxanalysis.engine import anchored, backtest, calibration, evidence, nowcast, projection, series
+from pxanalysis.engine.evidence import Anchor, Source
+from pxanalysis.engine.methods import MIN_OBS
+from pxanalysis.vocab import AUTO_METHOD, REPORT_YEAR, TARGET_IDS
+
+#: Grade boundaries on the number of the city's own annual observations.
+GRADE_A_OBS = 8
+GRADE_B_OBS = MIN_OBS
+
+#: The release that will first revise each kind of input (for "what would change this").
+NEXT_RELEASE = {
+    "latest": ("2023年统计公报(2024年3-4月)", "the 2023 statistical bulletin (Mar-Apr 2024)"),
+    "comove": ("2024年一季度地区生产总值(4月)", "Q1 2024 GDP (April)"),
+    "province": ("江西省一季度经济数据(4月)", "Jiangxi's Q1 2024 data (April)"),
+    "longrun": ("(历史数据,不再修订)", "(history: no new release)"),
+    "target": ("(目标不变)", "(the target does not change)"),
+    "own": ("2024年一季度地区生产总值(4月)", "Q1 2024 GDP (April)"),
+    "ytd": ("下一期累计数据(次月中旬)", "the next year-to-date release (mid next month)"),
+}
+
+
+def grade_of(n_obs: int) -> str:
+    """A (>= 8 own annual observations), B (4-7) or C (fewer)."""
+    return "A" if n_obs >= GRADE_A_OBS else "B" if n_obs >= GRADE_B_OBS else "C"
+
+
+def _own_evidence(indicator: str, as_of) -> list[Anchor]:
+    own = series.growth_series(indicator, as_of)
+    if own.empty:
+        return []
+    text = f"{len(own)} annual observations {int(own.index[0])}-{int(own.index[-1])}"
+    source = Source(text, float(own["value"].iloc[-1]), "data/pingxiang/history", kind="actual")
+    return [Anchor("own", float(own["value"].iloc[-1]), (source,), "the city's own series")]
+
+
+def _time_series(indicator, year, method, window, as_of, grade) -> projection.Projection:
+    p = projection.cached(indicator, year, method, window, as_of)
+    anchors = _own_evidence(indicator, as_of)
+    latest = evidence.latest(indicator, as_of)
+    if latest is not None and latest.value != anchors[0].value:
+        anchors.append(latest)
+    if grade == "B" and p.interval_source.startswith("model (only"):
+        gdp_errors = backtest.forecasts(series.panel_series("gdp", as_of), p.method, p.horizon or 1)
+        widths = calibration.spread(gdp_errors["error"], gdp_errors["year"], p.last_obs_year)
+        if widths is not None:
+            ratio = anchored.VOLATILITY_RATIO.get(indicator, 1.0)
+            dist = calibration.predictive(p.point, anchored.scaled(widths, ratio, 0.0))
+            source = f"GDP's real-time errors of {p.method} x volatility ratio {ratio:g}"
+            p = replace(p, dist=dist, interval_source=source)
+    return replace(p, grade=grade, evidence=tuple(anchors))
+
+
+def _anchored(indicator, year, as_of) -> projection.Projection:
+    base = evidence.COMOVES_WITH.get(indicator)
+    base_median = judge(base, year, AUTO_METHOD, None, as_of).quantile(0.5) if base else math.nan
+    anchors = evidence.gather(indicator, as_of, base_median)
+    point, disagreement = anchored.combine(anchors)
+    widths = anchored.thinning_spread(as_of)
+    ratio = anchored.VOLATILITY_RATIO.get(indicator, 1.0)
+    latest = next((a for a in anchors if a.kind == "latest"), None)
+    extra = 0.0
+    if latest is not None and latest.inputs[0].kind == "estimate":
+        extra = (
+            calibration.ESTIMATE_SD
+            * anchored.ANCHOR_WEIGHTS["latest"]
+            / sum(anchored.ANCHOR_WEIGHTS[a.kind] for a in anchors)
+        )
+    dist = calibration.predictive(point, anchored.scaled(widths, ratio, disagreement), extra)
+    kinds = ", ".join(a.kind for a in anchors)
+    source = (
+        f"anchored ({kinds}); band from thinning GDP ({widths.n_core} real-time errors) "
+        f"x volatility ratio {ratio:g}, anchors' disagreement {disagreement:.1f} pp added"
+    )
+    own = series.growth_series(indicator, as_of)
+    return projection.Projection(
+        indicator,
+        year,
+        "anchored",
+        len(own),
+        dist,
+        1,
+        int(own.index[-1]) if len(own) else None,
+        source,
+        "thin_history",
+        [f"{len(own)} own annual observation(s): grade C, anchored on the evidence"],
+        as_of=series.as_date(as_of).isoformat(),
+        last_obs_kind=str(own["kind"].iloc[-1]) if len(own) else "",
+        point=point,
+        grade="C",
+        evidence=tuple(anchors),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _judge(indicator: str, year: int, method: str, window, as_of: str) -> projection.Projection:
+    n = len(series.growth_series(indicator, as_of))
+    grade = grade_of(n)
+    if grade == "C":
+        return _anchored(indicator, year, as_of)
+    w = projection.capped_window(indicator, window, year, as_of)
+    return _time_series(indicator, year, method, w, as_of, grade)
+
+
+def judge(
+    indicator: str,
+    year: int = REPORT_YEAR,
+    method: str = AUTO_METHOD,
+    window: int | None = None,
+    as_of=None,
+) -> projection.Projection:
+    """The graded projection of one target's indicator (see the module docstring)."""
+    return _judge(indicator, year, method, window, series.as_date(as_of).isoformat())
+
+
+def judge_all(
+    year: int = REPORT_YEAR, method: str = AUTO_METHOD, window: int | None = None, as_of=None
+) -> list[projection.Projection]:
+    """:func:`judge` for the nine main targets, in the report's order."""
+    return [judge(indicator, year, method, window, as_of) for indicator in TARGET_IDS]
+
+
+def what_would_change(p: projection.Projection, target: float, direction: str) -> tuple[str, float]:
+    """(kind of input, change of P(meet) in pp per point of it) for the most influential input.
+
+    Moving an input by one point moves the point forecast by its weight (the
+    random walk's weight on the last figure is 1); P(meet) then moves by the
+    density at the target times that shift.
+    """
+    if p.dist is None:
+        return "", math.nan
+    density = float(p.dist.cdf(target + 0.05) - p.dist.cdf(target - 0.05)) / 0.1
+    if isinstance(p.dist, nowcast.Nowcast):
+        release = next(a for a in reversed(p.evidence) if a.kind == "ytd")
+        month = min(int(release.note.split()[-1]) + 1, 12)
+        return "ytd", 100 * density * nowcast.share(p.indicator, month)
+    if p.grade == "C":
+        anchors = [a for a in p.evidence if a.kind in anchored.ANCHOR_WEIGHTS]
+        total = sum(anchored.ANCHOR_WEIGHTS[a.kind] for a in anchors)
+        movable = [a for a in anchors if a.kind not in ("target", "longrun")]
+        if not movable:
+            return "target", 0.0
+        best = max(movable, key=lambda a: anchored.ANCHOR_WEIGHTS[a.kind])
+        weight = anchored.ANCHOR_WEIGHTS[best.kind] / total
+        return best.kind, 100 * density * weight
+    kind = "latest" if p.last_obs_kind == "estimate" else "own"
+    return kind, 100 * density
+
+
+def clear_cache() -> None:
+    """Forget cached judgements."""
+    _judge.cache_clear()

@@ -1,0 +1,21 @@
+"""Whether a target is met: P(meet) for increase and decline targets, strict and "about" (左右)."""
+
+from __future__ import annotations
+
+#: How far (pp) below a target written 左右 ("about") an outcome may fall and still
+#: meet it "about": half the 0.5 pp step in which growth targets are set (5 %,
+#: 5.5 %, 6 % ...), so that 5.3 % counts as "about 5.5 %" and 4.9 % does not.
+ABOUT_BAND = 0.5
+
+
+def meet_probabilities(p, target: float, direction: str, qualifier: str):
+    """(P(meet the target), P(meet it "about")) for one projection.
+
+    A decline target (``direction == 'decrease'``, energy intensity) is met by a
+    decline at least as large: P(outcome <= target). A target written 左右 is met
+    "about" within :data:`ABOUT_BAND` of it; other targets have one definition.
+    """
+    band = ABOUT_BAND if "左右" in str(qualifier or "") else 0.0
+    if direction == "increase":
+        return p.prob_at_least(target), p.prob_at_least(target - band)
+    return p.prob_at_most(target), p.prob_at_most(target + band)
