@@ -10,6 +10,8 @@ Both on warm caches (each is run once before the measured run), same scenarios.
 from __future__ import annotations
 
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def _run(cmd: list[str]) -> None:
-    env = dict(os.environ, PYTHONHASHSEED="0")
+def _run(cmd: list[str], extra: dict | None = None) -> None:
+    env = dict(os.environ, PYTHONHASHSEED="0", **(extra or {}))
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stderr[-2000:]}")
@@ -40,10 +42,32 @@ def naive(out: Path, files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def brief_all(out: Path) -> float:
+def brief_all(out: Path, env: dict | None = None, force: bool = True) -> float:
     start = time.perf_counter()
-    _run([str(BIN / "pxanalysis"), "brief", "--scenario", "all", "--out", str(out)])
+    cmd = [str(BIN / "pxanalysis"), "brief", "--scenario", "all", "--out", str(out)]
+    _run(cmd + (["--force"] if force else []), env)
     return time.perf_counter() - start
+
+
+def scheduled(tmp: Path) -> dict:
+    """A no-op scheduled run, and one after a new release that touches one brief.
+
+    A data copy and a user scenario dated August 2024: the release (published in
+    May) changes that brief's information set only.
+    """
+    shutil.copytree(ROOT / "data" / "pingxiang", tmp / "data")
+    user = tmp / "scenarios"
+    user.mkdir()
+    (user / "august.yaml").write_text("scenario: baseline\nas_of: '2024-08-31'\n", encoding="utf-8")
+    env = {"PXANALYSIS_DATA_DIR": str(tmp / "data"), "PXANALYSIS_SCENARIO_DIR": str(user)}
+    out = tmp / "sched"
+    brief_all(out, env, force=False)
+    noop = [brief_all(out, env, force=False) for _ in range(3)]
+    _run([str(BIN / "pxanalysis"), "ytd", "add", "--indicator", "industrial_value_added",
+          "--through", "4", "--growth", "9.1", "--published", "2024-05-20", "--source", "bench",
+          "--quote", "增长9.1%"], env)  # fmt: skip
+    one = brief_all(out, env, force=False)
+    return {"brief_noop_s": statistics.median(noop), "brief_one_release_s": one}
 
 
 def bench_briefs() -> dict:
@@ -55,9 +79,11 @@ def bench_briefs() -> dict:
         brief_all(tmp / "warm")
         naive_s = naive(tmp / "naive", files)
         brief_all_s = brief_all(tmp / "all")
+        schedule = scheduled(tmp)
     return {
         "briefs": len(files),
         "naive_s": naive_s,
         "brief_all_s": brief_all_s,
         "brief_speedup": naive_s / brief_all_s,
+        **schedule,
     }

@@ -63,7 +63,7 @@ def cmd_project(args) -> int:
 
 def cmd_brief(args) -> int:
     """``pxanalysis brief``: render PDF briefs (usage checked before anything starts)."""
-    from pxanalysis.briefs import pipeline, plan
+    from pxanalysis.briefs import inputs, plan
 
     if args.jobs < 1:
         raise ParameterError("--jobs must be >= 1")
@@ -74,8 +74,18 @@ def cmd_brief(args) -> int:
     out = plan.check_out(args.out or paths.reports_dir())
     for problem in planned.skipped:
         print(f"pxanalysis brief: skipped: {problem}", file=sys.stderr, flush=True)
+    for job in planned.jobs:
+        job.inputs = inputs.inputs_hash(job)
+    same = {} if args.force else inputs.unchanged(planned.jobs, out)
+    for name, digest in same.items():
+        print(f"brief {name}: unchanged (inputs {digest[:12]}); kept as it is", flush=True)
+    todo = [job for job in planned.jobs if job.name not in same]
+    if not todo:
+        return EXIT_FAILED if planned.skipped else EXIT_OK
+    from pxanalysis.briefs import pipeline
+
     outcomes = pipeline.render(
-        planned.jobs,
+        todo,
         out,
         args.jobs,
         log=lambda m: print(m, flush=True),
@@ -86,6 +96,33 @@ def cmd_brief(args) -> int:
     for o in failed:
         print(f"pxanalysis brief: {o.name} failed: {o.error}", file=sys.stderr)
     return EXIT_FAILED if failed or planned.skipped else EXIT_OK
+
+
+def cmd_ytd(args) -> int:
+    """``pxanalysis ytd add|check``: record a year-to-date release, or check the file."""
+    from pxanalysis.data import releases
+
+    if args.action == "check":
+        n = releases.check(args.file)
+        print(f"{args.file or releases.path()}: {n} releases, all valid")
+        return EXIT_OK
+    row = releases.add(
+        args.indicator,
+        args.through,
+        args.growth,
+        args.published,
+        args.source,
+        args.quote,
+        year=args.year,
+        geo=args.geo,
+        trust=args.trust,
+        level=args.level,
+        unit=args.unit,
+        source_ref=args.url,
+        file=args.file,
+    )
+    print(f"added {row['release_id']} to {args.file or releases.path()}")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,7 +167,32 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_BRIEF_TIMEOUT,
         help=f"seconds one brief may run in the kernel (default {DEFAULT_BRIEF_TIMEOUT:g})",
     )
+    b.add_argument(
+        "--force", action="store_true", help="rebuild every brief even if its inputs are unchanged"
+    )
     b.set_defaults(func=cmd_brief)
+
+    y = sub.add_parser("ytd", help="record or check year-to-date releases (monthly/releases.csv)")
+    ysub = y.add_subparsers(dest="action", required=True)
+    add = ysub.add_parser("add", help="add one release (checked; nothing written on error)")
+    add.add_argument(
+        "--indicator", required=True, help="an indicator id, e.g. industrial_value_added"
+    )
+    add.add_argument("--through", type=int, required=True, help="last month covered (1-2月 = 2)")
+    add.add_argument("--growth", type=float, required=True, help="cumulative growth, %%")
+    add.add_argument("--published", required=True, help="release date YYYY-MM-DD")
+    add.add_argument("--source", required=True, help="source title")
+    add.add_argument("--quote", required=True, help="the verbatim sentence stating the figure")
+    add.add_argument("--url", default="", help="source address")
+    add.add_argument("--year", type=int, default=2024)
+    add.add_argument("--geo", default="pingxiang", help="pingxiang (default), jiangxi or china")
+    add.add_argument("--trust", default="medium", help="high | medium-high | medium | low")
+    add.add_argument("--level", type=float, default=None, help="cumulative level, where given")
+    add.add_argument("--unit", default="", help="unit of the level (亿元)")
+    add.add_argument("--file", default=None, help="releases file (default: the data directory's)")
+    chk = ysub.add_parser("check", help="validate the releases file")
+    chk.add_argument("--file", default=None, help="releases file (default: the data directory's)")
+    y.set_defaults(func=cmd_ytd)
     return parser
 
 

@@ -52,13 +52,31 @@ def test_bad_assumption_shows_a_message_and_keeps_the_last_chart(explorer, typed
     explorer.w_indicator.value = "gdp"
 
 
-def test_assumption_makes_a_thin_indicator_projectable(explorer):
+def test_an_assumption_replaces_the_judgement(explorer):
     explorer.w_indicator.value = "retail_sales"
-    assert "历史数据不足" in explorer.w_p.value
+    assert "等级 C" in explorer.w_p.value  # every target is judged, thin history or not
     explorer.w_use.value = True
     explorer.w_growth.value = "6.5"
-    assert "50%" in explorer.w_p.value  # P(growth >= 6.5 | N(6.5, sd)) = 0.5
+    assert "50%" in explorer.w_p.value and "等级 U" in explorer.w_p.value  # N(6.5, sd) vs 6.5
     explorer.w_use.value = False
+    explorer.w_indicator.value = "gdp"
+
+
+def test_a_year_to_date_input_moves_the_fan_and_p_meet(explorer):
+    explorer.w_indicator.value = "industrial_value_added"
+    before = explorer.w_p.value
+    explorer.w_ytd_month.value = 6
+    explorer.w_ytd_growth.value = "9.0"
+    high = explorer.w_p.value
+    assert high != before and "1-6: 9%" in high and "nowcast" in high
+    image = explorer.w_image.value
+    explorer.w_ytd_growth.value = "3.0"
+    assert explorer.w_image.value != image
+    p_high = int(high.split("px-p-meet")[1].split(">")[1].split("%")[0])
+    p_low = int(explorer.w_p.value.split("px-p-meet")[1].split(">")[1].split("%")[0])
+    assert p_low < p_high
+    explorer.w_ytd_month.value = 0
+    assert explorer.w_p.value == before
     explorer.w_indicator.value = "gdp"
 
 

@@ -7,3 +7,11 @@
 :mod:`~pxanalysis.briefs.publish` (lock, atomic publish, manifest),
 :mod:`~pxanalysis.briefs.pipeline` (the orchestration).
 """
+
+import sys
+
+# jsonschema (pulled in by nbformat) imports rfc3987_syntax inside
+# suppress(ImportError), only for the optional "iri" format check; importing it
+# builds a parser grammar (~0.7 s per process; toolchain.md section 6). Notebook
+# validation does not use that format, so the briefs skip it.
+sys.modules.setdefault("rfc3987_syntax", None)

@@ -118,6 +118,7 @@ def finish_stage(job: Job, outcome: Outcome, tmp: Path, out: Path, printer, log=
         outcome.timings.update({"html": round(t2 - t1, 3), "pdf": round(t3 - t2, 3)})
         entry = {
             "as_of": job.parameters.get("as_of", REPORT_DATE),
+            "inputs_sha256": job.inputs,
             "parameters": job.parameters,
             "scenario_file": job.source,
             "rendered": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -31,6 +31,7 @@ class Job:
     name: str
     parameters: dict
     source: str = ""
+    inputs: str = ""  # sha256 of everything the brief depends on (briefs.inputs)
 
 
 @dataclass

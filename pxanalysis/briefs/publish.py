@@ -217,8 +217,9 @@ def _entry_from_folder(folder: Path, previous: dict | None) -> dict:
     }
 
 
-def read_manifest(path: Path, log=print) -> dict:
-    """The manifest at ``path``; a corrupt one is moved aside (``.corrupt-<time>``) and ignored."""
+def read_manifest(path: Path, log=print, keep_aside: bool = True) -> dict:
+    """The manifest at ``path``; a corrupt one is ignored and, with ``keep_aside``, moved
+    aside as ``.corrupt-<time>`` (the publisher does that; a read-only look does not)."""
     if not path.exists():
         return {"scenarios": {}}
     try:
@@ -227,6 +228,8 @@ def read_manifest(path: Path, log=print) -> dict:
             raise ValueError("not a manifest (no 'scenarios' mapping)")
         return manifest
     except (ValueError, UnicodeDecodeError) as exc:
+        if not keep_aside:
+            return {"scenarios": {}}
         aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
         os.replace(path, aside)
         log(f"{path} was corrupt ({exc}); kept as {aside.name} and rebuilt from the briefs")

@@ -49,20 +49,28 @@ def grade_of(n_obs: int) -> str:
 
 
 def _own_evidence(indicator: str, as_of) -> list[Anchor]:
+    """The city's own history (its last actual) and the report's 2023 figure."""
     own = series.growth_series(indicator, as_of)
-    if own.empty:
-        return []
-    text = f"{len(own)} annual observations {int(own.index[0])}-{int(own.index[-1])}"
-    source = Source(text, float(own["value"].iloc[-1]), "data/pingxiang/history", kind="actual")
-    return [Anchor("own", float(own["value"].iloc[-1]), (source,), "the city's own series")]
+    actual = own[own["kind"] == "actual"]
+    anchors = []
+    if not actual.empty:
+        first, last = int(actual.index[0]), int(actual.index[-1])
+        text = f"{len(actual)} annual observations {first}-{last} (last: {last})"
+        value = float(actual["value"].iloc[-1])
+        source = Source(text, value, "data/pingxiang/history/observations.csv", kind="actual")
+        anchors.append(Anchor("own", value, (source,), "the city's own series"))
+    latest = evidence.latest(indicator, as_of)
+    if latest is not None:
+        anchors.append(latest)
+    return anchors
 
 
 def _time_series(indicator, year, method, window, as_of, grade) -> projection.Projection:
     p = projection.cached(indicator, year, method, window, as_of)
     anchors = _own_evidence(indicator, as_of)
-    latest = evidence.latest(indicator, as_of)
-    if latest is not None and latest.value != anchors[0].value:
-        anchors.append(latest)
+    context = evidence.province(indicator, as_of, year)
+    if context is not None:
+        anchors.append(replace(context, note="context only: the time series does not use it"))
     if grade == "B" and p.interval_source.startswith("model (only"):
         gdp_errors = backtest.forecasts(series.panel_series("gdp", as_of), p.method, p.horizon or 1)
         widths = calibration.spread(gdp_errors["error"], gdp_errors["year"], p.last_obs_year)

@@ -40,6 +40,9 @@ from pxanalysis.engine.methods import (
 from pxanalysis.errors import UsageError, check_name
 from pxanalysis.vocab import AUTO_METHOD, REPORT_YEAR, TARGET_IDS
 
+#: Below this (pp) two figures are the same: released figures have one decimal.
+_AT = 1e-9
+
 COLUMNS = [
     "indicator",
     "year",
@@ -89,8 +92,10 @@ class Projection:
         return float("nan") if self.dist is None else float(self.dist.ppf(q))
 
     def prob_at_least(self, threshold: float) -> float:
-        """P(outcome >= threshold)."""
-        return float("nan") if self.dist is None else float(1 - self.dist.cdf(threshold))
+        """P(outcome >= threshold) (an outcome exactly at it counts, e.g. a final figure)."""
+        if self.dist is None:
+            return float("nan")
+        return float(1 - self.dist.cdf(threshold - _AT))
 
     def prob_at_most(self, threshold: float) -> float:
         """P(outcome <= threshold)."""

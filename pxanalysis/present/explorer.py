@@ -31,7 +31,7 @@ from IPython.display import display
 from matplotlib.figure import Figure
 
 from pxanalysis import data, params, paths
-from pxanalysis.engine import comparison, methods, projection, scenarios
+from pxanalysis.engine import comparison, judgement, scenarios, series
 from pxanalysis.errors import ParameterError
 from pxanalysis.present import labels, plots, style, tables
 from pxanalysis.vocab import (
@@ -65,6 +65,7 @@ class Explorer:
         style.apply_theme()
         self.lang = labels.check_lang(lang)
         self.assumptions: dict[str, dict[str, float]] = {}
+        self.ytd: dict[str, dict[str, float]] = {}
         self.last_valid: scenarios.Scenario | None = None
         self.timings_ms: list[float] = []
         self._build_widgets()
@@ -98,6 +99,8 @@ class Explorer:
         self.w_use = w.Checkbox(value=False)
         self.w_growth = w.Text(value="", placeholder="5.0", continuous_update=False)
         self.w_sd = w.Text(value=str(params.DEFAULT_ASSUMPTION_SD), continuous_update=False)
+        self.w_ytd_month = w.IntSlider(value=0, min=0, max=12, continuous_update=False)
+        self.w_ytd_growth = w.Text(value="", placeholder="7.5", continuous_update=False)
         self.w_lang = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang)
         self.w_save_name = w.Text(value="my_scenario")
         self.w_save = w.Button(icon="save")
@@ -118,6 +121,7 @@ class Explorer:
             (self.w_window, "window"), (self.w_band, "band"), (self.w_q_low, "q_low"),
             (self.w_q_high, "q_high"), (self.w_use, "use_assumption"), (self.w_growth, "growth"),
             (self.w_sd, "sd"), (self.w_lang, "lang"), (self.w_save_name, "save_name"),
+            (self.w_ytd_month, "ytd_month"), (self.w_ytd_growth, "ytd_growth"),
             (self.w_replace, "replace"),
         ]  # fmt: skip
         for widget, key in pairs:
@@ -127,7 +131,8 @@ class Explorer:
 
     def _wire(self) -> None:
         for widget in (self.w_indicator, self.w_scenario, self.w_method, self.w_window, self.w_band,
-                       self.w_q_low, self.w_q_high, self.w_use, self.w_growth, self.w_sd):  # fmt: skip
+                       self.w_q_low, self.w_q_high, self.w_use, self.w_growth, self.w_sd,
+                       self.w_ytd_month, self.w_ytd_growth):  # fmt: skip
             widget.observe(self._on_change, names="value")
         self.w_lang.observe(self._on_lang, names="value")
         self.w_save.on_click(lambda _: self.save())
@@ -140,6 +145,9 @@ class Explorer:
                 if spec is not None:
                     self._silently(self.w_growth, f"{spec['growth']:g}")
                     self._silently(self.w_sd, f"{spec['sd']:g}")
+            release = self.ytd.get(self.w_indicator.value)
+            self._silently(self.w_ytd_month, release["through_month"] if release else 0)
+            self._silently(self.w_ytd_growth, f"{release['growth']:g}" if release else "")
         self.update()
 
     def _silently(self, widget, value) -> None:
@@ -183,9 +191,25 @@ class Explorer:
         )
         self.assumptions[indicator] = spec[indicator]
 
+    def _ytd_from_inputs(self) -> None:
+        """Validate the typed year-to-date release of the selected indicator (0 months: none)."""
+        indicator = self.w_indicator.value
+        month, text = self.w_ytd_month.value, self.w_ytd_growth.value.strip()
+        if month == 0 or not text:
+            self.ytd.pop(indicator, None)
+            return
+        if month == 1:
+            raise ParameterError(
+                "1月不单独发布:1-2月合并,请选2" if self.lang == "zh"
+                else "January is not released alone (1-2月 = through February): choose 2"
+            )  # fmt: skip
+        spec = params.normalise_ytd({indicator: {"through_month": month, "growth": text}})
+        self.ytd[indicator] = spec[indicator]
+
     def scenario(self) -> scenarios.Scenario:
         """The scenario the controls describe (raises ParameterError on bad input)."""
         self._assumption_from_inputs()
+        self._ytd_from_inputs()
         values = {
             "scenario": self.w_scenario.value,
             "method": self.w_method.value,
@@ -193,6 +217,7 @@ class Explorer:
             "quantile_low": round(self.w_q_low.value, 4),
             "quantile_high": round(self.w_q_high.value, 4),
             "assumptions": dict(self.assumptions),
+            "ytd": dict(self.ytd),
         }
         return scenarios.from_params(values)
 
@@ -235,11 +260,17 @@ class Explorer:
             return f"<b>{name}</b>:{_ui('no_projection_hint', self.lang)}"
         band = self.w_band.value
         lo, hi = (row["lo80"], row["hi80"]) if band == 80 else (row["lo95"], row["hi95"])
+        about = (
+            ""
+            if row["p_meet_about"] == row["p_meet"]
+            else f" ({_ui('about', self.lang)} {row['p_meet_about']:.0%})"
+        )
+        ytd = f" · 1-{row['ytd_month']}: {row['ytd_growth']:g}%" if row["ytd_month"] else ""
         return (
             f"<b>{name}</b> · {_ui('p_meet', self.lang)} (≥ {row['target']:g}%): "
             f'<span class="px-p-meet" style="font-size:1.4em;color:#8e1b10">{row["p_meet"]:.0%}</span>'
-            f" · median {row['median']:.2f}% · {band}% [{lo:.2f}, {hi:.2f}] · "
-            f"{row['method']}, n_obs={row['n_obs']}"
+            f"{about} · median {row['median']:.2f}% · {band}% [{lo:.2f}, {hi:.2f}] · "
+            f"{_ui('grade', self.lang)} {row['grade']} · {row['method']}, n_obs={row['n_obs']}{ytd}"
         )
 
     def _done(self, start: float) -> float:
@@ -301,6 +332,7 @@ class Explorer:
         """The whole explorer as one widget."""
         controls = w.VBox([self.w_lang, self.w_indicator, self.w_scenario, self.w_method, self.w_window,
                            self.w_band, self.w_q_low, self.w_q_high, self.w_use, self.w_growth, self.w_sd,
+                           self.w_ytd_month, self.w_ytd_growth,
                            w.HBox([self.w_save_name, self.w_save]), self.w_replace],
                           layout=w.Layout(width="34%"))  # fmt: skip
         right = w.VBox([self.w_message, self.w_p, self.w_image], layout=w.Layout(width="66%"))
@@ -312,14 +344,11 @@ class Explorer:
 
     # ------------------------------------------------------------------ warm-up
     def _warm(self) -> None:
-        for indicator in data.TARGET_IDS:
-            n = len(data.history(indicator))
-            if n < methods.MIN_OBS:
-                continue
-            for method in methods.METHODS:
-                for window in [None, *range(1, min(n, MAX_WINDOW) + 1)]:
-                    for year in (2023, 2024):
-                        try:
-                            projection.cached(indicator, year, method, window, REPORT_DATE)
-                        except ValueError:
-                            pass
+        """Judge all nine for every method and window (GDP's choice drives the others)."""
+        n = len(series.growth_series("gdp", REPORT_DATE))
+        for method in METHOD_CHOICES:
+            for window in [None, *range(1, min(n, MAX_WINDOW) + 1)]:
+                try:
+                    judgement.judge_all(method=method, window=window, as_of=REPORT_DATE)
+                except ValueError:
+                    pass

@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from pxanalysis.engine import backtest, comparison, projection
+from pxanalysis.engine import backtest, comparison, judgement
 from pxanalysis.engine.scenarios import Scenario
 from pxanalysis.errors import ParameterError
 from pxanalysis.present import labels
 
 
 def tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
-    """The tables of an export: comparison, projections, GDP backtest, parameters."""
-    projections = projection.project_all(scenario.year, scenario.method, scenario.window)
-    bt = backtest.summary(backtest.backtest("gdp")).reset_index()
+    """The tables of an export: comparison (with grades and evidence), the nine judgements,
+    the GDP backtest, the parameters."""
+    judged = judgement.judge_all(scenario.year, scenario.method, scenario.window, scenario.as_of)
+    projections = pd.DataFrame([p.row() for p in judged])
+    bt = backtest.summary(backtest.backtest("gdp", as_of=scenario.as_of)).reset_index()
     parameters = pd.DataFrame(
         [{"parameter": k, "value": str(v)} for k, v in scenario.as_params().items()]
     )

@@ -26,6 +26,56 @@ SCENARIOS = {
     "custom": ("自定义情景", "Custom"),
 }
 
+#: One sentence per scenario: the story its numbers tell.
+SCENARIO_STORIES = {
+    "baseline": (
+        "基准情景:各项指标取预测分布的中位数,即依据现有全部证据最可能的结果。",
+        "Baseline: every indicator at the median of its distribution, the most likely outcome on the evidence.",
+    ),
+    "optimistic": (
+        "乐观情景:外部需求和工业生产回暖,整体经济好于预期(约十年一遇的好年景),"
+        "九项指标按与经济的联动程度同步向好。",
+        "Optimistic: demand and industry pick up and the whole economy does better than expected "
+        "(about one year in ten); the nine indicators improve together, each by its co-movement.",
+    ),
+    "pessimistic": (
+        "悲观情景:需求疲弱、工业和投资放缓,整体经济差于预期(约十年一遇的坏年景),"
+        "九项指标按与经济的联动程度同步走弱。",
+        "Pessimistic: weak demand slows industry and investment and the economy does worse than "
+        "expected (about one year in ten); the nine indicators weaken together.",
+    ),
+    "targets_met": (
+        "目标全部实现情景:假定每项目标恰好实现,达标概率仍来自预测分布。",
+        "Targets met: every target exactly met; the probabilities still come from the projections.",
+    ),
+    "custom": (
+        "自定义情景:部分指标采用使用者给出的增速假设,其余按预测。",
+        "Custom: the user's growth assumptions for some indicators, projections for the rest.",
+    ),
+}
+
+#: Short names of the kinds of evidence.
+EVIDENCE_KINDS = {
+    "own": ("本市序列", "own series"),
+    "latest": ("2023年数", "2023 figure"),
+    "longrun": ("2016-2020年均", "2016-20 avg"),
+    "comove": ("联动", "co-movement"),
+    "province": ("江西目标", "Jiangxi target"),
+    "target": ("本市目标−缺口", "own target - shortfall"),
+    "ytd": ("累计", "year to date"),
+}
+
+#: What each grade means.
+GRADES = {
+    "A": (
+        "A:本市年度序列≥8个观测,时间序列方法",
+        "A: >= 8 own annual observations, time-series methods",
+    ),
+    "B": ("B:4-7个观测", "B: 4-7 observations"),
+    "C": ("C:观测不足,综合各项证据锚定", "C: fewer; anchored on all the evidence"),
+    "U": ("U:使用者假设", "U: user assumption"),
+}
+
 KINDS = {
     "actual": ("实际", "actual"),
     "estimate": ("预计", "estimate"),
@@ -75,6 +125,21 @@ def indicator(indicator_id: str, lang: str = "zh") -> str:
     return _pick(INDICATORS[check_name(indicator_id, INDICATORS, "indicator")], lang)
 
 
+def story(name: str, lang: str = "zh") -> str:
+    """The one-sentence story of a scenario type."""
+    return _pick(SCENARIO_STORIES[check_name(name, SCENARIO_STORIES, "scenario")], lang)
+
+
+def evidence_kind(kind: str, lang: str = "zh") -> str:
+    """Short name of a kind of evidence."""
+    return _pick(EVIDENCE_KINDS[check_name(kind, EVIDENCE_KINDS, "evidence kind")], lang)
+
+
+def grade(grade_id: str, lang: str = "zh") -> str:
+    """What a grade means."""
+    return _pick(GRADES[check_name(grade_id, GRADES, "grade")], lang)
+
+
 def scenario(name: str, lang: str = "zh") -> str:
     """Return the Chinese or English name of a scenario type."""
     return _pick(SCENARIOS[check_name(name, SCENARIOS, "scenario")], lang)
@@ -106,6 +171,18 @@ COLUMNS_ZH = {
     "value_source": "情景值来源",
     "gap_pp": "与目标差距(百分点)",
     "p_meet": "达标概率",
+    "p_meet_about": "“左右”达标概率",
+    "ytd_month": "累计月数",
+    "ytd_growth": "年内累计增速(%)",
+    "median_january": "年初预测中位数(%)",
+    "p_meet_january": "年初达标概率",
+    "as_of": "信息截至",
+    "grade": "证据等级",
+    "evidence": "证据",
+    "what_changes": "最能改变判断的证据",
+    "p_change_per_pp": "每1个百分点对应的达标概率变化(百分点)",
+    "point": "点预测(%)",
+    "last_obs_kind": "最后观测口径",
     "implied_level": "隐含2024年总量",
     "level_unit": "总量单位",
     "jiangxi_target": "江西省2024年目标(%)",
@@ -147,6 +224,8 @@ TEXT.update(
         "no_projection": ("未作模型预测", "no model projection"),
         "assumption": ("假设", "assumption"),
         "fan_title": ("2024年增速预测(扇形图)", "2024 growth projections (fan charts)"),
+        "ytd": ("年内累计", "year to date"),
+        "path_title": ("达标概率随数据发布的变化", "P(meet) through the year, release by release"),
         "year": ("年份", "Year"),
         # brief sections
         "scenario": ("情景", "Scenario"),
@@ -157,14 +236,21 @@ TEXT.update(
             "Data: Pingxiang 2024 government work report highlights; history: see Sources",
         ),
         "key_numbers": (
-            "一、主要指标:2023年结果、2024年目标与预测",
-            "1. Key numbers: 2023, 2024 target, projection",
+            "一、九项主要目标:2023年结果、2024年目标、预测与达标概率",
+            "1. Key numbers: the nine targets, 2023, projection, P(meet)",
         ),
         "fans": ("二、扇形图", "2. Fan charts"),
-        "backtest": ("三、预测方法回测(地区生产总值)", "3. Backtest of the methods (GDP)"),
-        "commitments": ("四、2024年工作安排中的量化任务", "4. Quantified 2024 commitments by area"),
-        "method_caveats": ("五、方法与说明", "5. Method and caveats"),
-        "sources": ("六、数据来源", "6. Sources"),
+        "through_year": ("三、年内数据与现时预测", "3. Through the year: releases and nowcasts"),
+        "evidence": (
+            "四、判断依据与可能改变判断的因素",
+            "4. Evidence, and what would change each judgement",
+        ),
+        "backtest": ("五、预测方法实时回测(地区生产总值)", "5. Real-time backtest (GDP)"),
+        "commitments": ("六、2024年工作安排中的量化任务", "6. Quantified 2024 commitments by area"),
+        "method_caveats": ("七、方法与说明", "7. Method and caveats"),
+        "evidence_sources": ("八、证据明细与来源", "8. Every input and its source"),
+        "sources": ("九、数据来源", "9. Sources"),
+        "as_of": ("信息截至", "Information as of"),
         # explorer controls
         "window": ("窗口", "Window"),
         "band": ("区间", "Band"),
@@ -177,6 +263,10 @@ TEXT.update(
         "save": ("保存情景", "Save scenario"),
         "save_name": ("文件名", "File name"),
         "replace": ("覆盖同名文件", "Replace an existing file"),
+        "ytd_month": ("年内累计月数(0=无)", "Months released (0 = none)"),
+        "about": ("“左右”口径", "about"),
+        "grade": ("等级", "grade"),
+        "ytd_growth": ("累计增速(%)", "Year-to-date growth (%)"),
         "saved": ("已保存:", "Saved: "),
         "type_growth": (
             "请输入假设增速(数字,单位%)",
@@ -193,8 +283,39 @@ TEXT.update(
 def all_text() -> str:
     """Every label and text of this module, in both languages (to size a font subset)."""
     parts = []
-    for table in (INDICATORS, SCENARIOS, KINDS, TEXT):
+    for table in (INDICATORS, SCENARIOS, KINDS, TEXT, SCENARIO_STORIES, EVIDENCE_KINDS, GRADES):
         for pair in table.values():
             parts.extend(pair)
     parts.extend(COLUMNS_ZH.values())
     return "".join(parts)
+
+
+_INPUT_LABELS_ZH = [
+    (
+        r"^(\d+) annual observations (\d+)-(\d+) \(last: (\d+)\)$",
+        r"\1个年度观测(\2-\3年,最后一年\4年)",
+    ),
+    (r"^Jiangxi (\d+) target$", r"江西省\1年目标"),
+    (r"^(\d+) target$", r"本市\1年目标"),
+    (r"^city-province GDP gap \(median\)$", "市省GDP增速差(中位数)"),
+    (r"^shortfall of local outcomes$", "地方实际低于目标的平均缺口"),
+    (r"^gap$", "与联动指标的平均差距"),
+    (r"^(\d+)-(\d+) average$", r"\1-\2年年均增速"),
+    (r"^([a-z_]+) (\d+) projection \(median\)$", "{indicator}\\2年预测中位数"),
+]
+
+
+def input_label(label: str, lang: str = "zh") -> str:
+    """A reader's name for an evidence input (the engine's labels are English)."""
+    import re
+
+    if check_lang(lang) == "en":
+        return label
+    for pattern, replacement in _INPUT_LABELS_ZH:
+        m = re.match(pattern, label)
+        if m:
+            if "{indicator}" in replacement:
+                name = indicator(m.group(1)) if m.group(1) in INDICATORS else m.group(1)
+                return re.sub(pattern, replacement.replace("{indicator}", name), label)
+            return re.sub(pattern, replacement, label)
+    return label

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import PercentFormatter
 
 from pxanalysis import data
-from pxanalysis.engine import comparison, scenarios
+from pxanalysis.engine import comparison, judgement, nowcast, scenarios, series
 from pxanalysis.present import labels
 
 
@@ -78,17 +81,18 @@ def show(fig: Figure) -> None:
 
 
 def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(80, 95)):
-    """History, the projection fan (80/95 %) to the target year, and the target.
+    """History, the 2024 projection (80/95 %) from the last point, and the target.
 
-    Indicators with too little history and no assumption show their few
-    points and a note instead of a fan.
+    The band of a grade C (anchored) judgement is drawn hatched: it rests on
+    evidence, not on the city's own series. A year-to-date release known on the
+    scenario's date is marked at 2024 (◆) and the band is its nowcast.
 
     Parameters
     ----------
     indicator : str
-        One of :data:`pxanalysis.data.TARGET_IDS`.
+        One of :data:`pxanalysis.vocab.TARGET_IDS`.
     scenario : pxanalysis.engine.scenarios.Scenario, optional
-        Method, window, assumptions and the scenario's value; default baseline.
+        Method, window, assumptions, the date; default baseline.
     lang : {'zh', 'en'}
     ax : matplotlib Axes, optional
     bands : tuple of {80, 95}
@@ -104,93 +108,101 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
     else:
         fig = ax.figure
     t = data.targets(scenario.year).loc[indicator]
-    h = data.history(indicator)
-    h = h[h.index < scenario.year]
-    if len(h):
-        ax.plot(
-            h.index,
-            h["value"],
-            "o-",
-            color="#2c3e50",
-            ms=3.5,
-            lw=1.3,
-            label=labels.text("history", lang),
-        )
-    if t["value_2023"] == t["value_2023"] and 2023 not in h.index:  # not NaN
-        ax.plot(
-            [2023],
-            [t["value_2023"]],
-            "o",
-            mfc="white",
-            mec="#2c3e50",
-            ms=5,
-            label=labels.text("estimate_2023", lang),
-        )
+    own = series.growth_series(indicator, scenario.as_of)
+    own = own[own.index < scenario.year]
+    actual = own[own["kind"] == "actual"]
+    if len(actual):
+        ax.plot(actual.index, actual["value"], "o-", color="#2c3e50", ms=3, lw=1.2,
+                label=labels.text("history", lang))  # fmt: skip
+    estimate = own[own["kind"] == "estimate"]
+    if len(estimate):
+        ax.plot(estimate.index, estimate["value"], "o", mfc="white", mec="#2c3e50", ms=5,
+                label=labels.text("estimate_2023", lang))  # fmt: skip
     p = comparison.indicator_projection(indicator, scenario)
     title = labels.indicator(indicator, lang)
     if p.dist is None:
         msg = f"{labels.text('thin_history', lang)} (n={p.n_obs})\n{labels.text('no_projection', lang)}"
-        ax.text(
-            0.5,
-            0.5,
-            msg,
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            fontsize=9,
-            color="#7f8c8d",
-        )
+        ax.text(0.5, 0.5, msg, transform=ax.transAxes, ha="center", va="center", fontsize=9,
+                color="#7f8c8d")  # fmt: skip
     else:
-        if p.method == "assumption":
-            years, start = [scenario.year], None
-            dists = [p]
-        else:
-            last = int(h.index[-1])
-            years = list(range(last + 1, scenario.year + 1))
-            dists = [comparison.indicator_projection(indicator, scenario, y) for y in years]
-            start = (last, float(h["value"].iloc[-1]))
-        q = {
-            k: [d.quantile(v) for d in dists]
-            for k, v in {"lo95": 0.025, "lo80": 0.1, "med": 0.5, "hi80": 0.9, "hi95": 0.975}.items()
-        }
-        xs = list(years)
-        if start is not None:
-            xs = [start[0], *xs]
-            q = {k: [start[1], *v] for k, v in q.items()}
-        style_of = {95: ("lo95", "hi95", 0.18, "band95"), 80: ("lo80", "hi80", 0.38, "band80")}
+        q = {k: p.quantile(v) for k, v in
+             {"lo95": 0.025, "lo80": 0.1, "med": 0.5, "hi80": 0.9, "hi95": 0.975}.items()}  # fmt: skip
+        start = (int(own.index[-1]), float(own["value"].iloc[-1])) if len(own) else None
+        anchored_band = p.grade == "C"
+        style_of = {95: ("lo95", "hi95", 0.20, "band95"), 80: ("lo80", "hi80", 0.42, "band80")}
         for band in sorted(bands, reverse=True):
             lo, hi, alpha, name = style_of[band]
-            if len(xs) > 1:
-                ax.fill_between(xs, q[lo], q[hi], color="#e67e22", alpha=alpha, lw=0,
-                                label=labels.text(name, lang))  # fmt: skip
-            else:  # a single year (an assumption): the band as a bar
-                ax.vlines(xs[0] - 0.25, q[lo], q[hi], color="#e67e22", alpha=alpha + 0.15, lw=7,
-                          label=labels.text(name, lang))  # fmt: skip
-        if len(xs) > 1:
-            ax.plot(xs, q["med"], "--", color="#d35400", lw=1.3, label=labels.text("median", lang))
+            label = labels.text(name, lang) + (" (C)" if anchored_band else "")
+            if start is not None and start[0] == scenario.year - 1:
+                xs = [start[0], scenario.year]
+                ax.fill_between(xs, [start[1], q[lo]], [start[1], q[hi]], color="#e67e22",
+                                alpha=alpha, lw=0, hatch="////" if anchored_band else None,
+                                edgecolor="#a04000" if anchored_band else None, label=label)  # fmt: skip
+            else:
+                ax.add_patch(Rectangle((scenario.year - 0.3, q[lo]), 0.3, q[hi] - q[lo],
+                                       color="#e67e22", alpha=alpha + 0.1, lw=0,
+                                       hatch="////" if anchored_band else None, label=label))  # fmt: skip
+        if start is not None and start[0] == scenario.year - 1:
+            ax.plot([start[0], scenario.year], [start[1], q["med"]], "--", color="#d35400",
+                    lw=1.2, label=labels.text("median", lang))  # fmt: skip
         else:
-            ax.plot([xs[0] - 0.25], q["med"], "_", color="#d35400", ms=12, mew=2,
+            ax.plot([scenario.year - 0.15], [q["med"]], "_", color="#d35400", ms=12, mew=2,
                     label=labels.text("median", lang))  # fmt: skip
+        ytd = next((a for a in p.evidence if a.kind == "ytd"), None)
+        if ytd is not None:
+            ax.plot([scenario.year + 0.1], [ytd.value], "D", color="#1f618d", ms=5,
+                    label=labels.text("ytd", lang))  # fmt: skip
         p_meet = (
-            p.prob_at_least(t["value"])
-            if t["direction"] == "increase"
+            p.prob_at_least(t["value"]) if t["direction"] == "increase"
             else p.prob_at_most(t["value"])
-        )
-        method = labels.text("assumption", lang) if p.method == "assumption" else p.method
-        title += f"  [{method}, n={p.n_obs}, {labels.text('p_meet', lang)} {p_meet:.0%}]"
-    ax.plot(
-        [scenario.year],
-        [t["value"]],
-        "*",
-        color="#c0392b",
-        ms=12,
-        label=f"{labels.text('target', lang)} {t['value']:g}%",
-    )
+        )  # fmt: skip
+        grade = p.grade or ("U" if p.method == "assumption" else "")
+        title += f"  [{grade}, {labels.text('p_meet', lang)} {p_meet:.0%}]"
+    ax.plot([scenario.year], [t["value"]], "*", color="#c0392b", ms=12,
+            label=f"{labels.text('target', lang)} {t['value']:g}%")  # fmt: skip
     ax.axhline(0, color="black", lw=0.6)
     ax.set_title(title, fontsize=10)
-    ax.set_xlim(2010.5, scenario.year + 0.5)
+    ax.set_xlim(2014.5, scenario.year + 0.6)
     ax.set_ylabel(labels.text("growth_pct", lang), fontsize=9)
     ax.tick_params(labelsize=8)
+    return fig
+
+
+def meet_path_chart(scenario=None, lang: str = "zh") -> Figure | None:
+    """P(meet) at the January projection and after each release, for the indicators with releases.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        None when no release is known on the scenario's date.
+    """
+    scenario = scenario or scenarios.Scenario()
+    t = data.targets(scenario.year)
+    paths = {}
+    for indicator in data.TARGET_IDS:
+        annual = judgement.judge(indicator, scenario.year, scenario.method, scenario.window,
+                                 scenario.as_of)  # fmt: skip
+        target = t.loc[indicator]
+        path = nowcast.path(annual, indicator, float(target["value"]), target["direction"],
+                            scenario.year, scenario.as_of, target["qualifier"])  # fmt: skip
+        if len(path) > 1:
+            paths[indicator] = path
+    if not paths:
+        return None
+    fig, ax = plt.subplots(figsize=(7, 2.8))
+    for indicator, path in paths.items():
+        dates = pd.to_datetime(path["date"])
+        ax.step(dates, path["p_meet"], where="post", marker="o", ms=4,
+                label=labels.indicator(indicator, lang))  # fmt: skip
+        for d, p in zip(dates, path["p_meet"], strict=True):
+            ax.annotate(f"{p:.0%}", (d, p), xytext=(3, 4), textcoords="offset points", fontsize=8)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(labels.text("p_meet", lang), fontsize=9)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_title(labels.text("path_title", lang), fontsize=10)
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    ax.tick_params(labelsize=8)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.88)
     return fig
 
 

@@ -14,8 +14,12 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from pxanalysis import data, params
-from pxanalysis.engine import backtest, comparison, scenarios
+from pxanalysis.engine import anchored, comparison, nowcast, scenarios, selection
+from pxanalysis.engine.calibration import ESTIMATE_SD, SHOCK_PROBABILITY
+from pxanalysis.engine.evidence import TARGET_SHORTFALL
+from pxanalysis.engine.meet import ABOUT_BAND
 from pxanalysis.present import labels, plots, style, tables
+from pxanalysis.vocab import AUTO_METHOD
 
 
 @dataclass
@@ -61,91 +65,202 @@ def _md(text: str):
     display(Markdown(text))
 
 
-def _table(frame: pd.DataFrame) -> None:
-    """Display a table without its index (deterministic HTML, for nbval and the PDF)."""
-    display(HTML(frame.to_html(index=False, na_rep="", border=0, classes="px-table")))
+def _table(frame: pd.DataFrame, wrap: bool = False) -> None:
+    """Display a table without its index (deterministic HTML, for nbval and the PDF).
+
+    ``wrap``: let every cell wrap (long sources), with fixed column widths.
+    """
+    classes = "px-table px-wrap" if wrap else "px-table"
+    display(HTML(frame.to_html(index=False, na_rep="", border=0, classes=classes)))
 
 
 _t = labels.text
 
 
+def _zh(ctx: Context) -> bool:
+    return ctx.lang == "zh"
+
+
+def _compared(ctx: Context) -> pd.DataFrame:
+    return comparison.compare_targets(ctx.scenario)
+
+
 def title_block(ctx: Context) -> None:
-    """Title, scenario, method and date."""
+    """Title, scenario, information date, method rule and generation date."""
     today = dt.date.today().isoformat()
     lang = ctx.lang
+    method = ctx.scenario.method
+    if method == AUTO_METHOD:
+        chosen = selection.choose(ctx.scenario.as_of).method
+        method = f"{chosen}({'按规则选定' if _zh(ctx) else 'by the rule'})"
     _md(
         f"# {escape(ctx.title)}\n\n"
         f"**{_t('scenario', lang)}**:{labels.scenario(ctx.scenario.name, lang)} · "
-        f"**{_t('method', lang)}**:{ctx.scenario.method} · "
+        f"**{_t('as_of', lang)}**:{ctx.scenario.as_of} · "
+        f"**{_t('method', lang)}**:{method} · "
         f"**{_t('date', lang)}**:{today}\n\n{_t('data_note', lang)}"
     )
 
 
 def headline(ctx: Context) -> None:
-    """One paragraph: the GDP projection against its target, and what cannot be projected."""
-    c = comparison.compare_targets(ctx.scenario).set_index("indicator_id")
+    """One paragraph: how many of the nine targets look likely, and GDP's numbers."""
+    c = _compared(ctx).set_index("indicator_id")
     g = c.loc["gdp"]
-    thin = [labels.indicator(i, ctx.lang) for i in c.index[c["flag"] == "insufficient_history"]]
-    names = "、".join(thin) if ctx.lang == "zh" else ", ".join(thin)
-    if ctx.lang == "zh":
+    likely = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"] >= 0.5]]
+    unlikely = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"] < 0.25]]
+    sep = "、" if _zh(ctx) else ", "
+    grades = c["grade"].value_counts().to_dict()
+    if _zh(ctx):
         text = (
-            f"按历史增速({g['method']}方法,{g['n_obs']}个年度观测),2024年地区生产总值增速预测中位数为"
-            f"{g['median']:.1f}%,80%区间为[{g['lo80']:.1f}%, {g['hi80']:.1f}%];"
-            f"达到{g['target']:g}%左右目标的概率约为{g['p_meet']:.0%}。"
-            f"本情景取值为{g['scenario_value']:.1f}%。"
+            f"截至{ctx.scenario.as_of},依据当时可得的全部证据,九项主要预期目标中,"
+            f"达标概率不低于50%的有{len(likely)}项({sep.join(likely) or '无'}),"
+            f"低于25%的有{len(unlikely)}项({sep.join(unlikely) or '无'})。"
+            f"地区生产总值增速预测中位数{g['median']:.1f}%,80%区间[{g['lo80']:.1f}%, {g['hi80']:.1f}%],"
+            f"达到{g['target']:g}%的概率约{g['p_meet']:.0%},按“左右”口径(不低于{g['target'] - ABOUT_BAND:g}%)约{g['p_meet_about']:.0%}。"
+            f"证据等级:A级{grades.get('A', 0)}项、B级{grades.get('B', 0)}项、C级{grades.get('C', 0)}项"
+            "(C级为本市历史数据不足、综合多项证据锚定的判断,区间更宽)。"
         )
-        if len(thin):
-            text += f"\n\n{names}等{len(thin)}项指标历史数据不足(少于4个年度观测),未作模型预测;可在自定义情景中给出增速假设。"
     else:
         text = (
-            f"From historical growth ({g['method']}, {g['n_obs']} annual observations), the median "
-            f"projection of 2024 GDP growth is {g['median']:.1f}%, 80% interval "
-            f"[{g['lo80']:.1f}%, {g['hi80']:.1f}%]; the probability of reaching the ~{g['target']:g}% "
-            f"target is about {g['p_meet']:.0%}. This scenario's value is {g['scenario_value']:.1f}%."
+            f"As of {ctx.scenario.as_of}, on all the evidence then available, {len(likely)} of the nine "
+            f"main targets have P(meet) of at least 50% ({sep.join(likely) or 'none'}) and "
+            f"{len(unlikely)} below 25% ({sep.join(unlikely) or 'none'}). GDP growth: median "
+            f"{g['median']:.1f}%, 80% band [{g['lo80']:.1f}%, {g['hi80']:.1f}%], P(>= {g['target']:g}%) "
+            f"about {g['p_meet']:.0%}, 'about' (>= {g['target'] - ABOUT_BAND:g}%) {g['p_meet_about']:.0%}. "
+            f"Grades: A {grades.get('A', 0)}, B {grades.get('B', 0)}, C {grades.get('C', 0)} "
+            "(C: too little own history, anchored on several pieces of evidence, wider bands)."
         )
-        if len(thin):
-            text += (
-                f"\n\n{len(thin)} indicators ({names}) have too little history (fewer than 4 annual "
-                "observations) for a model projection; give growth assumptions in a custom scenario."
-            )
     _md(text)
 
 
 def key_numbers(ctx: Context) -> None:
-    """The key-numbers table for the nine main indicators."""
+    """The key-numbers table of the nine targets, and how to read it."""
     _md(f"## {_t('key_numbers', ctx.lang)}")
-    _table(tables.comparison_table(ctx.scenario, ctx.lang).reset_index())
+    _table(tables.comparison_table(ctx.scenario, ctx.lang, _compared(ctx)).reset_index())
+    if _zh(ctx):
+        note = (
+            f"注:*为报告中的“预计”数。达标概率为P(结果≥目标)(能耗为降幅不小于目标);"
+            f"目标写作“左右”的,另列P(结果≥目标−{ABOUT_BAND:g})(约定:目标按0.5个百分点一档设定,"
+            f"差距在半档以内视为“左右”)。等级:{labels.grade('A')};{labels.grade('B')};{labels.grade('C')}。"
+            f"{labels.story(ctx.scenario.name)}"
+        )
+    else:
+        note = (
+            f"* the report's estimate (预计). P(meet) is P(outcome >= target) (energy intensity: a "
+            f"decline at least as large); for targets written 左右 (about), P(outcome >= target - "
+            f"{ABOUT_BAND:g}) too (convention: targets move in 0.5 pp steps; within half a step is "
+            f"'about'). Grades: {labels.grade('A', 'en')}; {labels.grade('B', 'en')}; "
+            f"{labels.grade('C', 'en')}. {labels.story(ctx.scenario.name, 'en')}"
+        )
+    _md(note)
 
 
 def fan_charts(ctx: Context) -> None:
-    """The nine fan charts, target marked."""
+    """The nine fan charts, target marked, grade C hatched."""
     _md(f"## {_t('fans', ctx.lang)}")
     plots.show(plots.fan_chart_grid(ctx.scenario, ctx.lang))
 
 
+def through_the_year(ctx: Context) -> None:
+    """The latest release of each indicator, its nowcast against January, and P(meet)'s path."""
+    _md(f"## {_t('through_year', ctx.lang)}")
+    c = _compared(ctx)
+    released = c[c["ytd_month"] > 0]
+    if released.empty:
+        _md(
+            f"截至{ctx.scenario.as_of},尚无2024年年内累计数据发布;以上为年初判断。"
+            if _zh(ctx)
+            else f"No 2024 year-to-date release was out by {ctx.scenario.as_of}: the judgements above are January's."
+        )
+        return
+    zh = _zh(ctx)
+    rows = []
+    for r in released.itertuples():
+        rows.append(
+            {
+                labels.text("indicator", ctx.lang): labels.indicator(r.indicator_id, ctx.lang),
+                (
+                    "最新累计" if zh else "Latest release"
+                ): f"1-{r.ytd_month}{'月' if zh else ''}: {r.ytd_growth:g}%",
+                ("年初预测中位数" if zh else "January median"): f"{r.median_january:.1f}",
+                ("年初达标概率" if zh else "January P(meet)"): f"{r.p_meet_january:.0%}",
+                ("现时预测中位数" if zh else "Nowcast median"): f"{r.median:.1f}",
+                ("现时达标概率" if zh else "Nowcast P(meet)"): f"{r.p_meet:.0%}",
+            }
+        )
+    _table(pd.DataFrame(rows))
+    scale, coverage, n_pairs = nowcast.calibration_factor(ctx.scenario.as_of)
+    _md(
+        (
+            f"现时预测:全年增速 = 已过月份占全年比重×累计增速 + 其余月份按年初预测(其离散度乘以{scale:.2f},"
+            f"该系数依据{n_pairs}组江西省和全国的“年内累计—全年”数据校准,80%区间覆盖率{coverage:.0%});"
+            "投资按“前低后高”的假定进度折算;到12月即为公布数。"
+        )
+        if zh
+        else (
+            f"Nowcast: full year = share of the year covered x year-to-date growth + the rest of the "
+            f"year from the January projection (its spread x {scale:.2f}, calibrated on {n_pairs} "
+            f"Jiangxi and national year-to-date/full-year pairs, 80% coverage {coverage:.0%}); "
+            "investment follows an assumed back-loaded profile; at month 12 it is the released figure."
+        )
+    )
+    figure = plots.meet_path_chart(ctx.scenario, ctx.lang)
+    if figure is not None:
+        plots.show(figure)
+
+
+def evidence(ctx: Context) -> None:
+    """Per target: the evidence used and what would change the judgement most; every input's source."""
+    _md(f"## {_t('evidence', ctx.lang)}")
+    _table(tables.evidence_table(ctx.scenario, ctx.lang, _compared(ctx)))
+    shortfall = (
+        f"“本市目标−缺口”:各地实际结果平均低于目标约{TARGET_SHORTFALL:g}个百分点(江西省“十三五”GDP目标年均8.5%,实际7.6%;"
+        "市级目标实现度低于省级、2013年后增长目标普遍未实现——吕冰洋、张兆强,2022;2021年约八成省份完成GDP目标——财联社)。"
+        if _zh(ctx)
+        else f"'Own target - shortfall': local outcomes fall about {TARGET_SHORTFALL:g} pp short of "
+        "targets on average (Jiangxi's 2016-20 GDP target 8.5%/yr, outcome 7.6%; city targets are met "
+        "less often than provincial ones, and growth targets were generally missed after 2013: 吕冰洋 & "
+        "张兆强 2022; about 80% of provinces met their 2021 GDP target: 财联社)."
+    )
+    _md(shortfall)
+
+
+def evidence_sources(ctx: Context) -> None:
+    """Every input of every judgement with its source, trust and date."""
+    _md(f"## {_t('evidence_sources', ctx.lang)}")
+    _table(tables.sources_table(ctx.scenario, ctx.lang), wrap=True)
+
+
 def backtest_summary(ctx: Context) -> None:
-    """Rolling-origin accuracy of each method for GDP, one and two years ahead."""
+    """The honest backtest of GDP, the rule that chose the default, and grade C's coverage."""
     _md(f"## {_t('backtest', ctx.lang)}")
-    frames = []
-    for h in (1, 2):
-        s = backtest.summary(backtest.backtest("gdp", horizon=h)).round(2)
-        s.insert(0, "horizon", h)
-        frames.append(s.reset_index())
-    out = pd.concat(frames, ignore_index=True)
-    if ctx.lang == "zh":
-        out = labels.zh_columns(out.rename(columns={"method": "方法"}))
-        note = (
-            "每年只用此前的数据预测,再与实际值比较;“相对均值法MAE”小于1表示优于历史均值这一朴素基准。"
-            "默认方法 combo 在提前一年和两年的回测中平均绝对误差都不高于均值法,区间覆盖率也最接近名义水平。"
+    _table(tables.backtest_table("gdp", ctx.lang, ctx.scenario.as_of))
+    thin = anchored.thinning_backtest(ctx.scenario.as_of)
+    cal = thin[thin["calibrated"]]
+    cov, n = float(cal["in80"].mean()), len(cal)
+    cov_np = float(cal.loc[~cal["pandemic"], "in80"].mean())
+    if _zh(ctx):
+        text = (
+            "实时回测:每个起点只用当时已知的数据预测下一年(或后两年),只按真实步长计入(2017年缺失,2016→2018只算提前两年);"
+            "区间是实际发布的、按此前误差校准后的区间;萍乡与江西其他10个设区市合并计算,“预测次数”即起点数。"
+            "“配对差”为与朴素均值法逐次绝对误差之差的均值,负值表示更准。"
+            f"\n\n{selection.RULE['zh']}\n\n"
+            f"C级(证据锚定)区间的校准:在过去各起点,只用C级指标拥有的证据种类(上年数与更早年份的均值)对GDP做锚定预测,"
+            f"按其实时误差确定区间宽度;其80%区间实时覆盖率为{cov:.0%}({n}次,不含疫情年份{cov_np:.0%})。"
         )
     else:
-        note = (
-            "Each year is projected from earlier data only and compared with the outcome; "
-            "'rel_mae_vs_mean' below 1 beats the naive historical mean. The default, combo, has an "
-            "MAE no worse than the mean at one and two years ahead, and coverage closest to nominal."
+        text = (
+            "Real-time backtest: each origin projects the next year (or the one after) from what was "
+            "known then, at true horizons only (2017 is missing, so 2016 -> 2018 counts as two years "
+            "ahead); the intervals are the shipped, calibrated ones; Pingxiang and Jiangxi's ten other "
+            "cities pooled; n is the number of origins. 'Paired diff' is the mean difference of absolute "
+            f"errors against the naive mean (negative: better).\n\n{selection.RULE['en']}\n\n"
+            "Grade C bands: at every past origin GDP was projected with only the kinds of evidence a "
+            "grade C indicator has (the last figure and an older average), and the band sized by those "
+            f"real-time errors; its 80% real-time coverage is {cov:.0%} ({n} forecasts; "
+            f"{cov_np:.0%} outside the pandemic years)."
         )
-    _md(note)
-    _table(out)
+    _md(text)
 
 
 def commitments(ctx: Context) -> None:
@@ -154,25 +269,29 @@ def commitments(ctx: Context) -> None:
     _table(tables.commitments_by_area(ctx.lang))
 
 
-CAVEATS = {
-    "zh": """\
-- **方法**:对每项指标的年度实际增速,分别用历史均值(最近5年,朴素基准)、末值(随机游走)、线性趋势(OLS)、AR(1)状态空间模型和阻尼趋势指数平滑进行预测;默认 `combo` 为各可用方法预测分布的等权混合。80%/95%区间来自模型;若滚动回测的均方根误差大于模型标准差,则按回测误差放宽区间(英格兰银行1996年前的做法)。乐观/悲观情景取同一预测分布的分位数(默认90%/10%)。
-- **历史数据很少**:萍乡只有2011–2016年和2018–2022年的地区生产总值实际增速(缺2017年和2023年),其余8项指标几乎没有年度历史,因此不作模型预测,只能在自定义情景中给出假设。2023年数据多为报告中的“预计”数,未用于模型。
-- **口径变化**:第四次全国经济普查后,2019年以后的地区生产总值总量与此前不可比;本工具只使用实际增速,不跨口径用总量计算增速。
-- **关于地方目标**:文献表明,地方增长目标逐级加码(Li等,2019),实际公布增速通常达到或略高于目标,目标事实上是下限(徐现祥、刘毓芸,2017);地方统计数据可能高估增长约1.7个百分点(Chen等,BPEA 2019)。因此仅凭历史增速的预测在经济放缓时常低于目标,这是预期之中的,而非需要“修正”的问题。国际货币基金组织的评估显示,近期平均增速这一朴素预测很难被超越。
-""",
-    "en": """\
-- **Method**: each indicator's annual real growth is projected with the historical mean (last 5 years, the naive benchmark), the last value (random walk), a linear trend (OLS), an AR(1) state-space model and damped-trend exponential smoothing; the default `combo` is an equal-weight mixture of the available methods' predictive distributions. The 80%/95% intervals come from the models, widened to the rolling-origin backtest RMSE where that is larger than the model's standard deviation (the Bank of England's pre-1996 approach). Optimistic/pessimistic scenarios are quantiles (default 90%/10%) of the same predictive distribution.
-- **History is thin**: Pingxiang has real GDP growth for 2011–2016 and 2018–2022 only (2017 and 2023 missing); the other eight indicators have almost no annual history, so they get no model projection, only user assumptions in a custom scenario. The 2023 figures are mostly the report's estimates (预计) and are not used by the models.
-- **Census revisions**: after the 4th economic census, GDP levels from 2019 are not comparable with earlier ones; the tool uses real growth rates and never computes growth from levels across the break.
-- **Local targets**: the literature finds that targets are amplified down the hierarchy (Li et al., 2019), reported growth usually meets or slightly exceeds the target, which acts as a floor (Xu & Liu, 2017), and local statistics may overstate growth by about 1.7 pp (Chen et al., BPEA 2019). A projection from history alone will therefore often sit below the target in a slowing economy: this is expected, not something to fix. IMF evaluations find the naive recent-average forecast hard to beat.
-""",
-}
+def _caveats(lang: str) -> str:
+    if lang == "zh":
+        return f"""\
+- **信息截至日**:每个判断只使用截至该日已公布的数据(每条历史数据都记录了最早可知日期;统计公报类数据按次年4月底计)。报告中的2023年数作为最后一个数据点,其中“预计”数另加{ESTIMATE_SD:g}个百分点的不确定性(按其在预测中的权重折算)。
+- **区间**:点预测来自方法本身;区间宽度来自同一方法在真实步长下的实时预测误差(萍乡与江西其他设区市合并,近10个非疫情年份),可放宽也可收窄;误差偏斜时用两段正态分布。2020—2022年疫情年份的误差不计入主体区间,而作为概率{SHOCK_PROBABILITY:g}的冲击成分保留在尾部。
+- **C级判断**:综合2023年数、2016—2020年均增速、与GDP(或投资)的联动、江西省目标加市省差距、本市目标减平均缺口等证据,按事先确定的权重加权;区间按“对GDP作同样稀疏证据的锚定预测”的实时误差确定,乘以各指标相对GDP的波动倍数,并计入各证据之间的分歧。
+- **情景**:乐观、悲观情景移动同一个整体经济因子,九项指标按其与经济的联动程度同步变化,而非各取各的分位数。
+- **历史数据**:萍乡GDP实际增速2002—2016、2018—2022年(2017年缺失;CSMAR 2013年数据为名义增速,故改用低可信度的实际增速8.2%);其余指标只有零星数据;江西其他10个设区市的GDP增速(CSMAR)用于校准。第四次、第五次经济普查后总量口径变化,不跨口径用总量计算增速。
+- **关于地方目标**:文献表明增长目标逐级加码,实际公布增速常接近目标,但2013年后市级目标普遍未完成(吕冰洋、张兆强,2022);地方统计可能高估增长(Chen等,BPEA 2019)。
+"""
+    return f"""\
+- **Information date**: each judgement uses only data published by then (every history row records when it could first be known; statistical bulletins count from the end of April of the next year). The report's 2023 figures are the last data point; an estimate (预计) adds {ESTIMATE_SD:g} pp of uncertainty, through its weight in the forecast.
+- **Intervals**: the point comes from the method; the width from the same method's real-time errors at the same true horizon (Pingxiang and Jiangxi's other cities pooled, the last 10 non-pandemic years), widened or narrowed; a two-piece normal where the errors are skewed. Errors of the pandemic years 2020-2022 stay out of the core and form a shock component of probability {SHOCK_PROBABILITY:g} in the tails.
+- **Grade C**: the report's 2023 figure, the 2016-2020 average, co-movement with GDP (or investment), Jiangxi's target plus the city-province gap, and the city's own target less the usual shortfall, weighted as fixed in advance; the band from the real-time errors of the same thin-evidence method applied to GDP, times each indicator's volatility relative to GDP, plus the disagreement between the anchors.
+- **Scenarios**: optimistic and pessimistic move one economy-wide factor; the nine indicators move together by their co-movement, not by nine independent quantiles.
+- **History**: Pingxiang's real GDP growth 2002-2016 and 2018-2022 (2017 missing; CSMAR's 2013 value is nominal, so the low-trust real 8.2 % is used); scattered figures otherwise; the GDP growth of Jiangxi's ten other cities (CSMAR) for calibration. Levels change basis with the economic censuses; growth is never computed across them.
+- **Local targets**: targets are amplified down the hierarchy and reported growth often lands near them, but city growth targets were generally missed after 2013 (吕冰洋 & 张兆强 2022); local statistics may overstate growth (Chen et al., BPEA 2019).
+"""
 
 
 def method_and_caveats(ctx: Context) -> None:
-    """Method, thin history, census revisions and the literature on local targets."""
-    _md(f"## {_t('method_caveats', ctx.lang)}\n\n{CAVEATS[ctx.lang]}")
+    """Information date, intervals, grade C, scenarios, history and the literature on targets."""
+    _md(f"## {_t('method_caveats', ctx.lang)}\n\n{_caveats(ctx.lang)}")
 
 
 def sources(ctx: Context) -> None:

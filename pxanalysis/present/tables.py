@@ -124,9 +124,14 @@ def _band(lo, hi) -> str:
     return "" if pd.isna(lo) else f"[{lo:.1f}, {hi:.1f}]"
 
 
+def _pct(p) -> str:
+    return "" if pd.isna(p) else f"{p:.0%}"
+
+
 FLAG_TEXT = {
     "insufficient_history": ("历史数据不足,未作模型预测", "history too thin: no model projection"),
-    "short_history": ("历史较短,区间较宽", "short history: wide band"),
+    "short_history": ("历史较短", "short history"),
+    "thin_history": ("证据锚定", "anchored on the evidence"),
     "assumption": ("用户假设", "user assumption"),
     "method_unavailable": ("该方法不适用", "method not applicable"),
     "": ("", ""),
@@ -136,7 +141,7 @@ FLAG_TEXT = {
 def comparison_table(
     scenario=None, lang: str = "zh", compared: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Key numbers per target: 2023, target, projection with 80 % band, P(meet), method, n_obs.
+    """Key numbers of the nine targets: 2023, target, projection, bands, P(meet) both ways, grade.
 
     Parameters
     ----------
@@ -148,32 +153,103 @@ def comparison_table(
     Returns
     -------
     pandas.DataFrame
-        Display strings (rounded), indexed by indicator name.
+        Display strings (rounded), indexed by indicator name. Where a year-to-date
+        release is known, the projection is its nowcast and the year-to-date
+        figure is shown.
     """
     c = compared if compared is not None else comparison.compare_targets(scenario)
     zh = labels.check_lang(lang) == "zh"
-    i = 0 if zh else 1
+    ytd = [
+        "" if not m else f"1-{int(m)}月 {g:g}" if zh else f"Jan-{_MONTHS[int(m)]} {g:g}"
+        for m, g in zip(c["ytd_month"], c["ytd_growth"], strict=True)
+    ]
     out = pd.DataFrame(
         {
-            ("2023年(%)" if zh else "2023 (%)"): c["value_2023"].map(_num),
-            ("2024年目标(%)" if zh else "2024 target (%)"): c["target"].map(_num),
-            ("预测中位数(%)" if zh else "Projection (%)"): c["median"].map(_num),
-            ("80%区间" if zh else "80% interval"): [
+            ("2023年(%)" if zh else "2023 (%)"): [
+                "" if pd.isna(v) else f"{v:g}" + ("*" if k == "estimate" else "")
+                for v, k in zip(c["value_2023"], c["kind_2023"], strict=True)
+            ],
+            ("目标(%)" if zh else "Target (%)"): c["target"].map(_num),
+            ("预测中位数(%)" if zh else "Median (%)"): c["median"].map(_num),
+            ("80%区间" if zh else "80% band"): [
                 _band(a, b) for a, b in zip(c["lo80"], c["hi80"], strict=True)
             ],
+            ("95%区间" if zh else "95% band"): [
+                _band(a, b) for a, b in zip(c["lo95"], c["hi95"], strict=True)
+            ],
+            ("达标概率" if zh else "P(meet)"): c["p_meet"].map(_pct),
+            ("“左右”达标" if zh else "P(about)"): c["p_meet_about"].map(_pct),
+            ("等级" if zh else "Grade"): c["grade"],
             ("情景值(%)" if zh else "Scenario (%)"): c["scenario_value"].map(_num),
-            ("达标概率" if zh else "P(meet)"): c["p_meet"].map(
-                lambda p: "" if pd.isna(p) else f"{p:.0%}"
-            ),
-            ("方法" if zh else "Method"): c["method"].where(c["median"].notna(), "—"),
-            ("观测数" if zh else "n_obs"): c["n_obs"],
-            ("江西省目标(%)" if zh else "Jiangxi target (%)"): c["jiangxi_target"].map(_num),
-            ("说明" if zh else "Note"): c["flag"].map(lambda f: FLAG_TEXT.get(f, (f, f))[i]),
+            ("最新累计(%)" if zh else "Latest YTD (%)"): ytd,
         }
     )
     out.index = [labels.indicator(i, lang) for i in c["indicator_id"]]
     out.index.name = labels.text("indicator", lang)
     return out
+
+
+_MONTHS = {m: name for m, name in enumerate(
+    ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])}  # fmt: skip
+
+
+def evidence_summary(p, lang: str = "zh") -> str:
+    """The anchors of one judgement in one line: kind value; kind value ..."""
+    parts = []
+    for a in p.evidence:
+        parts.append(f"{labels.evidence_kind(a.kind, lang)} {a.value:.1f}")
+    return "; ".join(parts)
+
+
+def evidence_table(scenario=None, lang: str = "zh", compared: pd.DataFrame | None = None):
+    """Per target: grade, the evidence used, and what would change the judgement most."""
+    from pxanalysis.engine import judgement
+
+    c = compared if compared is not None else comparison.compare_targets(scenario)
+    scenario = scenario or scenarios.Scenario()
+    zh = labels.check_lang(lang) == "zh"
+    i = 0 if zh else 1
+    rows = []
+    for r in c.itertuples():
+        p = comparison.indicator_projection(r.indicator_id, scenario)
+        release = judgement.NEXT_RELEASE.get(r.what_changes, ("", ""))[i]
+        change = (
+            "" if not r.what_changes or pd.isna(r.p_change_per_pp)
+            else (f"{release}:每变动1个百分点,达标概率约变{r.p_change_per_pp:.0f}个百分点" if zh
+                  else f"{release}: about {r.p_change_per_pp:.0f} pp of P(meet) per point")
+        )  # fmt: skip
+        rows.append(
+            {
+                labels.text("indicator", lang): labels.indicator(r.indicator_id, lang),
+                ("等级" if zh else "Grade"): r.grade,
+                ("证据(锚定值,%)" if zh else "Evidence (anchor, %)"): evidence_summary(p, lang),
+                ("最能改变判断的数据" if zh else "What would change it most"): change,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sources_table(scenario=None, lang: str = "zh") -> pd.DataFrame:
+    """Every input of every judgement: the number, its trust and date, and where it came from."""
+    scenario = scenario or scenarios.Scenario()
+    zh = labels.check_lang(lang) == "zh"
+    rows = []
+    for indicator in data.TARGET_IDS:
+        p = comparison.indicator_projection(indicator, scenario)
+        for a in p.evidence:
+            for src in a.inputs:
+                rows.append(
+                    {
+                        labels.text("indicator", lang): labels.indicator(indicator, lang),
+                        ("证据" if zh else "Evidence"): labels.evidence_kind(a.kind, lang),
+                        ("输入" if zh else "Input"): labels.input_label(src.label, lang),
+                        ("数值" if zh else "Value"): f"{src.value:.2f}".rstrip("0").rstrip("."),
+                        ("可信度" if zh else "Trust"): src.trust,
+                        ("可知日期" if zh else "Known from"): src.known_from,
+                        ("来源" if zh else "Source"): src.source,
+                    }
+                )
+    return pd.DataFrame(rows)
 
 
 def methods_table(indicator: str = "gdp", scenario=None, lang: str = "zh") -> pd.DataFrame:
@@ -196,10 +272,68 @@ def methods_table(indicator: str = "gdp", scenario=None, lang: str = "zh") -> pd
     return pd.DataFrame(rows)
 
 
-def backtest_table(indicator: str = "gdp", horizon: int = 1, lang: str = "zh") -> pd.DataFrame:
-    """Rolling-origin accuracy by method (rounded for display)."""
-    s = backtest.summary(backtest.backtest(indicator, horizon=horizon)).round(2)
-    if lang == "zh":
-        s = labels.zh_columns(s)
-        s.index.name = "方法"
-    return s
+def backtest_table(indicator: str = "gdp", lang: str = "zh", as_of=None) -> pd.DataFrame:
+    """The honest backtest: one and two years ahead, the shipped intervals, n origins, vs the mean.
+
+    Rows: the default method (by the rule), the naive mean and the professional
+    benchmarks (random walk from the last figure, mean of the last three, the
+    province-anchored projection, which has no past origins: no Jiangxi target
+    before 2024 was found), for h = 1 and 2, all target years.
+    """
+    from pxanalysis.engine import selection
+
+    zh = labels.check_lang(lang) == "zh"
+    default = selection.choose(as_of).method
+    shown = list(dict.fromkeys([default, "mean", "last", "mean3", "combo"]))
+    names = {
+        "mean": ("朴素均值(近5年)", "naive mean (5 yrs)"),
+        "last": ("随机游走(上年数)", "random walk (last figure)"),
+        "mean3": ("近3年均值", "mean of last 3"),
+        "combo": ("组合", "combination"),
+        "trend": ("线性趋势", "linear trend"),
+        "province": ("江西目标+差距", "Jiangxi target + gap"),
+    }
+    rows = []
+    for h in (1, 2):
+        s = backtest.summary(backtest.backtest(indicator, tuple(shown), h, as_of=as_of))
+        for method in shown + ["province"]:
+            label = names.get(method, (method, method))[0 if zh else 1]
+            if method == default:
+                label += " ★默认" if zh else " * default"
+            if method == "province":
+                no_past = (
+                    "无(2024年前的江西目标未找到)"
+                    if zh
+                    else "none (no Jiangxi target before 2024 found)"
+                )
+                rows.append({"h": h, "method": label, "n": "0", "mae": no_past})
+                continue
+            r = s.loc[method]
+            rows.append(
+                {
+                    "h": h,
+                    "method": label,
+                    "n": str(int(r["n"])),
+                    "mae": _num(r["mae"], 2),
+                    "n_cal": str(int(r["n_calibrated"])),
+                    "cov80": _pct(r["coverage80"]),
+                    "width80": _num(r["width80"], 1),
+                    "rel": _num(r["rel_mae_vs_mean"], 2),
+                    "diff": ""
+                    if method == "mean"
+                    else f"{r['diff_abs_error']:+.2f} ± {r['diff_se']:.2f}",
+                }
+            )
+    out = pd.DataFrame(rows).fillna("")
+    headers = {
+        "h": ("提前年数", "h"),
+        "method": ("方法", "Method"),
+        "n": ("预测次数", "n"),
+        "mae": ("平均绝对误差", "MAE"),
+        "n_cal": ("有区间的次数", "n (interval)"),
+        "cov80": ("80%区间覆盖率", "80% coverage"),
+        "width80": ("80%区间宽度", "80% width"),
+        "rel": ("相对均值法MAE", "MAE / mean's"),
+        "diff": ("与均值法配对差±标准误", "paired diff ± SE"),
+    }
+    return out.rename(columns={k: v[0 if zh else 1] for k, v in headers.items()})

@@ -1,0 +1,94 @@
+"""What a brief depends on, hashed: a scheduled run rebuilds only the briefs whose inputs changed.
+
+A brief's inputs are its parameters (as resolved), the package (its code,
+stylesheet and brief notebook, and version) and its *information set*: every
+data file, with the tables that date their rows (``known_from``) cut at the
+brief's ``as_of``. A release published after a brief's date therefore does not
+change that brief's inputs: a new monthly release rebuilds only the briefs
+dated after it. The hash is recorded in the manifest; a run whose inputs and
+published outputs match it skips the brief without starting a kernel or chromium.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from pxanalysis import __version__, params, paths
+from pxanalysis.briefs.plan import Job
+from pxanalysis.briefs.publish import OUTPUTS, read_manifest, sha256
+from pxanalysis.data import loaders
+from pxanalysis.vocab import REPORT_YEAR
+
+#: Tables whose rows carry the date they became known.
+DATED_TABLES = ("history_observations", "jiangxi_cities", "monthly_releases", "target_outcomes")
+
+
+@functools.lru_cache(maxsize=32)
+def information_hash(as_of: str) -> str:
+    """sha256 of the data as known on ``as_of`` (dated tables cut, other files whole)."""
+    digest = hashlib.sha256()
+    base = loaders.data_dir()
+    for resource in sorted(loaders.datapackage()["resources"], key=lambda r: r["name"]):
+        digest.update(resource["name"].encode())
+        if resource["name"] in DATED_TABLES:
+            table = loaders.known_by(loaders.load_table(resource["name"]), as_of)
+            digest.update(table.to_csv(index=False).encode())
+        else:
+            digest.update((base / resource["path"]).read_bytes())
+    digest.update((base / "datapackage.json").read_bytes())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def package_hash() -> str:
+    """sha256 of the package's code, stylesheet and brief notebook, and its version."""
+    digest = hashlib.sha256(__version__.encode())
+    root = paths.package_file("")
+    for file in sorted(root.rglob("*")):
+        if file.suffix in (".py", ".css") and "_resources" not in file.parts:
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
+    digest.update(paths.brief_notebook().read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_hash(job: Job) -> str:
+    """The hash of everything ``job``'s brief depends on."""
+    resolved = params.resolve_brief(job.parameters)
+    text = json.dumps(resolved, sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(text.encode())
+    digest.update(information_hash(resolved["as_of"]).encode())
+    digest.update(package_hash().encode())
+    return digest.hexdigest()
+
+
+def unchanged(jobs: list[Job], out: Path, year: int = REPORT_YEAR) -> dict[str, str]:
+    """The briefs of ``jobs`` that need no rebuild: ``{name: inputs hash}``.
+
+    A brief needs none when the manifest records the same inputs hash for it and
+    its published files still have the hashes the manifest recorded.
+    """
+    manifest_path = Path(out) / str(year) / "manifest.json"
+    if not manifest_path.exists():
+        return {}
+    manifest = read_manifest(manifest_path, keep_aside=False)
+    same = {}
+    for job in jobs:
+        entry = manifest["scenarios"].get(job.name, {})
+        recorded = entry.get("outputs", {}).get("sha256", {})
+        folder = Path(out) / str(year) / job.name
+        if entry.get("inputs_sha256") != job.inputs:
+            continue
+        if all((folder / name).is_file() and recorded.get(name) == sha256(folder / name)
+               for name in OUTPUTS):  # fmt: skip
+            same[job.name] = job.inputs
+    return same
+
+
+def clear_cache() -> None:
+    """Forget the cached hashes (after editing data or code in a session)."""
+    information_hash.cache_clear()
+    package_hash.cache_clear()
