@@ -7,7 +7,7 @@ export PYTHONHASHSEED := 0
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: setup test lint format unit faults nbval notebooks brief bench lab clean
+.PHONY: setup test lint format unit faults nbval notebooks brief bench score lab clean
 
 setup:  ## install Debian packages, .venv and the locked dependencies (idempotent)
 	bash scripts/setup.sh
@@ -36,11 +36,16 @@ test: setup  ## ruff, import contracts, the unit tests, nbval on the notebooks, 
 notebooks: setup  ## re-execute the committed notebooks after a library change
 	$(PY) scripts/execute_notebooks.py $(NOTEBOOKS)
 
-brief: setup  ## render every scenario's PDF brief into reports/
+brief: setup  ## render every scenario's PDF brief into reports/, and the worked example's
 	$(VENV)/bin/pxanalysis brief --scenario all
+	$(VENV)/bin/pxanalysis brief --region yichun --year 2023
 
-bench: setup  ## measure the engine, the briefs and the explorer (bench/results.json)
+bench: setup  ## measure the engine, the briefs and the explorer (bench/results.json); score extract
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/score_extract.py
+
+score: setup  ## score `pxanalysis extract` on the Pingxiang gold and the held-out reports
+	$(PY) benchmarks/score_extract.py
 
 lab: setup  ## JupyterLab on the scenario explorer
 	PYTHONHASHSEED=0 $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) notebooks/explore.ipynb

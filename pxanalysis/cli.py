@@ -11,7 +11,9 @@ so that ``--help`` and usage errors answer at once.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from pathlib import Path
 
 from pxanalysis import params, paths
 from pxanalysis.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ParameterError, PxError, exit_code
@@ -23,6 +25,8 @@ from pxanalysis.vocab import (
     SCENARIOS,
 )
 
+REGION_HELP = "region id: its report is read from data/<region>/<year>/ (default: pingxiang)"
+YEAR_HELP = "the report's year (default: the region's latest report)"
 AS_OF_HELP = (
     "information date YYYY-MM-DD: only data published by then is used "
     "(default: the report's date, 2024-01-31)"
@@ -44,7 +48,7 @@ def _scenario_values(args) -> dict:
             path = paths.builtin_scenario_dir() / f"{args.scenario}.yaml"
             values.update(params.read_file(path))
         values["scenario"] = args.scenario
-    for key in ("method", "window", "as_of"):
+    for key in ("method", "window", "as_of", "region", "year"):
         if getattr(args, key, None) is not None:
             values[key] = getattr(args, key)
     return params.validate(values, notebook="scenario_file", partial=True)
@@ -70,7 +74,7 @@ def cmd_brief(args) -> int:
     for name in ("cell_timeout", "brief_timeout"):
         if not getattr(args, name) > 0:
             raise ParameterError(f"--{name.replace('_', '-')} must be > 0 (seconds)")
-    planned = plan.plan(args.scenario, args.params, args.lang, args.as_of)
+    planned = plan.plan(args.scenario, args.params, args.lang, args.as_of, args.region, args.year)
     out = plan.check_out(args.out or paths.reports_dir())
     for problem in planned.skipped:
         print(f"pxanalysis brief: skipped: {problem}", file=sys.stderr, flush=True)
@@ -96,6 +100,32 @@ def cmd_brief(args) -> int:
     for o in failed:
         print(f"pxanalysis brief: {o.name} failed: {o.error}", file=sys.stderr)
     return EXIT_FAILED if failed or planned.skipped else EXIT_OK
+
+
+def cmd_extract(args) -> int:
+    """``pxanalysis extract``: draft a report's tables from its text, with a review list."""
+    from pxanalysis.data.schema import read_text
+    from pxanalysis.extract import draft
+
+    if args.date is not None:
+        try:
+            dt.date.fromisoformat(args.date)
+        except ValueError:
+            raise ParameterError(f"--date {args.date!r} is not a date (YYYY-MM-DD)") from None
+    source = Path(args.report)
+    if not source.is_file():
+        raise ParameterError(f"{source} is not a file: give the report's text file")
+    text = read_text(source)
+    result = draft.draft(
+        text, args.region, args.year, args.name, args.date, args.title, args.source, args.published
+    )
+    out = draft.write(result, Path(args.out))
+    print(
+        f"drafted {len(result.figures)} figures, {len(result.targets)} main targets, "
+        f"{len(result.workplan)} work-plan items into {out} (valid); "
+        f"{len(result.review)} line(s) to review in {out / 'REVIEW.md'}"
+    )
+    return EXIT_OK
 
 
 def cmd_ytd(args) -> int:
@@ -137,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", help="projection method (default: auto, the rule's choice)")
     p.add_argument("--window", type=int, help="last N observations (0 = method default)")
     p.add_argument("--as-of", dest="as_of", help=AS_OF_HELP)
+    p.add_argument("--region", default=None, help=REGION_HELP)
+    p.add_argument("--year", type=int, default=None, help=YEAR_HELP)
     p.add_argument("--to", required=True, help="output FILE.csv or FILE.xlsx")
     p.set_defaults(func=cmd_project)
 
@@ -155,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=1, help="worker processes (1 is fastest on 2 cores)")
     b.add_argument("--lang", choices=LANGS, default=None)
     b.add_argument("--as-of", dest="as_of", default=None, help=AS_OF_HELP)
+    b.add_argument("--region", default=None, help=REGION_HELP)
+    b.add_argument("--year", type=int, default=None, help=YEAR_HELP)
     b.add_argument(
         "--cell-timeout",
         type=int,
@@ -171,6 +205,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="rebuild every brief even if its inputs are unchanged"
     )
     b.set_defaults(func=cmd_brief)
+
+    e = sub.add_parser(
+        "extract", help="draft figures.csv, targets.csv and workplan.csv from a report's text"
+    )
+    e.add_argument("report", help="the report's text file (UTF-8; traditional or simplified)")
+    e.add_argument("--region", required=True, help="region id, lower-case ASCII (e.g. yichun)")
+    e.add_argument("--year", type=int, required=True, help="the report's year (of its targets)")
+    e.add_argument("--out", required=True, help="output directory (e.g. data/yichun/2023)")
+    e.add_argument("--name", default=None, help="the region's Chinese name (e.g. 宜春市)")
+    e.add_argument("--date", default=None, help="the report's date YYYY-MM-DD (default Jan 31)")
+    e.add_argument("--title", default=None, help="the report's title (default: its first line)")
+    e.add_argument("--source", default="", help="where the text comes from (an address)")
+    e.add_argument("--published", default="", help="when it was published (YYYY-MM-DD)")
+    e.set_defaults(func=cmd_extract)
 
     y = sub.add_parser("ytd", help="record or check year-to-date releases (monthly/releases.csv)")
     ysub = y.add_subparsers(dest="action", required=True)

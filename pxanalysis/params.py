@@ -10,8 +10,10 @@ parameter files for the same notebooks, so they go through the same check.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
+import re
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -28,10 +30,8 @@ from pxanalysis.vocab import (
     METHOD_CHOICES,
     QUANTILE_HIGH,
     QUANTILE_LOW,
-    REPORT_DATE,
     REPORT_YEAR,
     SCENARIOS,
-    TARGET_IDS,
 )
 
 __all__ = [
@@ -64,11 +64,47 @@ class Param:
 
 
 def _as_of(value: str) -> str | None:
+    if value == "":
+        return None
     try:
         date = dt.date.fromisoformat(value)
     except ValueError:
         return "must be a date written YYYY-MM-DD"
     return None if date.year >= 2000 else "must be in 2000 or later"
+
+
+def _region(value: str) -> str | None:
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", value):
+        return "must be a region id: lower-case ASCII letters, digits and _ (e.g. yichun)"
+    if not paths.data_dir(value).is_dir():
+        held = ", ".join(paths.regions()) or "none"
+        return f"no folder data/{value}/ (regions held: {held})"
+    return None
+
+
+def _year(value: int) -> str | None:
+    return None if 2000 <= value <= 2035 else "must be a year between 2000 and 2035"
+
+
+def report_target_ids(region: str, year: int) -> tuple[str, ...]:
+    """The target ids of a report (``data/<region>/<year>/targets.csv``), read cheaply.
+
+    Raises
+    ------
+    ParameterError
+        If the report is not there (naming the folder and how to draft one).
+    """
+    path = paths.data_dir(region) / str(year) / "targets.csv"
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            return tuple(row["target_id"] for row in csv.DictReader(f))
+    except FileNotFoundError:
+        raise ParameterError(
+            f"no report for region {region!r}, year {year}: {path} not found; draft it with "
+            f"`pxanalysis extract REPORT.txt --region {region} --year {year} --out {path.parent}`"
+        ) from None
+    except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
+        raise ParameterError(f"{path} cannot be read: {exc}") from None
 
 
 def _window(value: int) -> str | None:
@@ -83,10 +119,21 @@ def _q_high(value: float) -> str | None:
     return None if 0.5 < value < 1 else "must be strictly between 0.5 and 1"
 
 
-def normalise_assumptions(value: Mapping) -> dict[str, dict[str, float]]:
+def _check_indicator(indicator: Any, ids: tuple[str, ...] | None, where: str) -> None:
+    if ids is not None:
+        check_name(indicator, ids, "indicator", where=where)
+    elif not isinstance(indicator, str) or not indicator.strip():
+        raise ParameterError(f"{where}: an indicator is a target id such as 'gdp'")
+
+
+def normalise_assumptions(
+    value: Mapping, ids: tuple[str, ...] | None = None
+) -> dict[str, dict[str, float]]:
     """Validate growth assumptions; return ``{indicator: {'growth': g, 'sd': s}}``.
 
-    Accepts ``{indicator: growth}`` or ``{indicator: {'growth': g, 'sd': s}}``.
+    Accepts ``{indicator: growth}`` or ``{indicator: {'growth': g, 'sd': s}}``;
+    ``ids``: the report's target ids (checked by :func:`check_consistency` once
+    the region and year are known).
 
     Raises
     ------
@@ -98,7 +145,7 @@ def normalise_assumptions(value: Mapping) -> dict[str, dict[str, float]]:
     out = {}
     for indicator, spec in value.items():
         where = f"assumptions[{indicator!r}]"
-        check_name(indicator, TARGET_IDS, "indicator", where=where)
+        _check_indicator(indicator, ids, where)
         if not isinstance(spec, Mapping):
             spec = {"growth": spec}
         extra = sorted(set(spec) - {"growth", "sd"})
@@ -129,7 +176,9 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
-def normalise_ytd(value: Mapping) -> dict[str, dict[str, float]]:
+def normalise_ytd(
+    value: Mapping, ids: tuple[str, ...] | None = None
+) -> dict[str, dict[str, float]]:
     """Validate hypothetical year-to-date releases ``{indicator: {through_month, growth}}``.
 
     Raises
@@ -142,7 +191,7 @@ def normalise_ytd(value: Mapping) -> dict[str, dict[str, float]]:
     out = {}
     for indicator, spec in value.items():
         where = f"ytd[{indicator!r}]"
-        check_name(indicator, TARGET_IDS, "indicator", where=where)
+        _check_indicator(indicator, ids, where)
         if not isinstance(spec, Mapping):
             raise ParameterError(f"{where}: expected {{through_month: 2..12, growth: %}}")
         extra = sorted(set(spec) - {"through_month", "growth"})
@@ -186,7 +235,14 @@ PARAMS: dict[str, Param] = {
             SCENARIOS,
         ),
         Param("scenario_file", str, "", "path to a scenario YAML file (empty = none)"),
-        Param("year", int, REPORT_YEAR, "target year of the projection", (REPORT_YEAR,)),
+        Param(
+            "region",
+            str,
+            "pingxiang",
+            "region id: its report is read from data/<region>/<year>/",
+            check=_region,
+        ),
+        Param("year", int, REPORT_YEAR, "the report's year (of its targets)", check=_year),
         Param(
             "method",
             str,
@@ -212,8 +268,8 @@ PARAMS: dict[str, Param] = {
         Param(
             "as_of",
             str,
-            REPORT_DATE,
-            "information date YYYY-MM-DD: only data published by then is used",
+            "",
+            "information date YYYY-MM-DD (only data published by then); empty = the report's date",
             check=_as_of,
         ),
         Param("lang", str, "zh", "zh | en", LANGS),
@@ -240,6 +296,7 @@ NOTEBOOK_PARAMS = {
     "brief": (
         "scenario",
         "scenario_file",
+        "region",
         "year",
         "as_of",
         "method",
@@ -251,7 +308,16 @@ NOTEBOOK_PARAMS = {
         "assumptions",
         "ytd",
     ),
-    "projections": ("scenario", "as_of", "method", "window", "quantile_low", "quantile_high"),
+    "projections": (
+        "scenario",
+        "region",
+        "year",
+        "as_of",
+        "method",
+        "window",
+        "quantile_low",
+        "quantile_high",
+    ),
     "scenario_file": (
         "scenario",
         "method",
@@ -261,6 +327,7 @@ NOTEBOOK_PARAMS = {
         "lang",
         "title",
         "assumptions",
+        "region",
         "year",
         "as_of",
         "ytd",
@@ -351,12 +418,24 @@ def help_table(notebook: str = "brief") -> str:
 
 
 def check_consistency(p: Mapping[str, Any]) -> None:
-    """Checks across parameters: ``custom`` needs assumptions."""
+    """Checks across parameters: ``custom`` needs assumptions; the report exists; the
+    indicators of ``assumptions`` and ``ytd`` are its targets."""
     if p.get("scenario") == "custom" and not p.get("assumptions"):
         raise ParameterError(
             "scenario 'custom' needs at least one growth assumption "
             "(assumptions: {indicator: {growth: ..., sd: ...}})"
         )
+    if p.get("assumptions") or p.get("ytd") or "region" in p:
+        region = p.get("region") or "pingxiang"
+        ids = report_target_ids(region, p.get("year") or latest_year(region))
+        normalise_assumptions(p.get("assumptions") or {}, ids)
+        normalise_ytd(p.get("ytd") or {}, ids)
+
+
+def latest_year(region: str) -> int:
+    """The year of a region's latest report (Pingxiang: 2024)."""
+    years = [y for r, y in paths.reports() if r == region]
+    return max(years) if years else REPORT_YEAR
 
 
 #: A scenario file is a few lines; anything larger is a mistake (and costly to parse).
@@ -419,7 +498,10 @@ def read_file(path) -> dict:
     if not isinstance(raw, dict):
         raise ParameterError(f"{where}: expected a mapping of parameters")
     try:
-        return validate(raw, notebook="scenario_file", partial=True)
+        values = validate(raw, notebook="scenario_file", partial=True)
+        if values.get("assumptions") or values.get("ytd"):
+            check_consistency({k: v for k, v in values.items() if k != "scenario"})
+        return values
     except ParameterError as exc:
         raise ParameterError(f"{where}: {exc}") from None
 

@@ -79,6 +79,24 @@ def regions() -> tuple[str, ...]:
     return tuple(sorted(p.parent.name for p in base.glob("*/datapackage.json")))
 
 
+def report_dir(region: str, year: int) -> Path:
+    """The folder of a region's report of ``year``: ``<data>/<region>/<year>``."""
+    return data_dir(region) / str(year)
+
+
+def reports() -> list[tuple[str, int]]:
+    """Every (region, year) with a report package (``<home>/data/<region>/<year>/``)."""
+    found = {
+        (p.parent.parent.name, int(p.parent.name))
+        for p in (home() / "data").glob("*/[12][0-9][0-9][0-9]/datapackage.json")
+    }
+    found |= {
+        (DEFAULT_REGION, int(p.parent.name))
+        for p in data_dir().glob("[12][0-9][0-9][0-9]/datapackage.json")
+    }
+    return sorted(found)
+
+
 def builtin_scenario_dir() -> Path:
     """The folder of the scenario files shipped with the package."""
     return home() / "scenarios"

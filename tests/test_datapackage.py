@@ -1,21 +1,51 @@
-"""The Frictionless data package describes every data file and validates."""
+"""The Frictionless data packages describe every data file and validate.
+
+Two kinds of package: the history package (``data/pingxiang/datapackage.json``)
+and one report package per region and year (``data/<region>/<year>/``, the
+schema of :mod:`pxanalysis.data.report_schema`).
+"""
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from frictionless import Package
 
 from pxanalysis import data
+from pxanalysis.data import report_schema
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
+
+REPORTS = sorted(p.parent for p in (ROOT / "data").glob("*/[12][0-9][0-9][0-9]/datapackage.json"))
 
 
-def test_datapackage_validates():
-    report = Package(str(DATA / "datapackage.json")).validate()
+def test_the_report_packages_are_pingxiang_2024_and_the_worked_example():
+    assert {str(p.relative_to(ROOT / "data")) for p in REPORTS} == {"pingxiang/2024", "yichun/2023"}
+
+
+@pytest.mark.parametrize("package", [DATA, *REPORTS], ids=lambda p: p.name)
+def test_datapackage_validates(package):
+    report = Package(str(package / "datapackage.json")).validate()
     assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "note"])
+
+
+@pytest.mark.parametrize("package", REPORTS, ids=lambda p: str(p.relative_to(ROOT / "data")))
+def test_report_packages_carry_the_library_schema_and_verbatim_quotes(package):
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] in report_schema.FIELDS:
+            assert resource["schema"] == report_schema.schema(resource["name"])
+    tables = report_schema.validate(package)  # rows, cross-references, quotes in the text
+    assert tables["figures"] and tables["targets"]
 
 
 def test_every_data_file_is_described():
     described = {r["path"] for r in data.datapackage()["resources"]}
+    for package in REPORTS:
+        if package.parent == DATA:
+            descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+            described |= {f"{package.name}/{r['path']}" for r in descriptor["resources"]}
     on_disk = {
         str(p.relative_to(DATA))
         for p in DATA.rglob("*")
@@ -25,9 +55,13 @@ def test_every_data_file_is_described():
 
 
 def test_every_tabular_field_has_type_and_description():
-    for resource in data.datapackage()["resources"]:
-        for field in resource.get("schema", {}).get("fields", []):
-            assert field.get("type") and field.get("description"), (resource["name"], field)
+    descriptors = [data.datapackage()] + [
+        json.loads((p / "datapackage.json").read_text(encoding="utf-8")) for p in REPORTS
+    ]
+    for descriptor in descriptors:
+        for resource in descriptor["resources"]:
+            for field in resource.get("schema", {}).get("fields", []):
+                assert field.get("type") and field.get("description"), (resource["name"], field)
 
 
 def test_frictionless_catches_a_broken_row(data_copy):
@@ -35,5 +69,5 @@ def test_frictionless_catches_a_broken_row(data_copy):
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[1] = lines[1].replace(",estimate,", ",guess,", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = Package(str(data_copy / "datapackage.json")).validate()
+    report = Package(str(data_copy / "2024" / "datapackage.json")).validate()
     assert not report.valid

@@ -45,7 +45,7 @@ def test_vocabulary_mirrors_the_engine_registries():
     from pxanalysis.engine import methods
 
     assert vocab.METHODS == tuple(methods.METHODS)
-    assert data.TARGET_IDS == vocab.TARGET_IDS == tuple(data.targets().index)
+    assert data.target_ids() == vocab.TARGET_IDS == tuple(data.targets().index)
 
 
 def test_notebook_parameters_cells_match_the_spec():

@@ -160,7 +160,7 @@ def test_an_earlier_as_of_sees_less():
 
 
 def test_thin_history_is_flagged_and_not_projected():
-    for indicator in data.TARGET_IDS[1:]:
+    for indicator in data.target_ids()[1:]:
         row = projection.project(indicator).iloc[0]
         assert row["flag"] == "insufficient_history"
         assert math.isnan(row["median"]) and row["n_obs"] < methods.MIN_OBS

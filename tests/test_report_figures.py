@@ -77,13 +77,13 @@ def test_kinds_are_separated():
 
 def test_nine_targets_with_stable_ids_and_2023_counterparts():
     t = data.targets(2024)
-    assert tuple(t.index) == data.TARGET_IDS
+    assert tuple(t.index) == data.target_ids()
     assert t.loc["gdp", "value"] == 5.5
-    assert t.loc["gdp", "value_2023"] == 3.5 and t.loc["gdp", "kind_2023"] == "estimate"
-    assert t.loc["budget_revenue", "kind_2023"] == "actual"
+    assert t.loc["gdp", "value_review"] == 3.5 and t.loc["gdp", "kind_review"] == "estimate"
+    assert t.loc["budget_revenue", "kind_review"] == "actual"
     assert t.loc["energy_intensity", "direction"] == "decrease"
     assert t.loc[["urban_income", "rural_income"], "value"].tolist() == [4.0, 6.0]
-    assert t["value_2023"].isna().sum() == 4  # FAI, industrial investment, incomes
+    assert t["value_review"].isna().sum() == 4  # FAI, industrial investment, incomes
     with pytest.raises(ValueError, match="2024"):
         data.targets(2025)
 

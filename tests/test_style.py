@@ -23,7 +23,7 @@ def test_chinese_chart_renders_without_missing_glyph(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         _render(tmp_path, "萍乡市地区生产总值增速")
-        fig = plots.target_vs_2023()
+        fig = plots.target_vs_review()
         fig.savefig(tmp_path / "targets.png")
         plt.close(fig)
     assert plt.rcParams["axes.unicode_minus"] is False

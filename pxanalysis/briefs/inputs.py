@@ -20,16 +20,21 @@ from pxanalysis import __version__, params, paths
 from pxanalysis.briefs.plan import Job
 from pxanalysis.briefs.publish import OUTPUTS, read_manifest, sha256
 from pxanalysis.data import loaders
-from pxanalysis.vocab import REPORT_YEAR
 
 #: Tables whose rows carry the date they became known.
 DATED_TABLES = ("history_observations", "jiangxi_cities", "monthly_releases", "target_outcomes")
 
 
 @functools.lru_cache(maxsize=32)
-def information_hash(as_of: str) -> str:
-    """sha256 of the data as known on ``as_of`` (dated tables cut, other files whole)."""
+def information_hash(as_of: str, report_dir: Path | None = None) -> str:
+    """sha256 of the data as known on ``as_of`` (dated tables cut, other files whole),
+    and of the report package in ``report_dir``."""
     digest = hashlib.sha256()
+    if report_dir is not None:
+        for file in sorted(Path(report_dir).iterdir()):
+            if file.is_file():
+                digest.update(file.name.encode())
+                digest.update(file.read_bytes())
     base = loaders.data_dir()
     for resource in sorted(loaders.datapackage()["resources"], key=lambda r: r["name"]):
         digest.update(resource["name"].encode())
@@ -60,26 +65,27 @@ def inputs_hash(job: Job) -> str:
     resolved = params.resolve_brief(job.parameters)
     text = json.dumps(resolved, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(text.encode())
-    digest.update(information_hash(resolved["as_of"]).encode())
+    report_dir = paths.report_dir(resolved["region"], resolved["year"])
+    digest.update(information_hash(resolved["as_of"], report_dir).encode())
     digest.update(package_hash().encode())
     return digest.hexdigest()
 
 
-def unchanged(jobs: list[Job], out: Path, year: int = REPORT_YEAR) -> dict[str, str]:
+def unchanged(jobs: list[Job], out: Path) -> dict[str, str]:
     """The briefs of ``jobs`` that need no rebuild: ``{name: inputs hash}``.
 
     A brief needs none when the manifest records the same inputs hash for it and
     its published files still have the hashes the manifest recorded.
     """
-    manifest_path = Path(out) / str(year) / "manifest.json"
-    if not manifest_path.exists():
-        return {}
-    manifest = read_manifest(manifest_path, keep_aside=False)
     same = {}
     for job in jobs:
+        manifest_path = Path(out) / job.folder / "manifest.json"
+        if not manifest_path.exists():
+            continue
+        manifest = read_manifest(manifest_path, keep_aside=False)
         entry = manifest["scenarios"].get(job.name, {})
         recorded = entry.get("outputs", {}).get("sha256", {})
-        folder = Path(out) / str(year) / job.name
+        folder = Path(out) / job.folder / job.name
         if entry.get("inputs_sha256") != job.inputs:
             continue
         if all((folder / name).is_file() and recorded.get(name) == sha256(folder / name)

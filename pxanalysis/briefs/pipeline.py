@@ -39,7 +39,7 @@ from pxanalysis.briefs.plan import Job, Outcome
 from pxanalysis.briefs.render import add_run_parameters, to_html
 from pxanalysis.errors import KernelError, RenderError
 from pxanalysis.present import style
-from pxanalysis.vocab import DEFAULT_BRIEF_TIMEOUT, DEFAULT_CELL_TIMEOUT, REPORT_DATE, REPORT_YEAR
+from pxanalysis.vocab import DEFAULT_BRIEF_TIMEOUT, DEFAULT_CELL_TIMEOUT
 
 #: Text every brief's PDF must contain (checked after printing).
 EXPECTED_TEXT = "萍乡"
@@ -117,7 +117,9 @@ def finish_stage(job: Job, outcome: Outcome, tmp: Path, out: Path, printer, log=
         fonts.check_pdf(tmp / "brief.pdf", expected=EXPECTED_TEXT)
         outcome.timings.update({"html": round(t2 - t1, 3), "pdf": round(t3 - t2, 3)})
         entry = {
-            "as_of": job.parameters.get("as_of", REPORT_DATE),
+            "as_of": job.parameters["as_of"],
+            "region": job.parameters["region"],
+            "year": job.parameters["year"],
             "inputs_sha256": job.inputs,
             "parameters": job.parameters,
             "scenario_file": job.source,
@@ -125,7 +127,7 @@ def finish_stage(job: Job, outcome: Outcome, tmp: Path, out: Path, printer, log=
             "timings_s": outcome.timings,
             "outputs": {"sha256": {n: publish.sha256(tmp / n) for n in publish.OUTPUTS}},
         }
-        final = publish.publish(tmp, out, REPORT_YEAR, job.name, entry, log)
+        final = publish.publish(tmp, out, job.folder, job.name, entry, log)
         outcome.outputs = {n: str(final / n) for n in publish.OUTPUTS} | entry["outputs"]
         outcome.ok = True
     except Exception as exc:  # noqa: BLE001 - reported per brief; the others go on

@@ -1,7 +1,8 @@
 """Which briefs to render, validated before any kernel or chromium starts.
 
 A brief is named by its scenario *file* (``scenarios/optimistic.yaml`` renders
-into ``<out>/2024/optimistic/``; a user's ``my_view.yaml`` into ``my_view/``), so
+into ``<out>/2024/optimistic/`` for Pingxiang's 2024 report, ``<out>/yichun-2023/…``
+for another region's; a user's ``my_view.yaml`` into ``my_view/``), so
 a user's file never overwrites a shipped brief of the same scenario type.
 ``--scenario all`` renders every shipped file and every user file; a user file
 that is invalid is reported and skipped (the run then ends with exit 1), a
@@ -17,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pxanalysis import params, paths
+from pxanalysis.data import reports
 from pxanalysis.errors import ParameterError, check_name
-from pxanalysis.vocab import BUILTIN_SCENARIOS, SCENARIOS, SHIPPED_SCENARIO_FILES
+from pxanalysis.vocab import BUILTIN_SCENARIOS, REPORT_YEAR, SCENARIOS, SHIPPED_SCENARIO_FILES
 
 #: A brief's name (its output folder): letters, digits, ``_`` and ``-``.
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -32,6 +34,7 @@ class Job:
     parameters: dict
     source: str = ""
     inputs: str = ""  # sha256 of everything the brief depends on (briefs.inputs)
+    folder: str = str(REPORT_YEAR)  # the report's folder under --out: 2024, yichun-2023
 
 
 @dataclass
@@ -72,7 +75,12 @@ def is_shipped(path: Path) -> bool:
 
 
 def _job(
-    path: Path, lang: str | None, scenario: str | None = None, as_of: str | None = None
+    path: Path,
+    lang: str | None,
+    scenario: str | None = None,
+    as_of: str | None = None,
+    region: str | None = None,
+    year: int | None = None,
 ) -> Job:
     """A job from one scenario file (raises ParameterError naming the file)."""
     name = path.stem
@@ -94,11 +102,18 @@ def _job(
         values["lang"] = lang
     if as_of:
         values["as_of"] = as_of
+    if region:
+        values["region"] = region
+    if year:
+        values["year"] = year
     try:
-        params.resolve_brief(values)  # the notebook does the same check
+        resolved = params.resolve_brief(values)  # the notebook does the same check
+        report = reports.describe(resolved["region"], resolved["year"])
     except ParameterError as exc:
         raise ParameterError(f"scenario file {path}: {exc}") from None
-    return Job(name=name, parameters=values, source=str(path))
+    values["region"], values["year"] = report.region, report.year
+    values["as_of"] = resolved["as_of"] or report.date  # a brief always records its date
+    return Job(name=name, parameters=values, source=str(path), folder=report.key)
 
 
 def plan(
@@ -106,6 +121,8 @@ def plan(
     params_file: str | None = None,
     lang: str | None = None,
     as_of: str | None = None,
+    region: str | None = None,
+    year: int | None = None,
 ) -> Plan:
     """Validate everything and return the briefs to render; nothing runs yet.
 
@@ -124,18 +141,19 @@ def plan(
         jobs, skipped = [], []
         for path in scenario_files():
             try:
-                jobs.append(_job(path, lang, as_of=as_of))
+                jobs.append(_job(path, lang, as_of=as_of, region=region, year=year))
             except ParameterError as exc:
                 if is_shipped(path):
                     raise
                 skipped.append(str(exc))
         return Plan(jobs, skipped)
     if params_file:
-        return Plan([_job(Path(params_file), lang, scenario, as_of)])
+        return Plan([_job(Path(params_file), lang, scenario, as_of, region, year)])
     scenario = scenario or "baseline"
     if scenario not in BUILTIN_SCENARIOS:
         raise ParameterError(f"scenario {scenario!r} needs --params FILE.yaml with its assumptions")
-    return Plan([_job(paths.builtin_scenario_dir() / f"{scenario}.yaml", lang, as_of=as_of)])
+    builtin = paths.builtin_scenario_dir() / f"{scenario}.yaml"
+    return Plan([_job(builtin, lang, as_of=as_of, region=region, year=year)])
 
 
 def check_out(out: Path) -> Path:

@@ -67,12 +67,14 @@ def git_commit() -> str:
         return "unknown"
 
 
-def data_hashes() -> dict:
-    """sha256 of every data file of the data package (read from its descriptor)."""
+def data_hashes(report_dir: Path | None = None) -> dict:
+    """sha256 of every file of the history package and of the report package in ``report_dir``."""
     base = loaders.data_dir()
     descriptor = base / "datapackage.json"
     resources = loaders.datapackage()["resources"]
     files = [base / r["path"] for r in resources] + [descriptor]
+    if report_dir is not None and Path(report_dir).is_dir():
+        files += sorted(p for p in Path(report_dir).iterdir() if p.is_file())
     return {paths.display(f): sha256(f) for f in files}
 
 
@@ -250,13 +252,18 @@ def manifest_for(year_dir: Path, old: dict, year: int, new: dict[str, dict]) -> 
         if all((folder / name).is_file() for name in OUTPUTS):
             scenarios[folder.name] = _entry_from_folder(folder, old["scenarios"].get(folder.name))
     scenarios.update(new)
+    report_dir = None
+    for entry in new.values():
+        given = entry.get("parameters", {})
+        if given.get("region") and given.get("year"):
+            report_dir = paths.report_dir(given["region"], int(given["year"]))
     return {
         "year": year,
         "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "package_version": __version__,
         "git_commit": git_commit(),
         "python": sys.version.split()[0],
-        "data_files": data_hashes(),
+        "data_files": data_hashes(report_dir),
         "scenarios": dict(sorted(scenarios.items())),
     }
 

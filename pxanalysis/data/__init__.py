@@ -1,4 +1,4 @@
-"""The data layer: the report and the history as validated DataFrames.
+"""The data layer: the current report and the history as validated DataFrames.
 
 ``from pxanalysis import data`` gives the loaders (:mod:`pxanalysis.data.loaders`);
 :mod:`~pxanalysis.data.schema` validates rows against ``datapackage.json`` and
@@ -6,7 +6,6 @@
 """
 
 from pxanalysis.data.loaders import (
-    TARGET_IDS,
     clear_cache,
     data_dir,
     datapackage,
@@ -20,13 +19,16 @@ from pxanalysis.data.loaders import (
     panel,
     report_figures,
     source_text,
+    target_ids,
     targets,
     workplan,
 )
+from pxanalysis.data.reports import Report, current, use, using
 
 __all__ = [
-    "TARGET_IDS",
+    "Report",
     "clear_cache",
+    "current",
     "data_dir",
     "datapackage",
     "history",
@@ -39,6 +41,9 @@ __all__ = [
     "panel",
     "report_figures",
     "source_text",
+    "target_ids",
     "targets",
+    "use",
+    "using",
     "workplan",
 ]

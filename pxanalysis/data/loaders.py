@@ -1,7 +1,12 @@
-"""The 2024 Pingxiang report and the historical series, as DataFrames.
+"""The current report and the historical series, as DataFrames.
 
-Every loader validates its file against ``data/pingxiang/datapackage.json``
-(see :mod:`pxanalysis.schema`) and caches the result; callers get copies.
+The report's tables (figures, targets, work plan, text) come from the current
+report's package, ``data/<region>/<year>/datapackage.json`` (see
+:mod:`pxanalysis.data.reports`; Pingxiang 2024 by default); the history, the
+city panel, the monthly releases and the evidence from the history package,
+``data/pingxiang/datapackage.json``. Every loader validates its file against
+its package's schema (see :mod:`pxanalysis.data.schema`) and caches the
+result; callers get copies.
 
 The data directory comes from :func:`pxanalysis.paths.data_dir` (the project's
 ``data/pingxiang``, the copy shipped in the wheel, or ``PXANALYSIS_DATA_DIR``).
@@ -18,12 +23,15 @@ import pandas as pd
 import yaml
 
 from pxanalysis import paths
+from pxanalysis.data import report_schema, reports
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataError, DataValidationError, ParameterError, check_name
-from pxanalysis.vocab import FIGURE_KINDS, REPORT_YEAR, TARGET_IDS
+from pxanalysis.vocab import FIGURE_KINDS
+
+#: Tables of a report package (the rest live in the history package).
+REPORT_TABLES = ("figures", "targets", "workplan")
 
 __all__ = [
-    "TARGET_IDS",
     "data_dir",
     "datapackage",
     "history",
@@ -35,6 +43,7 @@ __all__ = [
     "panel",
     "report_figures",
     "source_text",
+    "target_ids",
     "targets",
     "workplan",
 ]
@@ -87,7 +96,12 @@ def _resource(name: str, directory: Path) -> dict:
 
 @functools.lru_cache(maxsize=32)
 def _table(name: str, directory: Path) -> pd.DataFrame:
-    resource = _resource(name, directory)
+    if name in REPORT_TABLES:
+        descriptor = report_schema.read_descriptor(directory)
+        resource = report_schema.resource(descriptor, name, directory)
+        resource = {"schema": report_schema.schema(name)} | resource
+    else:
+        resource = _resource(name, directory)
     path = directory / resource["path"]
     rows = validate_rows(path, resource["schema"])
     columns = [f["name"] for f in resource["schema"]["fields"]]
@@ -120,24 +134,28 @@ def load_table(name: str) -> pd.DataFrame:
     DataValidationError
         If a row does not match the schema (names the file, row and field).
     """
-    return _table(name, data_dir()).copy()
+    directory = reports.current().directory if name in REPORT_TABLES else data_dir()
+    return _table(name, directory).copy()
 
 
 @functools.lru_cache(maxsize=4)
 def _source_text(directory: Path) -> str:
-    resource = _resource("report_highlights", directory)
-    return read_text(directory / resource["path"])
+    descriptor = report_schema.read_descriptor(directory)
+    return read_text(
+        directory / report_schema.resource(descriptor, "report_text", directory)["path"]
+    )
 
 
 def source_text() -> str:
-    """Return the verbatim text of the 2024 report highlights.
+    """Return the verbatim text of the current report.
 
     Returns
     -------
     str
-        The source, page-break artefacts included (see ``data/pingxiang/2024/README.md``).
+        The source, page-break artefacts included (for Pingxiang 2024 see
+        ``data/pingxiang/2024/README.md``).
     """
-    return _source_text(data_dir())
+    return _source_text(reports.current().directory)
 
 
 def report_figures(kind: str | None = None) -> pd.DataFrame:
@@ -163,7 +181,7 @@ def report_figures(kind: str | None = None) -> pd.DataFrame:
 
 
 def workplan() -> pd.DataFrame:
-    """Return the seven areas of 2024 work and their sub-items.
+    """Return the areas of work of the current report and their sub-items.
 
     Returns
     -------
@@ -174,32 +192,40 @@ def workplan() -> pd.DataFrame:
     return load_table("workplan")
 
 
-def targets(year: int = REPORT_YEAR) -> pd.DataFrame:
-    """Return the nine main expected targets, indexed by their stable ids.
+def targets(year: int | None = None) -> pd.DataFrame:
+    """Return the current report's main expected targets, indexed by their ids.
 
     Parameters
     ----------
-    year : int, default 2024
-        Target year; only the 2024 report is held.
+    year : int, optional
+        Target year: the current report's (the only one it holds).
 
     Returns
     -------
     pandas.DataFrame
-        Index ``target_id`` (see :data:`TARGET_IDS`); columns ``indicator,
-        indicator_en, year, value, unit, qualifier, direction, quote,
-        figure_id, history_series`` and the 2023 counterpart ``value_2023,
-        kind_2023, quote_2023, figure_id_2023`` (NaN where the report gives none).
+        Index ``target_id`` (canonical ids such as ``gdp``, or the Chinese name of a
+        target without one); columns ``indicator, indicator_en, year, value, unit,
+        qualifier, direction, quote, figure_id, history_series`` and the review
+        year's counterpart ``value_review, kind_review, quote_review,
+        figure_id_review`` (NaN where the report gives none).
     """
-    return _targets(data_dir(), year).copy()
+    report = reports.current()
+    if year is not None:
+        check_name(year, (report.year,), "target year")
+    return _targets(report.directory).copy()
+
+
+def target_ids() -> tuple[str, ...]:
+    """The current report's target ids, in its order (Pingxiang 2024: the nine)."""
+    return tuple(_targets(reports.current().directory).index)
 
 
 @functools.lru_cache(maxsize=8)
-def _targets(directory: Path, year: int) -> pd.DataFrame:
-    check_name(year, (REPORT_YEAR,), "target year")
-    spec = load_table("targets")
-    figures = report_figures().set_index("figure_id")
+def _targets(directory: Path) -> pd.DataFrame:
+    spec = _table("targets", directory)
+    figures = _table("figures", directory).set_index("figure_id")
     missing = sorted(set(spec["figure_id"]) - set(figures.index))
-    missing += sorted(set(spec["counterpart_2023_figure_id"].dropna()) - set(figures.index))
+    missing += sorted(set(spec["counterpart_figure_id"].dropna()) - set(figures.index))
     if missing:
         raise DataValidationError(
             Path(spec.attrs["path"]), None, "figure_id", f"ids not in figures.csv: {missing}"
@@ -208,9 +234,9 @@ def _targets(directory: Path, year: int) -> pd.DataFrame:
         figures[["indicator", "indicator_en", "year", "value", "unit", "qualifier", "quote"]],
         on="figure_id",
     )
-    before = figures[["value", "kind", "quote"]].add_suffix("_2023")
-    out = out.join(before, on="counterpart_2023_figure_id")
-    out = out.rename(columns={"counterpart_2023_figure_id": "figure_id_2023"})
+    before = figures[["value", "kind", "quote"]].add_suffix("_review")
+    out = out.join(before, on="counterpart_figure_id")
+    out = out.rename(columns={"counterpart_figure_id": "figure_id_review"})
     out = out.sort_values("order").set_index("target_id")
     columns = [
         "indicator",
@@ -223,10 +249,10 @@ def _targets(directory: Path, year: int) -> pd.DataFrame:
         "quote",
         "figure_id",
         "history_series",
-        "value_2023",
-        "kind_2023",
-        "quote_2023",
-        "figure_id_2023",
+        "value_review",
+        "kind_review",
+        "quote_review",
+        "figure_id_review",
     ]
     return out[columns]
 
@@ -243,8 +269,9 @@ def history_observations() -> pd.DataFrame:
 
 
 def _check_series(indicator_id: str) -> None:
-    series = set(load_table("history_observations")["series"]) - set(TARGET_IDS)
-    check_name(indicator_id, TARGET_IDS + tuple(sorted(series)), "indicator")
+    series = list(report_schema.HISTORY_SERIES)
+    series += sorted(set(load_table("history_observations")["series"]) - set(series))
+    check_name(indicator_id, tuple(series), "indicator")
 
 
 #: The basis an indicator's growth is measured in (real: comparable prices).
@@ -286,7 +313,7 @@ def known_by(frame: pd.DataFrame, as_of) -> pd.DataFrame:
 
 def history(
     indicator_id: str,
-    geo: str = "pingxiang",
+    geo: str | None = None,
     include_derived: bool = False,
     as_of: str | dt.date | None = None,
 ) -> pd.DataFrame:
@@ -303,8 +330,9 @@ def history(
     indicator_id : str
         One of :data:`TARGET_IDS`, or another series id of the history
         (``gdp_per_capita``, ``fiscal_revenue_total``, ...).
-    geo : {'pingxiang', 'jiangxi'}
-        Jiangxi rows are provincial context.
+    geo : str, optional
+        ``pingxiang``, ``jiangxi`` (provincial context) or a city of the Jiangxi
+        panel (its GDP only); default: the current report's region.
     include_derived : bool, default False
         Add average annual rates derived by pxanalysis from multi-year
         multiples (``kind == 'derived'``); they are never observations.
@@ -318,7 +346,13 @@ def history(
         (``real`` or ``nominal``), ``source``, ``trust``, ``quote``, ``obs_id``,
         ``known_from``. Empty (with these columns) where nothing was found.
     """
+    geo = geo or reports.current().region
     return _history(data_dir(), indicator_id, geo, include_derived, _as_date(as_of)).copy()
+
+
+def geos() -> tuple[str, ...]:
+    """Every geography the history package holds a series for."""
+    return ("pingxiang", "jiangxi", *sorted(set(load_table("jiangxi_cities")["geo"])))
 
 
 @functools.lru_cache(maxsize=256)
@@ -326,7 +360,9 @@ def _history(
     directory: Path, indicator_id: str, geo: str, include_derived: bool, as_of
 ) -> pd.DataFrame:
     _check_series(indicator_id)
-    check_name(geo, ("pingxiang", "jiangxi"), "geo")
+    check_name(geo, geos(), "geo")
+    if geo not in ("pingxiang", "jiangxi"):
+        return _panel_history(directory, indicator_id, geo, as_of)
     obs = known_by(load_table("history_observations"), as_of)
     basis = SERIES_BASIS.get(indicator_id, "nominal")
     mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
@@ -346,6 +382,17 @@ def _history(
     return out.sort_values("year").set_index("year")
 
 
+def _panel_history(directory: Path, indicator_id: str, geo: str, as_of) -> pd.DataFrame:
+    """A Jiangxi panel city's history: real GDP growth (the panel holds nothing else)."""
+    rows = known_by(load_table("jiangxi_cities"), as_of)
+    keep = (rows["geo"] == geo) & (rows["series"] == indicator_id) & (rows["basis"] == "real")
+    out = rows[keep].rename(columns={"source_title": "source"}).assign(kind="actual")
+    out = out[
+        ["year", "value", "kind", "basis", "source", "trust", "quote", "obs_id", "known_from"]
+    ]
+    return out.sort_values("year").set_index("year")
+
+
 def monthly_releases(as_of: str | dt.date | None = None, geo: str | None = None) -> pd.DataFrame:
     """Year-to-date growth releases known on ``as_of`` (all when None), optionally of one geo.
 
@@ -360,15 +407,24 @@ def monthly_releases(as_of: str | dt.date | None = None, geo: str | None = None)
     return rows.reset_index(drop=True)
 
 
-def panel(as_of: str | dt.date | None = None) -> pd.DataFrame:
-    """Real GDP growth of Jiangxi's other ten cities (CSMAR), as known on a date.
+def panel(as_of: str | dt.date | None = None, exclude: str | None = None) -> pd.DataFrame:
+    """Real GDP growth of Jiangxi's cities other than Pingxiang (CSMAR), as known on a date.
+
+    Parameters
+    ----------
+    as_of : date or 'YYYY-MM-DD', optional
+    exclude : str, optional
+        A city to leave out (the current region, whose own series is not a peer).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``geo, year, value``; nominal rows (2013) left out.
     """
-    return _panel(data_dir(), _as_date(as_of)).copy()
+    frame = _panel(data_dir(), _as_date(as_of))
+    if exclude is not None:
+        frame = frame[frame["geo"] != exclude]
+    return frame.reset_index(drop=True).copy()
 
 
 @functools.lru_cache(maxsize=16)
@@ -378,7 +434,7 @@ def _panel(directory: Path, as_of) -> pd.DataFrame:
     return rows[["geo", "year", "value"]].sort_values(["geo", "year"]).reset_index(drop=True)
 
 
-def levels(indicator_id: str, geo: str = "pingxiang") -> pd.DataFrame:
+def levels(indicator_id: str, geo: str | None = None) -> pd.DataFrame:
     """Return the preferred full-year levels of one indicator.
 
     Parameters
@@ -394,7 +450,7 @@ def levels(indicator_id: str, geo: str = "pingxiang") -> pd.DataFrame:
         ``break_before``, ``source``, ``quote``, ``obs_id``. Levels are nominal;
         never compute growth across ``break_before``.
     """
-    return _levels(data_dir(), indicator_id, geo).copy()
+    return _levels(data_dir(), indicator_id, geo or reports.current().region).copy()
 
 
 @functools.lru_cache(maxsize=64)
@@ -410,7 +466,8 @@ def _levels(directory: Path, indicator_id: str, geo: str) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=4)
 def _non_figures(directory: Path) -> tuple:
-    path = directory / _resource("non_figures", directory)["path"]
+    descriptor = report_schema.read_descriptor(directory)
+    path = directory / report_schema.resource(descriptor, "non_figures", directory)["path"]
     entries = yaml.safe_load(read_text(path))["non_figures"]
     for number, entry in enumerate(entries, start=1):
         for key in ("token", "context", "category"):
@@ -430,7 +487,7 @@ def non_figures() -> list[dict]:
         Entries with ``token``, ``context``, ``category`` (and ``figure_id``
         for repeats of a captured figure).
     """
-    return [dict(e) for e in _non_figures(data_dir())]
+    return [dict(e) for e in _non_figures(reports.current().directory)]
 
 
 def clear_cache() -> None:
@@ -439,3 +496,4 @@ def clear_cache() -> None:
         _datapackage, _table, _source_text, _non_figures, _targets, _history, _levels, _panel,
     ):  # fmt: skip
         fn.cache_clear()
+    reports.clear_cache()

@@ -20,9 +20,9 @@ import tempfile
 from pathlib import Path
 
 from pxanalysis.data import loaders
+from pxanalysis.data.report_schema import HISTORY_SERIES
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataValidationError, ParameterError, check_name
-from pxanalysis.vocab import TARGET_IDS
 
 GEOS = ("pingxiang", "jiangxi", "china")
 TRUST = ("high", "medium-high", "medium", "low")
@@ -135,7 +135,7 @@ def add(
         For an unknown indicator or geography, a month outside 2..12, a date not
         after the period, a quote without the figure, or a release already there.
     """
-    check_name(indicator, TARGET_IDS, "indicator")
+    check_name(indicator, HISTORY_SERIES, "indicator")
     check_name(geo, GEOS, "geo")
     check_name(trust, TRUST, "trust")
     if not source.strip() or not quote.strip():

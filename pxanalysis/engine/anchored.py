@@ -23,6 +23,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from pxanalysis import data
 from pxanalysis.engine import backtest, calibration, series
 from pxanalysis.engine.evidence import Anchor
 
@@ -80,7 +81,7 @@ def _thinned(y: pd.Series, origin: int) -> float | None:
 
 
 @functools.lru_cache(maxsize=16)
-def _thinning_frame(as_of: str) -> pd.DataFrame:
+def _thinning_frame(region: str, as_of: str) -> pd.DataFrame:
     rows = []
     for geo, y in series.panel_series("gdp", as_of).items():
         for origin in y.index:
@@ -98,7 +99,7 @@ def _thinning_frame(as_of: str) -> pd.DataFrame:
 
 def thinning_forecasts(as_of=None) -> pd.DataFrame:
     """The thinned anchored forecasts of GDP, one year ahead, at every origin of the panel."""
-    return _thinning_frame(series.as_date(as_of).isoformat()).copy()
+    return _thinning_frame(data.current().region, series.as_date(as_of).isoformat()).copy()
 
 
 def thinning_backtest(as_of=None) -> pd.DataFrame:

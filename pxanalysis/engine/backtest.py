@@ -26,10 +26,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from pxanalysis import data
 from pxanalysis.engine import calibration, series
 from pxanalysis.engine import methods as registry
 from pxanalysis.errors import MethodUnavailable, check_name
-from pxanalysis.vocab import TARGET_IDS
 
 COLUMNS = [
     "method",
@@ -171,11 +171,11 @@ def backtest(
     if history is not None:
         pools = {"custom": registry.clean_history(history, name=indicator)}
     else:
-        check_name(indicator, TARGET_IDS, "indicator")
+        check_name(indicator, data.target_ids(), "indicator")
         pools = series.panel_series(indicator, as_of)
     frames = []
     for m in names:
-        own = {k: v for k, v in pools.items() if k in ("pingxiang", "custom")}
+        own = {k: v for k, v in pools.items() if k in (data.current().region, "custom")}
         f = shipped(forecasts(pools if m in registry.FAST_METHODS else own, m, horizon, window))
         f.insert(0, "method", m)
         f.insert(4, "horizon", horizon)

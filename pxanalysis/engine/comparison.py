@@ -1,4 +1,4 @@
-"""Projections against the nine 2024 targets, for one scenario."""
+"""Projections against the report's main targets, for one scenario."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from pxanalysis import data
-from pxanalysis.engine import judgement, nowcast, projection
+from pxanalysis.engine import judgement, nowcast, projection, series
 from pxanalysis.engine.growth import implied_level
 from pxanalysis.engine.meet import meet_probabilities
 from pxanalysis.engine.methods import Predictive
@@ -20,8 +20,8 @@ COLUMNS = [
     "indicator",
     "target",
     "direction",
-    "value_2023",
-    "kind_2023",
+    "value_review",
+    "kind_review",
     "method",
     "n_obs",
     "median",
@@ -54,7 +54,7 @@ COLUMNS = [
 ]
 
 
-def province_targets(year: int = 2024) -> pd.Series:
+def province_targets(year: int) -> pd.Series:
     """Jiangxi's growth targets for ``year`` (context), by indicator id."""
     return _province_targets(year).copy()
 
@@ -109,7 +109,7 @@ def with_releases(annual, indicator: str, scenario: Scenario, year: int | None =
 
 
 def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
-    """For each of the nine 2024 targets: projection, scenario value, gap and P(meet).
+    """For each main target of the report: projection, scenario value, gap and P(meet).
 
     Parameters
     ----------
@@ -124,11 +124,14 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
         energy intensity). ``p_meet`` is P(outcome >= target), or P(outcome <=
         target) for a decline target, from the predictive distribution;
         ``p_meet_about`` the same within :data:`ABOUT_BAND` for targets written 左右.
-        ``implied_level`` is the 2024 level at 2023 prices where a 2023 level
-        exists (GDP, 亿元). Indicators with too little history and no assumption
+        ``implied_level`` is the target year's level at the previous year's prices
+        where that level exists (GDP, 亿元). Indicators with too little history and no assumption
         have no projection: the ``flag`` says so.
     """
     scenario = scenario or Scenario()
+    if (scenario.region, scenario.year) != (data.current().region, data.current().year):
+        with data.using(scenario.region, scenario.year):
+            return compare_targets(scenario)
     t = data.targets(scenario.year)
     province = province_targets(scenario.year)
     rows = []
@@ -157,12 +160,13 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
             p, float(target["value"]), target["direction"]
         )
         level, level_unit = math.nan, ""
-        levels = data.levels(indicator)
+        history_id = series.history_series(indicator)
+        levels = data.levels(history_id) if history_id else pd.DataFrame()
         if (scenario.year - 1) in levels.index and not math.isnan(value):
             base = levels.loc[scenario.year - 1]
             level = implied_level(float(base["value"]), value)
             level_unit = f"{base['unit']} ({scenario.year - 1}年价格)"
-        jx = float(province.get(indicator, math.nan))
+        jx = float(province.get(history_id, math.nan)) if history_id else math.nan
         note = r["note"]
         if p.dist is None and p.flag == "insufficient_history":
             note = (
@@ -175,8 +179,8 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
                 "indicator": target["indicator"],
                 "target": float(target["value"]),
                 "direction": target["direction"],
-                "value_2023": target["value_2023"],
-                "kind_2023": target["kind_2023"],
+                "value_review": target["value_review"],
+                "kind_review": target["kind_review"],
                 "method": r["method"],
                 "n_obs": r["n_obs"],
                 "median": r["median"],

@@ -35,6 +35,12 @@ from pxanalysis.engine import series
 #: rebound year (财联社/界面); Nanchang missed six of seven 2022 targets by 0.9 to
 #: 5.4 points in a pandemic year. Judgement: one point short.
 TARGET_SHORTFALL = 1.0
+#: Targets that are caps on prices or unemployment (居民消费价格涨幅3%左右, 城镇调查失业率
+#: 5.5%左右). The shortfall above is evidence on growth targets only; caps are a
+#: different kind of target (a ceiling, often far from the outcome) and the project
+#: holds no evidence on how outcomes relate to them: they get no target anchor, and
+#: without another anchor they are not judged (give an assumption instead).
+CAP_TARGETS = ("consumer_prices", "unemployment_rate", "registered_unemployment_rate")
 
 #: Which indicator's projection an indicator co-moves with. Industry is the
 #: bulk of Pingxiang's output (2016-2020: industry 7.8 %/yr, GDP 7.3 %; 2023: 3.8
@@ -89,15 +95,21 @@ def _obs(as_of) -> pd.DataFrame:
     return data.known_by(data.history_observations(), series.as_date(as_of))
 
 
+def report_label() -> str:
+    """The current report, named for a source column: 萍乡市2024年政府工作报告."""
+    report = data.current()
+    return f"{report.region_name}{report.year}年政府工作报告"
+
+
 def latest(indicator: str, as_of=None) -> Anchor | None:
-    """The report's 2023 figure."""
+    """The report's figure for the review year."""
     point = series.report_point(indicator, as_of)
     if point is None:
         return None
     source = Source(
         f"{point.year} ({'预计' if point.kind == 'estimate' else '实际'})",
         point.value,
-        "萍乡市2024年政府工作报告要点",
+        report_label(),
         point.quote,
         "high",
         series.as_date(None).isoformat(),
@@ -110,8 +122,8 @@ def longrun(indicator: str, as_of=None) -> Anchor | None:
     """The city's 2016-2020 average annual growth (reported, or derived from a multiple)."""
     obs = _obs(as_of)
     rows = obs[
-        (obs["geo"] == "pingxiang")
-        & (obs["series"] == indicator)
+        (obs["geo"] == data.current().region)
+        & (obs["series"] == series.history_series(indicator))
         & (obs["measure"] == "avg_growth")
         & obs["preferred"]
     ]
@@ -153,7 +165,7 @@ def comove_gap(indicator: str, base: str, as_of=None) -> tuple[float, list[str]]
         notes.append(f"2016-2020: {mine_long.value:g} - {base_long:.1f}")
     own = series.growth_series(indicator, as_of)["value"]
     for year, value in own.items():
-        if year in base_values.index and year != series.REVIEW_YEAR:
+        if year in base_values.index and year != data.current().review_year:
             gaps.append(float(value) - float(base_values.loc[year]))
             notes.append(f"{year}: {value:g} - {base_values.loc[year]:g}")
     if not gaps:
@@ -167,15 +179,16 @@ def comove(indicator: str, base_median: float, as_of=None) -> Anchor | None:
     if base is None or not math.isfinite(base_median):
         return None
     gap, notes = comove_gap(indicator, base, as_of)
+    year = data.current().year
     inputs = (
-        Source(f"{base} 2024 projection (median)", base_median, "pxanalysis", kind="projection"),
+        Source(f"{base} {year} projection (median)", base_median, "pxanalysis", kind="projection"),
         Source("gap", gap, "; ".join(notes), kind="derived"),
     )
     return Anchor("comove", base_median + gap, inputs, f"co-moves with {base}")
 
 
 def city_province_gap(as_of=None) -> tuple[float, list[str]]:
-    """Median of Pingxiang GDP growth - Jiangxi GDP growth over the years both are known."""
+    """Median of the city's GDP growth - Jiangxi's over the years both are known."""
     city = series.growth_series("gdp", as_of)["value"]
     province = data.history("gdp", geo="jiangxi", as_of=series.as_date(as_of))["value"]
     common = sorted(set(city.index) & set(province.index))
@@ -185,12 +198,13 @@ def city_province_gap(as_of=None) -> tuple[float, list[str]]:
     return float(np.median(gaps)), [f"{y}: {city.loc[y]:g} - {province.loc[y]:g}" for y in common]
 
 
-def province(indicator: str, as_of=None, year: int = series.REPORT_YEAR) -> Anchor | None:
+def province(indicator: str, as_of=None, year: int | None = None) -> Anchor | None:
     """Jiangxi's target for the indicator plus the city-province gap of GDP."""
+    year = year or data.current().year
     obs = _obs(as_of)
     rows = obs[
         (obs["geo"] == "jiangxi")
-        & (obs["series"] == indicator)
+        & (obs["series"] == series.history_series(indicator))
         & (obs["kind"] == "target")
         & (obs["year"] == year)
         & (obs["measure"] == "growth")
@@ -215,15 +229,20 @@ def province(indicator: str, as_of=None, year: int = series.REPORT_YEAR) -> Anch
     return Anchor("province", float(row["value"]) + gap, inputs, "the GDP gap stands in")
 
 
-def own_target(indicator: str) -> Anchor:
-    """The city's own target, moved by :data:`TARGET_SHORTFALL` in the bad direction."""
+def own_target(indicator: str) -> Anchor | None:
+    """The city's own target, moved by :data:`TARGET_SHORTFALL` in the bad direction.
+
+    None for a cap on prices or unemployment (:data:`CAP_TARGETS`).
+    """
+    if indicator in CAP_TARGETS or series.history_series(indicator) in CAP_TARGETS:
+        return None
     t = data.targets().loc[indicator]
     sign = 1 if t["direction"] == "increase" else -1
     inputs = (
         Source(
-            "2024 target",
+            f"{data.current().year} target",
             float(t["value"]),
-            "萍乡市2024年政府工作报告要点",
+            report_label(),
             t["quote"],
             "high",
             series.as_date(None).isoformat(),

@@ -22,23 +22,28 @@ import functools
 import math
 from dataclasses import replace
 
+from pxanalysis import data
 from pxanalysis.engine import anchored, backtest, calibration, evidence, nowcast, projection, series
 from pxanalysis.engine.evidence import Anchor, Source
 from pxanalysis.engine.methods import MIN_OBS
-from pxanalysis.vocab import AUTO_METHOD, REPORT_YEAR, TARGET_IDS
+from pxanalysis.vocab import AUTO_METHOD
 
 #: Grade boundaries on the number of the city's own annual observations.
 GRADE_A_OBS = 8
 GRADE_B_OBS = MIN_OBS
 
-#: The release that will first revise each kind of input (for "what would change this").
+#: The release that will first revise each kind of input (for "what would change this");
+#: ``{review}`` and ``{year}`` are the report's review and target years.
 NEXT_RELEASE = {
-    "latest": ("2023年统计公报(2024年3-4月)", "the 2023 statistical bulletin (Mar-Apr 2024)"),
-    "comove": ("2024年一季度地区生产总值(4月)", "Q1 2024 GDP (April)"),
-    "province": ("江西省一季度经济数据(4月)", "Jiangxi's Q1 2024 data (April)"),
+    "latest": (
+        "{review}年统计公报({year}年3-4月)",
+        "the {review} statistical bulletin (Mar-Apr {year})",
+    ),
+    "comove": ("{year}年一季度地区生产总值(4月)", "Q1 {year} GDP (April)"),
+    "province": ("江西省一季度经济数据(4月)", "Jiangxi's Q1 {year} data (April)"),
     "longrun": ("(历史数据,不再修订)", "(history: no new release)"),
     "target": ("(目标不变)", "(the target does not change)"),
-    "own": ("2024年一季度地区生产总值(4月)", "Q1 2024 GDP (April)"),
+    "own": ("{year}年一季度地区生产总值(4月)", "Q1 {year} GDP (April)"),
     "ytd": ("下一期累计数据(次月中旬)", "the next year-to-date release (mid next month)"),
 }
 
@@ -46,6 +51,13 @@ NEXT_RELEASE = {
 def grade_of(n_obs: int) -> str:
     """A (>= 8 own annual observations), B (4-7) or C (fewer)."""
     return "A" if n_obs >= GRADE_A_OBS else "B" if n_obs >= GRADE_B_OBS else "C"
+
+
+def _history_file() -> str:
+    """Where the city's own series lives (for the sources column)."""
+    if data.current().region == "pingxiang":
+        return "data/pingxiang/history/observations.csv"
+    return "data/pingxiang/history/jiangxi_cities.csv (CSMAR city panel)"
 
 
 def _own_evidence(indicator: str, as_of) -> list[Anchor]:
@@ -57,7 +69,7 @@ def _own_evidence(indicator: str, as_of) -> list[Anchor]:
         first, last = int(actual.index[0]), int(actual.index[-1])
         text = f"{len(actual)} annual observations {first}-{last} (last: {last})"
         value = float(actual["value"].iloc[-1])
-        source = Source(text, value, "data/pingxiang/history/observations.csv", kind="actual")
+        source = Source(text, value, _history_file(), kind="actual")
         anchors.append(Anchor("own", value, (source,), "the city's own series"))
     latest = evidence.latest(indicator, as_of)
     if latest is not None:
@@ -86,6 +98,12 @@ def _anchored(indicator, year, as_of) -> projection.Projection:
     base = evidence.COMOVES_WITH.get(indicator)
     base_median = judge(base, year, AUTO_METHOD, None, as_of).quantile(0.5) if base else math.nan
     anchors = evidence.gather(indicator, as_of, base_median)
+    if not anchors:
+        return projection.Projection(
+            indicator, year, "anchored", 0, None, None, None, "", "no_evidence",
+            ["no evidence held for this target: not judged; give a growth assumption"],
+            as_of=series.as_date(as_of).isoformat(), grade="",
+        )  # fmt: skip
     point, disagreement = anchored.combine(anchors)
     widths = anchored.thinning_spread(as_of)
     ratio = anchored.VOLATILITY_RATIO.get(indicator, 1.0)
@@ -124,7 +142,15 @@ def _anchored(indicator, year, as_of) -> projection.Projection:
 
 
 @functools.lru_cache(maxsize=256)
-def _judge(indicator: str, year: int, method: str, window, as_of: str) -> projection.Projection:
+def _judge(
+    region: str, indicator: str, year: int, method: str, window, as_of: str
+) -> projection.Projection:
+    unit = data.targets().loc[indicator, "unit"]
+    if unit != "%":
+        return projection.Projection(
+            indicator, year, "none", 0, None, None, None, "", "not_a_growth_target",
+            [f"the target is a level ({unit}), not a growth rate: not projected"],
+        )  # fmt: skip
     n = len(series.growth_series(indicator, as_of))
     grade = grade_of(n)
     if grade == "C":
@@ -135,20 +161,22 @@ def _judge(indicator: str, year: int, method: str, window, as_of: str) -> projec
 
 def judge(
     indicator: str,
-    year: int = REPORT_YEAR,
+    year: int | None = None,
     method: str = AUTO_METHOD,
     window: int | None = None,
     as_of=None,
 ) -> projection.Projection:
     """The graded projection of one target's indicator (see the module docstring)."""
-    return _judge(indicator, year, method, window, series.as_date(as_of).isoformat())
+    report = data.current()
+    as_of = series.as_date(as_of).isoformat()
+    return _judge(report.region, indicator, year or report.year, method, window, as_of)
 
 
 def judge_all(
-    year: int = REPORT_YEAR, method: str = AUTO_METHOD, window: int | None = None, as_of=None
+    year: int | None = None, method: str = AUTO_METHOD, window: int | None = None, as_of=None
 ) -> list[projection.Projection]:
-    """:func:`judge` for the nine main targets, in the report's order."""
-    return [judge(indicator, year, method, window, as_of) for indicator in TARGET_IDS]
+    """:func:`judge` for every main target of the current report, in the report's order."""
+    return [judge(indicator, year, method, window, as_of) for indicator in data.target_ids()]
 
 
 def what_would_change(p: projection.Projection, target: float, direction: str) -> tuple[str, float]:

@@ -31,7 +31,6 @@ from pxanalysis import data
 from pxanalysis.engine import anchored, backtest, calibration, series
 from pxanalysis.engine.evidence import Anchor, Source
 from pxanalysis.engine.meet import meet_probabilities
-from pxanalysis.vocab import REPORT_YEAR
 
 #: Assumed cumulative share of a year's fixed-asset (and industrial) investment
 #: completed by the end of each month. Judgement, no monthly Pingxiang levels
@@ -82,10 +81,13 @@ class Nowcast:
         return (self.ppf(0.841344746) - self.ppf(0.158655254)) / 2
 
 
-def city_releases(indicator: str, year: int = REPORT_YEAR, as_of=None) -> pd.DataFrame:
-    """Pingxiang's year-to-date releases of ``indicator`` for ``year`` known on ``as_of``, by month."""
-    rows = data.monthly_releases(as_of=series.as_date(as_of), geo="pingxiang")
-    rows = rows[(rows["indicator"] == indicator) & (rows["year"] == year)]
+def city_releases(indicator: str, year: int | None = None, as_of=None) -> pd.DataFrame:
+    """The region's year-to-date releases of ``indicator`` for ``year`` known on ``as_of``."""
+    report = data.current()
+    rows = data.monthly_releases(as_of=series.as_date(as_of))
+    rows = rows[rows["geo"] == report.region]
+    series_id = series.history_series(indicator)
+    rows = rows[(rows["indicator"] == series_id) & (rows["year"] == (year or report.year))]
     return rows.sort_values(["through_month", "known_from"]).reset_index(drop=True)
 
 
@@ -184,8 +186,9 @@ def nowcast(annual, ytd_growth: float, month: int, indicator: str, as_of=None,
     )
 
 
-def update(annual, indicator: str, year: int = REPORT_YEAR, as_of=None):
+def update(annual, indicator: str, year: int | None = None, as_of=None):
     """The annual projection updated by the latest city release known on ``as_of`` (if any)."""
+    year = year or data.current().year
     rows = city_releases(indicator, year, as_of)
     if rows.empty:
         return annual
@@ -202,7 +205,7 @@ def update(annual, indicator: str, year: int = REPORT_YEAR, as_of=None):
     return nowcast(annual, float(r["growth"]), int(r["through_month"]), indicator, as_of, source)
 
 
-def path(annual, indicator: str, target: float, direction: str, year: int = REPORT_YEAR,
+def path(annual, indicator: str, target: float, direction: str, year: int | None = None,
          as_of=None, qualifier: str = "") -> pd.DataFrame:  # fmt: skip
     """P(meet) at the January projection and after each release known on ``as_of``.
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pxanalysis import data
 from pxanalysis.engine import backtest, calibration, selection, series
 from pxanalysis.engine.methods import (
     FAST_METHODS,
@@ -38,7 +39,7 @@ from pxanalysis.engine.methods import (
     fit,
 )
 from pxanalysis.errors import UsageError, check_name
-from pxanalysis.vocab import AUTO_METHOD, REPORT_YEAR, TARGET_IDS
+from pxanalysis.vocab import AUTO_METHOD
 
 #: Below this (pp) two figures are the same: released figures have one decimal.
 _AT = 1e-9
@@ -173,9 +174,10 @@ def _calibrate(indicator, y, last_kind, year, method, window, fitted, history, a
         pools = {"custom": y}
     else:
         pools = series.panel_series(indicator, as_of)
-        pools["pingxiang"] = y  # the series as this projection sees it
+        region = data.current().region
+        pools[region] = y  # the series as this projection sees it
         if method not in FAST_METHODS:
-            pools = {"pingxiang": y}
+            pools = {region: y}
     errors = backtest.forecasts(pools, method, horizon, window)
     widths = calibration.spread(
         errors["error"].to_numpy(), errors["year"].to_numpy(), int(y.index[-1])
@@ -196,7 +198,7 @@ def _calibrate(indicator, y, last_kind, year, method, window, fitted, history, a
 
 def projection(
     indicator: str,
-    year: int = REPORT_YEAR,
+    year: int | None = None,
     method: str = AUTO_METHOD,
     window: int | None = None,
     history: pd.Series | None = None,
@@ -213,13 +215,14 @@ def projection(
     Projection
     """
     as_of_date = series.as_date(as_of)
+    year = year or data.current().year
     method, rule_note = resolve_method(method, as_of_date)
     notes = [rule_note] if rule_note else []
     if history is not None:
         y = clean_history(history, name=f"history of {indicator}")
         kinds = pd.Series("actual", index=y.index)
     else:
-        check_name(indicator, TARGET_IDS, "indicator")
+        check_name(indicator, data.target_ids(), "indicator")
         frame = series.growth_series(indicator, as_of_date, use_report)
         y, kinds = clean_history(frame["value"], name=indicator), frame["kind"]
     y = y[y.index < year]
@@ -265,7 +268,7 @@ def projection(
 
 def project(
     indicator: str,
-    year: int = REPORT_YEAR,
+    year: int | None = None,
     method: str = AUTO_METHOD,
     window: int | None = None,
     history: pd.Series | None = None,
@@ -278,8 +281,9 @@ def project(
     Parameters
     ----------
     indicator : str
-        One of :data:`pxanalysis.vocab.TARGET_IDS` (or any name with ``history``).
-    year : int, default 2024
+        A target id of the current report (or any name with ``history``).
+    year : int, optional
+        Default: the current report's year.
     method : str, default 'auto'
         A key of :data:`pxanalysis.engine.methods.METHODS`, or ``auto``: the
         method :data:`pxanalysis.engine.selection.RULE` chooses.
@@ -294,9 +298,9 @@ def project(
         (widened or narrowed); ``interval_source`` says how. False: the model's
         own interval.
     as_of : date or 'YYYY-MM-DD', optional
-        The information set's date (default: the report's date, 2024-01-31).
+        The information set's date (default: the report's date).
     use_report : bool, default True
-        Use the report's 2023 figure as the last point (if the report is out by
+        Use the report's figure for the review year as the last point (if the report is out by
         ``as_of``).
 
     Returns
@@ -310,7 +314,7 @@ def project(
 
 
 def capped_window(
-    indicator: str, window: int | None, year: int = REPORT_YEAR, as_of=None
+    indicator: str, window: int | None, year: int | None = None, as_of=None
 ) -> int | None:
     """``window`` capped to the indicator's series before ``year`` (None where too short).
 
@@ -319,27 +323,32 @@ def capped_window(
     """
     if window is None:
         return None
+    year = year or data.current().year
     n = int((series.growth_series(indicator, as_of).index < year).sum())
     return None if n < MIN_OBS else min(window, n)
 
 
 def project_all(
-    year: int = REPORT_YEAR, method: str = AUTO_METHOD, window: int | None = None, as_of=None
+    year: int | None = None, method: str = AUTO_METHOD, window: int | None = None, as_of=None
 ) -> pd.DataFrame:
-    """:func:`project` for each of the nine main indicators (window capped per series)."""
+    """:func:`project` for each main target of the report (window capped per series)."""
     rows = []
-    for indicator in TARGET_IDS:
+    for indicator in data.target_ids():
         w = capped_window(indicator, window, year, as_of)
         rows.append(project(indicator, year, method, w, as_of=as_of))
     return pd.concat(rows, ignore_index=True)
 
 
-@functools.lru_cache(maxsize=512)
 def cached(indicator: str, year: int, method: str, window: int | None, as_of: str) -> Projection:
     """:func:`projection` cached (scenarios, charts and the explorer share it)."""
+    return _cached(data.current().region, indicator, year, method, window, as_of)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached(region: str, indicator, year, method, window, as_of) -> Projection:
     return projection(indicator, year, method, window, as_of=as_of)
 
 
 def clear_cache() -> None:
     """Forget cached projections."""
-    cached.cache_clear()
+    _cached.cache_clear()

@@ -24,15 +24,9 @@ from pathlib import Path
 
 from scipy import special
 
-from pxanalysis import params, paths
+from pxanalysis import data, params, paths
 from pxanalysis.errors import ParameterError
-from pxanalysis.vocab import (
-    BUILTIN_SCENARIOS,
-    DEFAULT_METHOD,
-    QUANTILE_HIGH,
-    QUANTILE_LOW,
-    REPORT_DATE,
-)
+from pxanalysis.vocab import BUILTIN_SCENARIOS, DEFAULT_METHOD, QUANTILE_HIGH, QUANTILE_LOW
 
 BUILTIN = BUILTIN_SCENARIOS
 
@@ -56,24 +50,37 @@ FACTOR_LOADINGS = {
     "rural_income": 0.5,
     "energy_intensity": 0.3,
 }
+#: The loading of a target not listed above (another region's consumer prices,
+#: jobs, grain): half, between the incomes and investment.
+DEFAULT_LOADING = 0.5
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario."""
+    """A validated scenario, for one report (default: the current one).
+
+    ``year`` 0 and ``as_of`` '' mean the report's year and date.
+    """
 
     name: str = "baseline"
     method: str = DEFAULT_METHOD
     window: int | None = None
     quantile_low: float = QUANTILE_LOW
     quantile_high: float = QUANTILE_HIGH
-    year: int = 2024
+    year: int = 0
     assumptions: dict = field(default_factory=dict)
-    as_of: str = REPORT_DATE
+    as_of: str = ""
     ytd: dict = field(default_factory=dict)
+    region: str = ""
 
     def __post_init__(self):
         params.check_consistency({"scenario": self.name, "assumptions": self.assumptions})
+        report = data.current()
+        if self.region and (self.region, self.year or report.year) != (report.region, report.year):
+            report = data.reports.describe(self.region, self.year or report.year)
+        object.__setattr__(self, "region", report.region)
+        object.__setattr__(self, "year", self.year or report.year)
+        object.__setattr__(self, "as_of", self.as_of or report.date)
 
     def quantile_for(self, direction: str, indicator: str = "gdp") -> float | None:
         """The quantile of ``indicator``'s distribution that is this scenario's value.
@@ -88,7 +95,7 @@ class Scenario:
         if self.name == "targets_met":
             return None
         q = self.quantile_high if self.name == "optimistic" else self.quantile_low
-        z = float(special.ndtri(q)) * FACTOR_LOADINGS.get(indicator, 1.0)
+        z = float(special.ndtri(q)) * FACTOR_LOADINGS.get(indicator, DEFAULT_LOADING)
         q_indicator = float(special.ndtr(z))
         return q_indicator if direction == "increase" else 1 - q_indicator
 
@@ -100,6 +107,8 @@ class Scenario:
             "window": self.window or 0,
             "quantile_low": self.quantile_low,
             "quantile_high": self.quantile_high,
+            "region": self.region,
+            "year": self.year,
             "as_of": self.as_of,
             "assumptions": {k: dict(v) for k, v in self.assumptions.items()},
             "ytd": {k: dict(v) for k, v in self.ytd.items()},
@@ -119,6 +128,7 @@ def from_params(values: dict) -> Scenario:
         assumptions=p["assumptions"],
         as_of=p["as_of"],
         ytd=p["ytd"],
+        region=p["region"],
     )
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pxanalysis import data
 from pxanalysis.engine import backtest, series
 
 BENCHMARK = "mean"
@@ -116,7 +117,7 @@ def evaluate(as_of=None) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=16)
-def _choose(as_of: str) -> Choice:
+def _choose(region: str, as_of: str) -> Choice:
     table = evaluate(as_of)
     passing = table[table["passes"]]
     method = BENCHMARK if passing.empty else str(passing["mae"].idxmin())
@@ -125,7 +126,7 @@ def _choose(as_of: str) -> Choice:
 
 def choose(as_of=None) -> Choice:
     """The default method by :data:`RULE`, as of a date (default: the report's date)."""
-    return _choose(series.as_date(as_of).isoformat())
+    return _choose(data.current().region, series.as_date(as_of).isoformat())
 
 
 def clear_cache() -> None:

@@ -15,22 +15,18 @@ import pandas as pd
 
 from pxanalysis import data
 from pxanalysis.errors import ParameterError
-from pxanalysis.vocab import REPORT_DATE, REPORT_YEAR, TARGET_IDS
-
-#: The year the report reviews (its figures for it are actuals or estimates).
-REVIEW_YEAR = REPORT_YEAR - 1
 
 
 def as_date(as_of) -> dt.date:
-    """``as_of`` as a date (default: the report's date).
+    """``as_of`` as a date (default, ``None`` or ``''``: the current report's date).
 
     Raises
     ------
     ParameterError
         If it is not a date.
     """
-    if as_of is None:
-        return dt.date.fromisoformat(REPORT_DATE)
+    if as_of is None or as_of == "":
+        return data.current().as_of
     if isinstance(as_of, dt.datetime):
         return as_of.date()
     if isinstance(as_of, dt.date):
@@ -52,13 +48,24 @@ class ReportPoint:
 
 
 def report_point(indicator: str, as_of=None) -> ReportPoint | None:
-    """The report's 2023 growth figure for ``indicator``, if the report was out by ``as_of``."""
-    if as_date(as_of) < dt.date.fromisoformat(REPORT_DATE) or indicator not in TARGET_IDS:
+    """The report's figure for the review year, if the report was out by ``as_of``."""
+    report = data.current()
+    if as_date(as_of) < report.as_of or indicator not in data.target_ids():
         return None
     t = data.targets().loc[indicator]
-    if pd.isna(t["value_2023"]):
+    if pd.isna(t["value_review"]):
         return None
-    return ReportPoint(REVIEW_YEAR, float(t["value_2023"]), str(t["kind_2023"]), t["quote_2023"])
+    return ReportPoint(
+        report.review_year, float(t["value_review"]), str(t["kind_review"]), t["quote_review"]
+    )
+
+
+def history_series(indicator: str) -> str | None:
+    """The history series of a target (``history_series`` in targets.csv), or None."""
+    if indicator not in data.target_ids():
+        return indicator
+    series = data.targets().loc[indicator, "history_series"]
+    return series if isinstance(series, str) else None
 
 
 def growth_series(indicator: str, as_of=None, use_report: bool = True) -> pd.DataFrame:
@@ -70,7 +77,12 @@ def growth_series(indicator: str, as_of=None, use_report: bool = True) -> pd.Dat
         Index ``year``; columns ``value`` and ``kind`` (``actual`` or ``estimate``).
         A year the history already has is never overwritten by the report.
     """
-    h = data.history(indicator, as_of=as_date(as_of))[["value", "kind"]]
+    series = history_series(indicator)
+    if series is None:
+        h = pd.DataFrame({"value": pd.Series(dtype=float), "kind": pd.Series(dtype=object)})
+        h.index.name = "year"
+    else:
+        h = data.history(series, as_of=as_date(as_of))[["value", "kind"]]
     point = report_point(indicator, as_of) if use_report else None
     if point is not None and point.year not in h.index:
         h.loc[point.year] = [point.value, point.kind]
@@ -78,10 +90,17 @@ def growth_series(indicator: str, as_of=None, use_report: bool = True) -> pd.Dat
 
 
 def panel_series(indicator: str, as_of=None, use_report: bool = True) -> dict[str, pd.Series]:
-    """Series by geography for pooled real-time errors: Pingxiang and, for GDP, the other cities."""
+    """Series by geography for pooled real-time errors: the region's own and, for GDP, its peers.
+
+    The peers are Jiangxi's other cities: the CSMAR panel and, for a region other
+    than Pingxiang, Pingxiang's own series.
+    """
+    region = data.current().region
     own = growth_series(indicator, as_of, use_report)["value"]
-    out = {"pingxiang": own}
-    if indicator == "gdp":
-        for geo, rows in data.panel(as_of=as_date(as_of)).groupby("geo"):
+    out = {region: own}
+    if history_series(indicator) == "gdp":
+        for geo, rows in data.panel(as_of=as_date(as_of), exclude=region).groupby("geo"):
             out[geo] = rows.set_index("year")["value"].astype(float)
+        if region != "pingxiang":
+            out["pingxiang"] = data.history("gdp", geo="pingxiang", as_of=as_date(as_of))["value"]
     return out

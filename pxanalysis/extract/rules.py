@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import re
 
+from pxanalysis.data import report_schema
+
 #: Units (normalised text), longest first so that 亿元 wins over 元.
-UNITS = (
-    "微克/立方米", "万人次", "万亿元", "亿元", "万元", "亿斤", "万吨", "万户", "万人", "万亩", "万家",
-    "万个", "万辆", "万平方米", "平方公里", "公里", "千米", "百分点", "%", "元", "个", "家", "项", "场",
-    "名", "户", "人", "条", "所", "座", "亩", "吨", "倍", "辆", "台", "套", "次", "批", "处", "件", "张",
-)  # fmt: skip
+UNITS = report_schema.UNITS
 UNIT_ALIASES = {"万名": "万人", "个百分点": "百分点", "百分点": "百分点"}
 COUNT_UNITS = {"个", "家", "项", "场", "名", "户", "人", "条", "所", "座", "辆", "台", "套", "次",
                "批", "处", "件", "张", "万户", "万人", "万人次", "万家", "万个", "万辆"}  # fmt: skip
@@ -107,8 +105,14 @@ TARGET_CUES = ("主要预期目标", "预期目标", "主要目标")
 SUMMARY_CUES = ("主要经济指标", "摘要")
 
 
+#: Names that mean a canonical indicator only when they are the whole name.
+EXACT = {"经济增长": "gdp", "经济": "gdp"}
+
+
 def canonical(name: str) -> str | None:
     """The canonical id of a main target's indicator name, or None."""
+    if name.strip() in EXACT:
+        return EXACT[name.strip()]
     best, length = None, 0
     for cid, names in CANONICAL.items():
         for n in names:
@@ -128,10 +132,14 @@ def unit_of(text: str) -> tuple[str, int] | None:
     return None
 
 
-def measure_of(unit: str, before: str) -> str:
-    """growth, share, count, level, ratio or change for a figure with ``unit``."""
+def measure_of(unit: str, before: str, whole: bool = False) -> str:
+    """growth, share, count, level, ratio or change for a figure with ``unit``.
+
+    ``before`` is the text before the figure in its clause; its last eight
+    characters hold the verb, unless ``whole`` (a 分别 list: the verb follows 分别).
+    """
     if unit == "%":
-        tail = before[-8:]
+        tail = before if whole else before[-8:]
         return "growth" if any(w in tail for w in GROWTH) else "share"
     if unit == "百分点":
         return "change"

@@ -38,7 +38,6 @@ from pxanalysis.vocab import (
     METHOD_CHOICES,
     QUANTILE_HIGH,
     QUANTILE_LOW,
-    REPORT_DATE,
     SCENARIOS,
     SHIPPED_SCENARIO_FILES,
 )
@@ -112,7 +111,7 @@ class Explorer:
         self._relabel()
 
     def _indicator_options(self):
-        return [(labels.indicator(i, self.lang), i) for i in data.TARGET_IDS]
+        return [(labels.indicator(i, self.lang), i) for i in data.target_ids()]
 
     def _relabel(self) -> None:
         lang = self.lang
@@ -344,11 +343,12 @@ class Explorer:
 
     # ------------------------------------------------------------------ warm-up
     def _warm(self) -> None:
-        """Judge all nine for every method and window (GDP's choice drives the others)."""
-        n = len(series.growth_series("gdp", REPORT_DATE))
+        """Judge every target for every method and window (GDP's choice drives the others)."""
+        as_of = data.current().date
+        n = len(series.growth_series("gdp", as_of)) if "gdp" in data.target_ids() else 0
         for method in METHOD_CHOICES:
             for window in [None, *range(1, min(n, MAX_WINDOW) + 1)]:
                 try:
-                    judgement.judge_all(method=method, window=window, as_of=REPORT_DATE)
+                    judgement.judge_all(method=method, window=window, as_of=as_of)
                 except ValueError:
                     pass

@@ -1,11 +1,18 @@
-"""Bilingual labels. Parameter values stay ASCII; text shown to readers comes from here."""
+"""Bilingual labels. Parameter values stay ASCII; text shown to readers comes from here.
+
+Texts name the current report's years and region through placeholders filled
+when they are read: ``{year}`` (the targets' year), ``{review}`` (the year the
+report reviews), ``{region}`` and ``{region_en}``.
+"""
 
 from __future__ import annotations
 
+from pxanalysis import data
 from pxanalysis.errors import check_name
 from pxanalysis.vocab import LANGS
 
-#: Short display names of the nine main indicators.
+#: Short display names of the main indicators (Pingxiang's nine and the common others;
+#: a target without a canonical id is shown under its name in the report).
 INDICATORS = {
     "gdp": ("地区生产总值", "GDP"),
     "budget_revenue": ("一般公共预算收入", "Budget revenue"),
@@ -16,6 +23,15 @@ INDICATORS = {
     "urban_income": ("城镇居民人均可支配收入", "Urban disposable income"),
     "rural_income": ("农村居民人均可支配收入", "Rural disposable income"),
     "energy_intensity": ("万元GDP能耗", "Energy per unit of GDP"),
+    "consumer_prices": ("居民消费价格涨幅", "Consumer prices"),
+    "unemployment_rate": ("城镇调查失业率", "Surveyed unemployment rate"),
+    "registered_unemployment_rate": ("城镇登记失业率", "Registered unemployment rate"),
+    "new_urban_jobs": ("城镇新增就业", "New urban jobs"),
+    "grain_output": ("粮食产量", "Grain output"),
+    "trade": ("外贸进出口总额", "Foreign trade"),
+    "exports": ("出口总额", "Exports"),
+    "foreign_investment": ("实际利用外资", "Foreign investment used"),
+    "fiscal_revenue_total": ("财政总收入", "Total fiscal revenue"),
 }
 
 SCENARIOS = {
@@ -34,15 +50,15 @@ SCENARIO_STORIES = {
     ),
     "optimistic": (
         "乐观情景:外部需求和工业生产回暖,整体经济好于预期(约十年一遇的好年景),"
-        "九项指标按与经济的联动程度同步向好。",
+        "各项指标按与经济的联动程度同步向好。",
         "Optimistic: demand and industry pick up and the whole economy does better than expected "
-        "(about one year in ten); the nine indicators improve together, each by its co-movement.",
+        "(about one year in ten); the indicators improve together, each by its co-movement.",
     ),
     "pessimistic": (
         "悲观情景:需求疲弱、工业和投资放缓,整体经济差于预期(约十年一遇的坏年景),"
-        "九项指标按与经济的联动程度同步走弱。",
+        "各项指标按与经济的联动程度同步走弱。",
         "Pessimistic: weak demand slows industry and investment and the economy does worse than "
-        "expected (about one year in ten); the nine indicators weaken together.",
+        "expected (about one year in ten); the indicators weaken together.",
     ),
     "targets_met": (
         "目标全部实现情景:假定每项目标恰好实现,达标概率仍来自预测分布。",
@@ -57,7 +73,7 @@ SCENARIO_STORIES = {
 #: Short names of the kinds of evidence.
 EVIDENCE_KINDS = {
     "own": ("本市序列", "own series"),
-    "latest": ("2023年数", "2023 figure"),
+    "latest": ("{review}年数", "{review} figure"),
     "longrun": ("2016-2020年均", "2016-20 avg"),
     "comove": ("联动", "co-movement"),
     "province": ("江西目标", "Jiangxi target"),
@@ -87,9 +103,9 @@ KINDS = {
 
 TEXT = {
     "indicator": ("指标", "Indicator"),
-    "value_2023": ("2023年", "2023"),
-    "kind_2023": ("2023年口径", "2023 basis"),
-    "target_2024": ("2024年目标", "2024 target"),
+    "value_review": ("{review}年", "{review}"),
+    "kind_review": ("{review}年口径", "{review} basis"),
+    "target_2024": ("{year}年目标", "{year} target"),
     "qualifier": ("限定词", "Qualifier"),
     "unit": ("单位", "Unit"),
     "area": ("工作领域", "Area"),
@@ -98,10 +114,13 @@ TEXT = {
     "quote": ("原文", "Quote"),
     "growth_pct": ("增速(%)", "Growth (%)"),
     "not_given": ("未公布", "not given"),
-    "chart_target_vs_2023": ("2024年主要预期目标与2023年结果", "2024 targets vs 2023 results"),
+    "chart_target_vs_2023": (
+        "{year}年主要预期目标与{review}年结果",
+        "{year} targets vs {review} results",
+    ),
     "source_note": (
-        "来源:萍乡市2024年政府工作报告要点",
-        "Source: Pingxiang 2024 government work report",
+        "来源:{region}{year}年政府工作报告",
+        "Source: {region_en} {year} government work report",
     ),
 }
 
@@ -115,14 +134,39 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[LANGS.index(check_lang(lang))]
 
 
+class _Keep(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def fill(template: str) -> str:
+    """``template`` with the current report's ``{year}``, ``{review}``, ``{region}``, ``{region_en}``."""
+    if "{" not in template:
+        return template
+    report = data.current()
+    values = _Keep(
+        year=report.year,
+        review=report.review_year,
+        region=report.region_name,
+        region_en=report.region.replace("_", " ").title(),
+    )
+    return template.format_map(values)
+
+
 def text(key: str, lang: str = "zh") -> str:
-    """Return a UI/table text in ``lang``."""
-    return _pick(TEXT[key], lang)
+    """Return a UI/table text in ``lang`` (for the current report)."""
+    return fill(_pick(TEXT[key], lang))
 
 
 def indicator(indicator_id: str, lang: str = "zh") -> str:
-    """Return the display name of one of the nine main indicators."""
-    return _pick(INDICATORS[check_name(indicator_id, INDICATORS, "indicator")], lang)
+    """Return the display name of a main indicator (a target of the current report)."""
+    if indicator_id in INDICATORS:
+        return _pick(INDICATORS[indicator_id], lang)
+    targets = data.targets()
+    check_name(indicator_id, tuple(INDICATORS) + tuple(targets.index), "indicator")
+    row = targets.loc[indicator_id]
+    english = row["indicator_en"] if isinstance(row["indicator_en"], str) else ""
+    return row["indicator"] if lang == "zh" or not english else english
 
 
 def story(name: str, lang: str = "zh") -> str:
@@ -132,7 +176,7 @@ def story(name: str, lang: str = "zh") -> str:
 
 def evidence_kind(kind: str, lang: str = "zh") -> str:
     """Short name of a kind of evidence."""
-    return _pick(EVIDENCE_KINDS[check_name(kind, EVIDENCE_KINDS, "evidence kind")], lang)
+    return fill(_pick(EVIDENCE_KINDS[check_name(kind, EVIDENCE_KINDS, "evidence kind")], lang))
 
 
 def grade(grade_id: str, lang: str = "zh") -> str:
@@ -154,10 +198,10 @@ def kind(kind_id: str, lang: str = "zh") -> str:
 COLUMNS_ZH = {
     "indicator_id": "指标代码",
     "indicator": "指标",
-    "target": "2024年目标(%)",
+    "target": "{year}年目标(%)",
     "direction": "方向",
-    "value_2023": "2023年(%)",
-    "kind_2023": "2023年口径",
+    "value_review": "{review}年(%)",
+    "kind_review": "{review}年口径",
     "method": "方法",
     "n_obs": "观测数",
     "median": "预测中位数(%)",
@@ -207,23 +251,23 @@ COLUMNS_ZH = {
 
 def zh_columns(frame):
     """Rename a frame's columns to Chinese headers where one is known."""
-    return frame.rename(columns={k: v for k, v in COLUMNS_ZH.items() if k in frame.columns})
+    return frame.rename(columns={k: fill(v) for k, v in COLUMNS_ZH.items() if k in frame.columns})
 
 
 TEXT.update(
     {
         "history": ("历史实际增速", "history (actual)"),
-        "estimate_2023": ("2023年预计(报告)", "2023 estimate (report)"),
+        "estimate_2023": ("{review}年预计(报告)", "{review} estimate (report)"),
         "median": ("预测中位数", "projection (median)"),
         "band80": ("80%区间", "80% interval"),
         "band95": ("95%区间", "95% interval"),
-        "target": ("2024年目标", "2024 target"),
+        "target": ("{year}年目标", "{year} target"),
         "scenario_value": ("情景值", "scenario value"),
         "p_meet": ("达标概率", "P(meet target)"),
         "thin_history": ("历史数据不足", "history too thin"),
         "no_projection": ("未作模型预测", "no model projection"),
         "assumption": ("假设", "assumption"),
-        "fan_title": ("2024年增速预测(扇形图)", "2024 growth projections (fan charts)"),
+        "fan_title": ("{year}年增速预测(扇形图)", "{year} growth projections (fan charts)"),
         "ytd": ("年内累计", "year to date"),
         "path_title": ("达标概率随数据发布的变化", "P(meet) through the year, release by release"),
         "year": ("年份", "Year"),
@@ -232,12 +276,12 @@ TEXT.update(
         "method": ("方法", "Method"),
         "date": ("生成日期", "Generated"),
         "data_note": (
-            "数据:萍乡市2024年政府工作报告要点;历史增速见“数据来源”",
-            "Data: Pingxiang 2024 government work report highlights; history: see Sources",
+            "数据:{region}{year}年政府工作报告;历史增速见“数据来源”",
+            "Data: {region_en} {year} government work report; history: see Sources",
         ),
         "key_numbers": (
-            "一、九项主要目标:2023年结果、2024年目标、预测与达标概率",
-            "1. Key numbers: the nine targets, 2023, projection, P(meet)",
+            "一、主要目标:{review}年结果、{year}年目标、预测与达标概率",
+            "1. Key numbers: the targets, {review}, projection, P(meet)",
         ),
         "fans": ("二、扇形图", "2. Fan charts"),
         "through_year": ("三、年内数据与现时预测", "3. Through the year: releases and nowcasts"),
@@ -246,7 +290,10 @@ TEXT.update(
             "4. Evidence, and what would change each judgement",
         ),
         "backtest": ("五、预测方法实时回测(地区生产总值)", "5. Real-time backtest (GDP)"),
-        "commitments": ("六、2024年工作安排中的量化任务", "6. Quantified 2024 commitments by area"),
+        "commitments": (
+            "六、{year}年工作安排中的量化任务",
+            "6. Quantified {year} commitments by area",
+        ),
         "method_caveats": ("七、方法与说明", "7. Method and caveats"),
         "evidence_sources": ("八、证据明细与来源", "8. Every input and its source"),
         "sources": ("九、数据来源", "9. Sources"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -15,10 +17,10 @@ from pxanalysis.engine import comparison, judgement, nowcast, scenarios, series
 from pxanalysis.present import labels
 
 
-def target_vs_2023(lang: str = "zh") -> Figure:
-    """Horizontal bars: each 2024 main target beside its 2023 figure.
+def target_vs_review(lang: str = "zh") -> Figure:
+    """Horizontal bars: each main target beside the report's figure for the review year.
 
-    2023 estimates (预计) are hatched; indicators without a 2023 figure show
+    Estimates (预计) are hatched; indicators without a review-year figure show
     the target alone. A decline target (energy intensity) is drawn negative.
 
     Parameters
@@ -37,18 +39,18 @@ def target_vs_2023(lang: str = "zh") -> Figure:
     ax.barh(
         y + height / 2, t["value"], height, color="#c0392b", label=labels.text("target_2024", lang)
     )
-    has_2023 = t["value_2023"].notna()
+    has_2023 = t["value_review"].notna()
     for is_estimate in (False, True):
-        sel = has_2023 & ((t["kind_2023"] == "estimate") == is_estimate)
+        sel = has_2023 & ((t["kind_review"] == "estimate") == is_estimate)
         kind = "estimate" if is_estimate else "actual"
         ax.barh(
             y[sel.to_numpy()] - height / 2,
-            t.loc[sel, "value_2023"],
+            t.loc[sel, "value_review"],
             height,
             color="#7f8c8d",
             hatch="//" if is_estimate else None,
             edgecolor="white",
-            label=f"{labels.text('value_2023', lang)} ({labels.kind(kind, lang)})",
+            label=f"{labels.text('value_review', lang)} ({labels.kind(kind, lang)})",
         )
     for yi, value in zip(y, t["value"], strict=True):
         ax.annotate(
@@ -81,16 +83,16 @@ def show(fig: Figure) -> None:
 
 
 def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(80, 95)):
-    """History, the 2024 projection (80/95 %) from the last point, and the target.
+    """History, the target year's projection (80/95 %) from the last point, and the target.
 
     The band of a grade C (anchored) judgement is drawn hatched: it rests on
     evidence, not on the city's own series. A year-to-date release known on the
-    scenario's date is marked at 2024 (◆) and the band is its nowcast.
+    scenario's date is marked at the target year (◆) and the band is its nowcast.
 
     Parameters
     ----------
     indicator : str
-        One of :data:`pxanalysis.vocab.TARGET_IDS`.
+        A target id of the current report.
     scenario : pxanalysis.engine.scenarios.Scenario, optional
         Method, window, assumptions, the date; default baseline.
     lang : {'zh', 'en'}
@@ -162,7 +164,7 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
             label=f"{labels.text('target', lang)} {t['value']:g}%")  # fmt: skip
     ax.axhline(0, color="black", lw=0.6)
     ax.set_title(title, fontsize=10)
-    ax.set_xlim(2014.5, scenario.year + 0.6)
+    ax.set_xlim(scenario.year - 9.5, scenario.year + 0.6)
     ax.set_ylabel(labels.text("growth_pct", lang), fontsize=9)
     ax.tick_params(labelsize=8)
     return fig
@@ -179,7 +181,7 @@ def meet_path_chart(scenario=None, lang: str = "zh") -> Figure | None:
     scenario = scenario or scenarios.Scenario()
     t = data.targets(scenario.year)
     paths = {}
-    for indicator in data.TARGET_IDS:
+    for indicator in data.target_ids():
         annual = judgement.judge(indicator, scenario.year, scenario.method, scenario.window,
                                  scenario.as_of)  # fmt: skip
         target = t.loc[indicator]
@@ -207,10 +209,15 @@ def meet_path_chart(scenario=None, lang: str = "zh") -> Figure | None:
 
 
 def fan_chart_grid(scenario=None, lang: str = "zh") -> Figure:
-    """:func:`fan_chart` for all nine main indicators on one 3x3 figure."""
-    fig, axes = plt.subplots(3, 3, figsize=(12, 8.5), sharex=True)
-    for ax, indicator in zip(axes.flat, data.TARGET_IDS, strict=True):
+    """:func:`fan_chart` for every main target, three to a row (nine: a 3x3 figure)."""
+    ids = data.target_ids()
+    rows = max(1, math.ceil(len(ids) / 3))
+    fig, axes = plt.subplots(rows, 3, figsize=(12, 8.5 * rows / 3 + 0.4 * (rows < 3)), sharex=True,
+                             squeeze=False)  # fmt: skip
+    for ax, indicator in zip(axes.flat, ids, strict=False):
         fan_chart(indicator, scenario, lang, ax=ax)
+    for ax in list(axes.flat)[len(ids) :]:
+        ax.set_visible(False)
     handles, names = {}, []
     for ax in axes.flat:
         for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):

@@ -34,11 +34,10 @@ class Context:
 
 def standard_title(scenario: scenarios.Scenario, lang: str = "zh") -> str:
     """The library's standard brief title."""
+    name = labels.scenario(scenario.name, lang)
     if lang == "zh":
-        return (
-            f"萍乡市2024年主要经济指标预期目标实现情况研判({labels.scenario(scenario.name, 'zh')})"
-        )
-    return f"Pingxiang 2024: main indicators against the targets ({labels.scenario(scenario.name, 'en')})"
+        return labels.fill(f"{{region}}{{year}}年主要经济指标预期目标实现情况研判({name})")
+    return labels.fill(f"{{region_en}} {{year}}: main indicators against the targets ({name})")
 
 
 def resolve(values: dict) -> dict:
@@ -55,6 +54,7 @@ def setup(namespace: dict) -> Context:
         The notebook's ``globals()`` after papermill injected the parameters.
     """
     p = resolve(namespace)
+    data.use(p["region"], p["year"])
     scenario = scenarios.from_params({k: p[k] for k in params.NOTEBOOK_PARAMS["scenario_file"]})
     style.setup_notebook()
     title = p["title"] or standard_title(scenario, p["lang"])
@@ -103,38 +103,71 @@ def title_block(ctx: Context) -> None:
 
 
 def headline(ctx: Context) -> None:
-    """One paragraph: how many of the nine targets look likely, and GDP's numbers."""
+    """One paragraph: how many of the targets look likely, and GDP's numbers."""
     c = _compared(ctx).set_index("indicator_id")
-    g = c.loc["gdp"]
+    n = len(c)
+    not_judged = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"].isna()]]
     likely = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"] >= 0.5]]
     unlikely = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"] < 0.25]]
     sep = "、" if _zh(ctx) else ", "
     grades = c["grade"].value_counts().to_dict()
     if _zh(ctx):
         text = (
-            f"截至{ctx.scenario.as_of},依据当时可得的全部证据,九项主要预期目标中,"
+            f"截至{ctx.scenario.as_of},依据当时可得的全部证据,{n}项主要预期目标中,"
             f"达标概率不低于50%的有{len(likely)}项({sep.join(likely) or '无'}),"
-            f"低于25%的有{len(unlikely)}项({sep.join(unlikely) or '无'})。"
-            f"地区生产总值增速预测中位数{g['median']:.1f}%,80%区间[{g['lo80']:.1f}%, {g['hi80']:.1f}%],"
-            f"达到{g['target']:g}%的概率约{g['p_meet']:.0%},按“左右”口径(不低于{g['target'] - ABOUT_BAND:g}%)约{g['p_meet_about']:.0%}。"
-            f"证据等级:A级{grades.get('A', 0)}项、B级{grades.get('B', 0)}项、C级{grades.get('C', 0)}项"
+            f"低于25%的有{len(unlikely)}项({sep.join(unlikely) or '无'})"
+            + (f",未作判断的{len(not_judged)}项({sep.join(not_judged)})" if not_judged else "")
+            + "。"
+            + _gdp_sentence(c, "zh")
+            + f"证据等级:A级{grades.get('A', 0)}项、B级{grades.get('B', 0)}项、C级{grades.get('C', 0)}项"
             "(C级为本市历史数据不足、综合多项证据锚定的判断,区间更宽)。"
         )
     else:
         text = (
-            f"As of {ctx.scenario.as_of}, on all the evidence then available, {len(likely)} of the nine "
+            f"As of {ctx.scenario.as_of}, on all the evidence then available, {len(likely)} of the {n} "
             f"main targets have P(meet) of at least 50% ({sep.join(likely) or 'none'}) and "
-            f"{len(unlikely)} below 25% ({sep.join(unlikely) or 'none'}). GDP growth: median "
-            f"{g['median']:.1f}%, 80% band [{g['lo80']:.1f}%, {g['hi80']:.1f}%], P(>= {g['target']:g}%) "
-            f"about {g['p_meet']:.0%}, 'about' (>= {g['target'] - ABOUT_BAND:g}%) {g['p_meet_about']:.0%}. "
-            f"Grades: A {grades.get('A', 0)}, B {grades.get('B', 0)}, C {grades.get('C', 0)} "
+            f"{len(unlikely)} below 25% ({sep.join(unlikely) or 'none'})"
+            + (f"; {len(not_judged)} not judged ({sep.join(not_judged)})" if not_judged else "")
+            + ". "
+            + _gdp_sentence(c, "en")
+            + f"Grades: A {grades.get('A', 0)}, B {grades.get('B', 0)}, C {grades.get('C', 0)} "
             "(C: too little own history, anchored on several pieces of evidence, wider bands)."
         )
     _md(text)
 
 
+def _gdp_sentence(c: pd.DataFrame, lang: str) -> str:
+    """GDP's median, band and P(meet), where GDP is a target of the report."""
+    if "gdp" not in c.index or pd.isna(c.loc["gdp", "median"]):
+        return ""
+    g = c.loc["gdp"]
+    if lang == "zh":
+        return (
+            f"地区生产总值增速预测中位数{g['median']:.1f}%,80%区间[{g['lo80']:.1f}%, {g['hi80']:.1f}%],"
+            f"达到{g['target']:g}%的概率约{g['p_meet']:.0%},按“左右”口径(不低于{g['target'] - ABOUT_BAND:g}%)约{g['p_meet_about']:.0%}。"
+        )
+    return (
+        f"GDP growth: median {g['median']:.1f}%, 80% band [{g['lo80']:.1f}%, {g['hi80']:.1f}%], "
+        f"P(>= {g['target']:g}%) about {g['p_meet']:.0%}, 'about' (>= {g['target'] - ABOUT_BAND:g}%) "
+        f"{g['p_meet_about']:.0%}. "
+    )
+
+
+def _not_judged_note(c: pd.DataFrame, lang: str) -> str:
+    """Why a target has no judgement (no evidence, a level target, thin history)."""
+    i = 0 if lang == "zh" else 1
+    parts = [
+        f"{labels.indicator(r.indicator_id, lang)}:{tables.FLAG_TEXT.get(r.flag, ('', ''))[i]}"
+        for r in c.itertuples()
+        if pd.isna(r.p_meet) and r.flag in tables.FLAG_TEXT
+    ]
+    if not parts:
+        return ""
+    return ("未作判断:" if lang == "zh" else " Not judged: ") + ";".join(parts) + "。"
+
+
 def key_numbers(ctx: Context) -> None:
-    """The key-numbers table of the nine targets, and how to read it."""
+    """The key-numbers table of the targets, and how to read it."""
     _md(f"## {_t('key_numbers', ctx.lang)}")
     _table(tables.comparison_table(ctx.scenario, ctx.lang, _compared(ctx)).reset_index())
     if _zh(ctx):
@@ -142,7 +175,7 @@ def key_numbers(ctx: Context) -> None:
             f"注:*为报告中的“预计”数。达标概率为P(结果≥目标)(能耗为降幅不小于目标);"
             f"目标写作“左右”的,另列P(结果≥目标−{ABOUT_BAND:g})(约定:目标按0.5个百分点一档设定,"
             f"差距在半档以内视为“左右”)。等级:{labels.grade('A')};{labels.grade('B')};{labels.grade('C')}。"
-            f"{labels.story(ctx.scenario.name)}"
+            f"{labels.story(ctx.scenario.name)}{_not_judged_note(_compared(ctx), 'zh')}"
         )
     else:
         note = (
@@ -151,12 +184,13 @@ def key_numbers(ctx: Context) -> None:
             f"{ABOUT_BAND:g}) too (convention: targets move in 0.5 pp steps; within half a step is "
             f"'about'). Grades: {labels.grade('A', 'en')}; {labels.grade('B', 'en')}; "
             f"{labels.grade('C', 'en')}. {labels.story(ctx.scenario.name, 'en')}"
+            f"{_not_judged_note(_compared(ctx), 'en')}"
         )
     _md(note)
 
 
 def fan_charts(ctx: Context) -> None:
-    """The nine fan charts, target marked, grade C hatched."""
+    """The fan charts of the targets, target marked, grade C hatched."""
     _md(f"## {_t('fans', ctx.lang)}")
     plots.show(plots.fan_chart_grid(ctx.scenario, ctx.lang))
 
@@ -168,9 +202,10 @@ def through_the_year(ctx: Context) -> None:
     released = c[c["ytd_month"] > 0]
     if released.empty:
         _md(
-            f"截至{ctx.scenario.as_of},尚无2024年年内累计数据发布;以上为年初判断。"
+            f"截至{ctx.scenario.as_of},尚无{ctx.scenario.year}年年内累计数据发布;以上为年初判断。"
             if _zh(ctx)
-            else f"No 2024 year-to-date release was out by {ctx.scenario.as_of}: the judgements above are January's."
+            else f"No {ctx.scenario.year} year-to-date release was out by {ctx.scenario.as_of}: "
+            "the judgements above are January's."
         )
         return
     zh = _zh(ctx)
@@ -242,7 +277,7 @@ def backtest_summary(ctx: Context) -> None:
     if _zh(ctx):
         text = (
             "实时回测:每个起点只用当时已知的数据预测下一年(或后两年),只按真实步长计入(2017年缺失,2016→2018只算提前两年);"
-            "区间是实际发布的、按此前误差校准后的区间;萍乡与江西其他10个设区市合并计算,“预测次数”即起点数。"
+            f"区间是实际发布的、按此前误差校准后的区间;{_pool_text('zh')}合并计算,“预测次数”即起点数。"
             "“配对差”为与朴素均值法逐次绝对误差之差的均值,负值表示更准。"
             f"\n\n{selection.RULE['zh']}\n\n"
             f"C级(证据锚定)区间的校准:在过去各起点,只用C级指标拥有的证据种类(上年数与更早年份的均值)对GDP做锚定预测,"
@@ -252,8 +287,8 @@ def backtest_summary(ctx: Context) -> None:
         text = (
             "Real-time backtest: each origin projects the next year (or the one after) from what was "
             "known then, at true horizons only (2017 is missing, so 2016 -> 2018 counts as two years "
-            "ahead); the intervals are the shipped, calibrated ones; Pingxiang and Jiangxi's ten other "
-            "cities pooled; n is the number of origins. 'Paired diff' is the mean difference of absolute "
+            f"ahead); the intervals are the shipped, calibrated ones; {_pool_text('en')} pooled; "
+            "n is the number of origins. 'Paired diff' is the mean difference of absolute "
             f"errors against the naive mean (negative: better).\n\n{selection.RULE['en']}\n\n"
             "Grade C bands: at every past origin GDP was projected with only the kinds of evidence a "
             "grade C indicator has (the last figure and an older average), and the band sized by those "
@@ -264,27 +299,68 @@ def backtest_summary(ctx: Context) -> None:
 
 
 def commitments(ctx: Context) -> None:
-    """The quantified 2024 work-plan commitments by area."""
+    """The quantified work-plan commitments of the target year, by area."""
     _md(f"## {_t('commitments', ctx.lang)}")
-    _table(tables.commitments_by_area(ctx.lang))
+    table = tables.commitments_by_area(ctx.lang)
+    if table.empty:
+        _md(
+            "报告文本中没有量化的工作任务(或文本只是摘录)。"
+            if _zh(ctx)
+            else "The report's text holds no quantified commitment (or is an excerpt)."
+        )
+        return
+    _table(table)
+
+
+def _pool_text(lang: str) -> str:
+    """Which series the real-time errors pool: the region and its Jiangxi peers."""
+    if lang == "zh":
+        return labels.fill("{region}与江西其他设区市")
+    return labels.fill("{region_en} and Jiangxi's other cities")
+
+
+def _history_text(lang: str) -> str:
+    """The caveat on the region's own history."""
+    report = data.current()
+    if report.region == "pingxiang":
+        if lang == "zh":
+            return "萍乡GDP实际增速2002—2016、2018—2022年(2017年缺失;CSMAR 2013年数据为名义增速,故改用低可信度的实际增速8.2%);其余指标只有零星数据;江西其他10个设区市的GDP增速(CSMAR)用于校准。"
+        return "Pingxiang's real GDP growth 2002-2016 and 2018-2022 (2017 missing; CSMAR's 2013 value is nominal, so the low-trust real 8.2 % is used); scattered figures otherwise; the GDP growth of Jiangxi's ten other cities (CSMAR) for calibration."
+    own = data.history("gdp", as_of=report.as_of)
+    years = f"{own.index.min()}—{own.index.max()}" if len(own) else ""
+    if lang == "zh":
+        gdp = f"GDP实际增速{years}年来自CSMAR城市面板" if years else "无GDP历史"
+        return labels.fill(
+            f"{{region}}{gdp};其余指标没有本市历史数据,按C级证据锚定判断;萍乡和江西其他设区市的GDP增速用于校准。"
+        )
+    gdp = (
+        f"real GDP growth {years.replace('—', '-')} from the CSMAR city panel"
+        if years
+        else "no GDP history"
+    )
+    return labels.fill(
+        f"{{region_en}}: {gdp}; no own history for the other indicators, judged from anchors (grade C); "
+        "Pingxiang's and Jiangxi's other cities' GDP growth for calibration."
+    )
 
 
 def _caveats(lang: str) -> str:
+    review = data.current().review_year
     if lang == "zh":
         return f"""\
-- **信息截至日**:每个判断只使用截至该日已公布的数据(每条历史数据都记录了最早可知日期;统计公报类数据按次年4月底计)。报告中的2023年数作为最后一个数据点,其中“预计”数另加{ESTIMATE_SD:g}个百分点的不确定性(按其在预测中的权重折算)。
-- **区间**:点预测来自方法本身;区间宽度来自同一方法在真实步长下的实时预测误差(萍乡与江西其他设区市合并,近10个非疫情年份),可放宽也可收窄;误差偏斜时用两段正态分布。2020—2022年疫情年份的误差不计入主体区间,而作为概率{SHOCK_PROBABILITY:g}的冲击成分保留在尾部。
-- **C级判断**:综合2023年数、2016—2020年均增速、与GDP(或投资)的联动、江西省目标加市省差距、本市目标减平均缺口等证据,按事先确定的权重加权;区间按“对GDP作同样稀疏证据的锚定预测”的实时误差确定,乘以各指标相对GDP的波动倍数,并计入各证据之间的分歧。
-- **情景**:乐观、悲观情景移动同一个整体经济因子,九项指标按其与经济的联动程度同步变化,而非各取各的分位数。
-- **历史数据**:萍乡GDP实际增速2002—2016、2018—2022年(2017年缺失;CSMAR 2013年数据为名义增速,故改用低可信度的实际增速8.2%);其余指标只有零星数据;江西其他10个设区市的GDP增速(CSMAR)用于校准。第四次、第五次经济普查后总量口径变化,不跨口径用总量计算增速。
+- **信息截至日**:每个判断只使用截至该日已公布的数据(每条历史数据都记录了最早可知日期;统计公报类数据按次年4月底计)。报告中的{review}年数作为最后一个数据点,其中“预计”数另加{ESTIMATE_SD:g}个百分点的不确定性(按其在预测中的权重折算)。
+- **区间**:点预测来自方法本身;区间宽度来自同一方法在真实步长下的实时预测误差({_pool_text("zh")}合并,近10个非疫情年份),可放宽也可收窄;误差偏斜时用两段正态分布。2020—2022年疫情年份的误差不计入主体区间,而作为概率{SHOCK_PROBABILITY:g}的冲击成分保留在尾部。
+- **C级判断**:综合{review}年数、2016—2020年均增速、与GDP(或投资)的联动、江西省目标加市省差距、本市目标减平均缺口等证据,按事先确定的权重加权;区间按“对GDP作同样稀疏证据的锚定预测”的实时误差确定,乘以各指标相对GDP的波动倍数,并计入各证据之间的分歧。
+- **情景**:乐观、悲观情景移动同一个整体经济因子,各项指标按其与经济的联动程度同步变化,而非各取各的分位数。
+- **历史数据**:{_history_text("zh")}第四次、第五次经济普查后总量口径变化,不跨口径用总量计算增速。
 - **关于地方目标**:文献表明增长目标逐级加码,实际公布增速常接近目标,但2013年后市级目标普遍未完成(吕冰洋、张兆强,2022);地方统计可能高估增长(Chen等,BPEA 2019)。
 """
     return f"""\
-- **Information date**: each judgement uses only data published by then (every history row records when it could first be known; statistical bulletins count from the end of April of the next year). The report's 2023 figures are the last data point; an estimate (预计) adds {ESTIMATE_SD:g} pp of uncertainty, through its weight in the forecast.
-- **Intervals**: the point comes from the method; the width from the same method's real-time errors at the same true horizon (Pingxiang and Jiangxi's other cities pooled, the last 10 non-pandemic years), widened or narrowed; a two-piece normal where the errors are skewed. Errors of the pandemic years 2020-2022 stay out of the core and form a shock component of probability {SHOCK_PROBABILITY:g} in the tails.
-- **Grade C**: the report's 2023 figure, the 2016-2020 average, co-movement with GDP (or investment), Jiangxi's target plus the city-province gap, and the city's own target less the usual shortfall, weighted as fixed in advance; the band from the real-time errors of the same thin-evidence method applied to GDP, times each indicator's volatility relative to GDP, plus the disagreement between the anchors.
-- **Scenarios**: optimistic and pessimistic move one economy-wide factor; the nine indicators move together by their co-movement, not by nine independent quantiles.
-- **History**: Pingxiang's real GDP growth 2002-2016 and 2018-2022 (2017 missing; CSMAR's 2013 value is nominal, so the low-trust real 8.2 % is used); scattered figures otherwise; the GDP growth of Jiangxi's ten other cities (CSMAR) for calibration. Levels change basis with the economic censuses; growth is never computed across them.
+- **Information date**: each judgement uses only data published by then (every history row records when it could first be known; statistical bulletins count from the end of April of the next year). The report's {review} figures are the last data point; an estimate (预计) adds {ESTIMATE_SD:g} pp of uncertainty, through its weight in the forecast.
+- **Intervals**: the point comes from the method; the width from the same method's real-time errors at the same true horizon ({_pool_text("en")} pooled, the last 10 non-pandemic years), widened or narrowed; a two-piece normal where the errors are skewed. Errors of the pandemic years 2020-2022 stay out of the core and form a shock component of probability {SHOCK_PROBABILITY:g} in the tails.
+- **Grade C**: the report's {review} figure, the 2016-2020 average, co-movement with GDP (or investment), Jiangxi's target plus the city-province gap, and the city's own target less the usual shortfall, weighted as fixed in advance; the band from the real-time errors of the same thin-evidence method applied to GDP, times each indicator's volatility relative to GDP, plus the disagreement between the anchors.
+- **Scenarios**: optimistic and pessimistic move one economy-wide factor; the indicators move together by their co-movement, not by independent quantiles.
+- **History**: {_history_text("en")} Levels change basis with the economic censuses; growth is never computed across them.
 - **Local targets**: targets are amplified down the hierarchy and reported growth often lands near them, but city growth targets were generally missed after 2013 (吕冰洋 & 张兆强 2022); local statistics may overstate growth (Chen et al., BPEA 2019).
 """
 
@@ -296,20 +372,29 @@ def method_and_caveats(ctx: Context) -> None:
 
 def sources(ctx: Context) -> None:
     """The report and every history source the projections used."""
-    obs = data.history_observations()
-    used = obs[(obs["geo"] == "pingxiang") & obs["preferred"] & (obs["kind"] != "derived")]
-    titles = sorted(set(used["source_title"]))
+    report = data.current()
+    obs = data.known_by(data.history_observations(), ctx.scenario.as_of)
+    if report.region == "pingxiang":
+        used = obs[(obs["geo"] == "pingxiang") & obs["preferred"] & (obs["kind"] != "derived")]
+        titles = sorted(set(used["source_title"]))
+    else:
+        panel = data.known_by(data.load_table("jiangxi_cities"), ctx.scenario.as_of)
+        titles = sorted(set(panel.loc[panel["geo"] == report.region, "source_title"]))
     jx = sorted(set(obs.loc[obs["geo"] == "jiangxi", "source_title"]))
+    figures = f"data/{report.region}/{report.year}/figures.csv"
+    where = f"; {report.source}" if report.source else ""
     if ctx.lang == "zh":
-        head = "- 《奋力谱写中国式现代化萍乡篇章——2024年政府工作报告要点摘登》(每个数字附原文引语,见 `data/pingxiang/2024/figures.csv`)\n"
+        head = f"- 《{report.title}》{where}(每个数字附原文引语,见 `{figures}`)\n"
         mid, prov = (
-            "萍乡历史数据(可信度与修订规则见 `data/pingxiang/history/README.md`):",
+            labels.fill("{region}历史数据(可信度与修订规则见 `data/pingxiang/history/README.md`):"),
             "江西省(仅作背景):",
         )
     else:
-        head = "- Pingxiang 2024 government work report highlights (every figure with its verbatim quote: `data/pingxiang/2024/figures.csv`)\n"
+        head = f"- {report.title}{where} (every figure with its verbatim quote: `{figures}`)\n"
         mid, prov = (
-            "Pingxiang history (trust and revision rule: `data/pingxiang/history/README.md`):",
+            labels.fill(
+                "{region_en} history (trust and revision rule: `data/pingxiang/history/README.md`):"
+            ),
             "Jiangxi province (context only):",
         )
     lines = [f"## {_t('sources', ctx.lang)}", "", head, f"{mid}", ""]

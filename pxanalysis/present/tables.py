@@ -14,7 +14,7 @@ def _fmt(value: float) -> str:
 
 
 def targets_table(lang: str = "zh") -> pd.DataFrame:
-    """The nine main 2024 targets beside their 2023 counterparts.
+    """The report's main targets beside their review-year counterparts.
 
     Parameters
     ----------
@@ -23,16 +23,16 @@ def targets_table(lang: str = "zh") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Index: indicator names; columns: the 2023 figure (%), its kind
-        (actual or estimate), the 2024 target (%) and its qualifier. A decline
-        (energy intensity) is negative. Missing 2023 figures are blank.
+        Index: indicator names; columns: the review year's figure (%), its kind
+        (actual or estimate), the target (%) and its qualifier. A decline
+        (energy intensity) is negative. Missing review-year figures are blank.
     """
     t = data.targets()
-    kind = t["kind_2023"].map(lambda k: labels.kind(k, lang) if isinstance(k, str) else "")
+    kind = t["kind_review"].map(lambda k: labels.kind(k, lang) if isinstance(k, str) else "")
     out = pd.DataFrame(
         {
-            labels.text("value_2023", lang) + " (%)": t["value_2023"],
-            labels.text("kind_2023", lang): kind,
+            labels.text("value_review", lang) + " (%)": t["value_review"],
+            labels.text("kind_review", lang): kind,
             labels.text("target_2024", lang) + " (%)": t["value"],
             labels.text("qualifier", lang): t["qualifier"],
         }
@@ -42,8 +42,8 @@ def targets_table(lang: str = "zh") -> pd.DataFrame:
     return out
 
 
-def results_2023(lang: str = "zh") -> pd.DataFrame:
-    """The 2023 review's figures (actual outcomes and 预计 estimates).
+def review_results(lang: str = "zh") -> pd.DataFrame:
+    """The review year's figures (actual outcomes and 预计 estimates).
 
     Parameters
     ----------
@@ -56,9 +56,9 @@ def results_2023(lang: str = "zh") -> pd.DataFrame:
     """
     labels.check_lang(lang)
     f = data.report_figures()
-    f = f[f["year"] == 2023]
+    f = f[f["year"] == data.current().review_year]
     theme = f["section"].str.split(" > ").map(lambda p: p[1] if len(p) > 1 else p[0])
-    name = f["indicator"] if lang == "zh" else f["indicator_en"]
+    name = f["indicator"] if lang == "zh" else f["indicator_en"].fillna(f["indicator"])
     if lang == "en":
         theme = theme.map(_SECTIONS_EN).fillna(theme)
     out = pd.DataFrame(
@@ -85,7 +85,7 @@ _SECTIONS_EN = {
 
 
 def commitments_by_area(lang: str = "zh") -> pd.DataFrame:
-    """The quantified 2024 work-plan commitments, grouped by area and item.
+    """The quantified work-plan commitments of the target year, grouped by area and item.
 
     Parameters
     ----------
@@ -102,14 +102,20 @@ def commitments_by_area(lang: str = "zh") -> pd.DataFrame:
     merged = c.join(plan[["area_id", "area", "area_en", "item", "item_en"]], on="item_id")
     merged = merged.sort_values(["item_id"], kind="stable")
     zh = lang == "zh"
-    area = merged["area"].str.split(",").str[0] if zh else merged["area_en"]
+    area = merged["area"].str.split(",").str[0]
+    if not zh:
+        area = merged["area_en"].fillna(area)
     figure = merged["value"].map(_fmt) + merged["unit"]
     qualifier = merged["qualifier"].fillna("")
     return pd.DataFrame(
         {
             labels.text("area", lang): area,
-            labels.text("item", lang): merged["item"] if zh else merged["item_en"],
-            labels.text("indicator", lang): merged["indicator"] if zh else merged["indicator_en"],
+            labels.text("item", lang): merged["item"]
+            if zh
+            else merged["item_en"].fillna(merged["item"]),
+            labels.text("indicator", lang): merged["indicator"]
+            if zh
+            else merged["indicator_en"].fillna(merged["indicator"]),
             labels.text("figure", lang): figure,
             labels.text("qualifier", lang): qualifier,
         }
@@ -134,6 +140,11 @@ FLAG_TEXT = {
     "thin_history": ("证据锚定", "anchored on the evidence"),
     "assumption": ("用户假设", "user assumption"),
     "method_unavailable": ("该方法不适用", "method not applicable"),
+    "not_a_growth_target": ("水平目标,未作预测", "a level target: not projected"),
+    "no_evidence": (
+        "无可用证据,未作判断;可在自定义情景中给出假设",
+        "no evidence held: not judged; give an assumption in a custom scenario",
+    ),
     "": ("", ""),
 }
 
@@ -141,7 +152,7 @@ FLAG_TEXT = {
 def comparison_table(
     scenario=None, lang: str = "zh", compared: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Key numbers of the nine targets: 2023, target, projection, bands, P(meet) both ways, grade.
+    """Key numbers of the targets: review year, target, projection, bands, P(meet) both ways, grade.
 
     Parameters
     ----------
@@ -165,9 +176,9 @@ def comparison_table(
     ]
     out = pd.DataFrame(
         {
-            ("2023年(%)" if zh else "2023 (%)"): [
+            labels.text("value_review", lang) + ("(%)" if zh else " (%)"): [
                 "" if pd.isna(v) else f"{v:g}" + ("*" if k == "estimate" else "")
-                for v, k in zip(c["value_2023"], c["kind_2023"], strict=True)
+                for v, k in zip(c["value_review"], c["kind_review"], strict=True)
             ],
             ("目标(%)" if zh else "Target (%)"): c["target"].map(_num),
             ("预测中位数(%)" if zh else "Median (%)"): c["median"].map(_num),
@@ -212,7 +223,7 @@ def evidence_table(scenario=None, lang: str = "zh", compared: pd.DataFrame | Non
     rows = []
     for r in c.itertuples():
         p = comparison.indicator_projection(r.indicator_id, scenario)
-        release = judgement.NEXT_RELEASE.get(r.what_changes, ("", ""))[i]
+        release = labels.fill(judgement.NEXT_RELEASE.get(r.what_changes, ("", ""))[i])
         change = (
             "" if not r.what_changes or pd.isna(r.p_change_per_pp)
             else (f"{release}:每变动1个百分点,达标概率约变{r.p_change_per_pp:.0f}个百分点" if zh
@@ -234,7 +245,7 @@ def sources_table(scenario=None, lang: str = "zh") -> pd.DataFrame:
     scenario = scenario or scenarios.Scenario()
     zh = labels.check_lang(lang) == "zh"
     rows = []
-    for indicator in data.TARGET_IDS:
+    for indicator in data.target_ids():
         p = comparison.indicator_projection(indicator, scenario)
         for a in p.evidence:
             for src in a.inputs:

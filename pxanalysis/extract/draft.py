@@ -1,0 +1,287 @@
+"""A report's draft tables: figures, main targets, work plan, and the review list.
+
+:func:`draft` turns the text of a government work report into the three tables
+of the project's report schema (:mod:`pxanalysis.data.report_schema`), the
+same schema the hand-made Pingxiang tables follow, so that the draft can be
+reviewed, corrected and then read by the engine like any other report:
+
+- ``figures.csv``: one row per figure, with its verbatim quote, section path,
+  indicator, year, kind, value (negative after 下降), unit, qualifiers, period and
+  a confidence; a figure stated twice (a summary box repeating the body, a
+  headline restating a target) is one row, quoted where it is stated as a target
+  if it is one, else where it first appears;
+- ``targets.csv``: the main expected targets (主要预期目标), mapped to canonical
+  ids where the indicator is a common one (:data:`pxanalysis.extract.rules.CANONICAL`),
+  else kept under their Chinese names;
+- ``workplan.csv``: the areas of work and their items.
+
+:func:`write` saves them with a ``datapackage.json`` (validated as it is
+written) and ``REVIEW.md``, the rows a human should check first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pxanalysis.data import report_schema
+from pxanalysis.errors import ParameterError
+from pxanalysis.extract import rules
+from pxanalysis.extract.scan import Figure, scan, workplan_items
+from pxanalysis.extract.text import Text, normalise
+
+#: Rows below this confidence are listed in ``REVIEW.md`` for a human to check.
+REVIEW_BELOW = 0.8
+
+
+@dataclass
+class Draft:
+    """The drafted tables of one report (lists of row dicts) and what to review."""
+
+    region: str
+    year: int
+    text: Text
+    figures: list[dict]
+    targets: list[dict]
+    workplan: list[dict]
+    review: list[str]
+    report: dict
+
+
+def _key(f: Figure) -> tuple:
+    """What makes two mentions the same figure: its indicator, value, unit, year and kind."""
+    name = rules.canonical(f.indicator) or f.indicator or f.quote
+    return (name, round(f.value, 6), f.unit, f.year, f.kind, f.period)
+
+
+def _merge(figures: list[Figure]) -> list[Figure]:
+    """One figure per :func:`_key`: the target-section mention, else the first."""
+    kept: dict[tuple, Figure] = {}
+    for f in figures:
+        key = _key(f)
+        old = kept.get(key)
+        if old is None:
+            kept[key] = f
+        elif f.in_target_list and not old.in_target_list:
+            kept[key] = f
+    return sorted(kept.values(), key=lambda f: f.start)
+
+
+def _slug(f: Figure, used: set[str], counter: list[int]) -> str:
+    prefix = {"actual": "r", "estimate": "r", "target": "t", "commitment": "c"}[f.kind]
+    base = f"{prefix}{f.year % 100:02d}_"
+    cid = rules.canonical(f.indicator)
+    if f.measure not in ("growth", "change") and f.kind != "target":
+        cid = None
+    if cid and f.measure == "change":
+        cid = f"{cid}_change"
+    name = base + (cid or f"fig{counter[0]:03d}")
+    if not cid:
+        counter[0] += 1
+    while name in used:
+        name += "_2" if not name[-2:-1] == "_" else ""
+        if name in used:
+            name = f"{name[:-1]}{int(name[-1]) + 1}"
+    used.add(name)
+    return name
+
+
+def _figure_rows(figures: list[Figure], items: list[dict]) -> list[dict]:
+    rows, used, counter = [], set(), [1]
+    for f in figures:
+        item_id = next((i["item_id"] for i in reversed(items) if i["start"] <= f.start), None)
+        cid = rules.canonical(f.indicator)
+        rows.append(
+            {
+                "figure_id": _slug(f, used, counter),
+                "section": f.section or "(no heading)",
+                "item_id": item_id if f.kind == "commitment" else None,
+                "indicator": f.indicator or "(unnamed)",
+                "indicator_en": rules.ENGLISH.get(cid, "") if cid else "",
+                "year": f.year,
+                "kind": f.kind,
+                "measure": f.measure,
+                "value": f.value,
+                "value_text": f.value_text,
+                "unit": f.unit,
+                "qualifier": ";".join(f.qualifiers),
+                "period": f.period,
+                "quote": f.quote,
+                "note": "; ".join(f.reasons),
+                "confidence": round(f.confidence, 2),
+                "_figure": f,
+            }
+        )
+    return rows
+
+
+def _target_rows(rows: list[dict]) -> list[dict]:
+    out, seen = [], set()
+    review = [r for r in rows if r["kind"] in ("actual", "estimate")]
+    for row in rows:
+        f = row["_figure"]
+        if not f.main_target or row["measure"] not in ("growth", "share", "level", "count"):
+            continue
+        cid = rules.canonical(row["indicator"]) or row["indicator"]
+        if cid in seen:
+            continue
+        seen.add(cid)
+        decrease = row["value"] < 0 or cid in rules.CEILING or {"以内", "以下"} & set(f.qualifiers)
+        counterpart = next(
+            (
+                r["figure_id"]
+                for r in review
+                if (rules.canonical(r["indicator"]) or r["indicator"]) == cid
+                and r["measure"] == row["measure"]
+                and r["year"] == row["year"] - 1
+            ),
+            None,
+        )
+        out.append(
+            {
+                "target_id": cid,
+                "figure_id": row["figure_id"],
+                "direction": "decrease" if decrease else "increase",
+                "counterpart_figure_id": counterpart,
+                "history_series": cid if cid in report_schema.HISTORY_SERIES else None,
+                "order": len(out) + 1,
+            }
+        )
+    return out
+
+
+#: The information date of a report whose date is not given: the end of January of its
+#: year (local reports are delivered to the people's congress in January or February;
+#: Pingxiang's 2024 report uses the same convention, see ``pxanalysis.vocab.REPORT_DATE``).
+DEFAULT_DATE = "{year}-01-31"
+
+
+def draft(
+    source: str,
+    region: str,
+    year: int,
+    region_name: str | None = None,
+    date: str | None = None,
+    title: str | None = None,
+    origin: str = "",
+    published: str = "",
+) -> Draft:
+    """Draft the tables of the report ``source`` (its text) for ``region`` and ``year``.
+
+    Parameters
+    ----------
+    source : str
+        The report's text as published (traditional or simplified, any width).
+    region : str
+        The region's id (lower-case ASCII, e.g. ``yichun``).
+    year : int
+        The report's year: the year of its main targets.
+    region_name : str, optional
+        The region's Chinese name (default: the id; set it for the brief's title).
+    date : str, optional
+        The report's information date YYYY-MM-DD (default: January 31 of ``year``,
+        flagged for review).
+    title : str, optional
+        The report's title (default: the first line of the text).
+    origin, published : str
+        Where the text was taken from (an address) and when it was published.
+
+    Returns
+    -------
+    Draft
+    """
+    report_schema.check_region(region)
+    report_schema.check_year(year)
+    text = normalise(source)
+    figures = _merge(scan(text, year))
+    items = workplan_items(text)
+    rows = _figure_rows(figures, items)
+    targets = _target_rows(rows)
+    review = _review(rows, targets, text)
+    if date is None:
+        date = DEFAULT_DATE.format(year=year)
+        review.insert(0, f"- The report's date was not given: {date} assumed (set `report.date`).")
+    first = next((ln.strip(" #*") for ln in source.splitlines() if ln.strip()), "")
+    report = {
+        "region": region,
+        "region_name": region_name or region,
+        "year": year,
+        "date": date,
+        "title": title or first[:80] or f"{region} {year}",
+        "source": origin,
+        "published": published,
+    }
+    for row in rows:
+        row.pop("_figure")
+    workplan = [{k: v for k, v in i.items() if k not in ("start", "end")} for i in items]
+    return Draft(region, year, text, rows, targets, workplan, review, report)
+
+
+def _review(rows: list[dict], targets: list[dict], text: Text) -> list[str]:
+    lines = []
+    if not targets:
+        lines.append("- **No main targets found**: is there a 主要预期目标 section in the text?")
+    if text.traditional:
+        lines.append(
+            "- The text is in traditional characters: names were converted to simplified; "
+            "quotes stay verbatim."
+        )
+    for row in rows:
+        if row["confidence"] < REVIEW_BELOW:
+            lines.append(
+                f"- `{row['figure_id']}` {row['value_text']}{row['unit']} "
+                f"({row['kind']} {row['year']}, confidence {row['confidence']:.2f}): "
+                f"{row['note'] or 'check'} — 「{row['quote']}」"
+            )
+    for t in targets:
+        if not re.fullmatch(r"[a-z0-9_]+", t["target_id"]):
+            lines.append(
+                f"- target `{t['target_id']}` has no canonical id: kept under its Chinese name"
+            )
+    return lines
+
+
+def write(result: Draft, out: Path) -> Path:
+    """Write the draft into ``out`` (created) and validate it; return ``out``.
+
+    Raises
+    ------
+    ParameterError
+        If ``out`` exists and is not an empty directory or a previous draft.
+    DataValidationError
+        If the written package does not validate (a bug: it names the row).
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"--out {out} is a file, not a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / "datapackage.json").is_file():
+        raise ParameterError(
+            f"--out {out} is not empty and holds no draft: give a new or empty directory"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.txt").write_text(result.text.source, encoding="utf-8")
+    report_schema.write_csv(out / "figures.csv", "figures", result.figures)
+    report_schema.write_csv(out / "targets.csv", "targets", result.targets)
+    report_schema.write_csv(out / "workplan.csv", "workplan", result.workplan)
+    package = report_schema.package(result.report)
+    (out / "datapackage.json").write_text(
+        json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (out / "REVIEW.md").write_text(_review_text(result), encoding="utf-8")
+    report_schema.validate(out)
+    return out
+
+
+def _review_text(result: Draft) -> str:
+    head = (
+        f"# Review: drafted {result.region} {result.year}\n\n"
+        f"{len(result.figures)} figures, {len(result.targets)} main targets, "
+        f"{len(result.workplan)} work-plan items were drafted by `pxanalysis extract`.\n"
+        "Check the rows below first, then every quote against the text; fill "
+        "`indicator_en`, `area_en` and `item_en`; set the `history_series` of a target "
+        "whose history the project holds.\n\n"
+    )
+    body = "\n".join(result.review) if result.review else "Nothing flagged."
+    return head + body + "\n"

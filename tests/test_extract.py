@@ -1,0 +1,181 @@
+"""``pxanalysis extract``: drafting a report's tables from its text, scored on gold tables.
+
+The goals (issue 13) are checked on the Pingxiang gold and on every held-out
+report in ``data/extract_gold`` (see its README for which report was kept
+untouched as the final test and which rules were tuned after a first score).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import opencc
+import pytest
+from frictionless import Package
+
+from pxanalysis.data import report_schema
+from pxanalysis.extract import draft, score
+
+from .conftest import DATA, ROOT
+
+GOLD = ROOT / "data" / "extract_gold"
+HELD_OUT = score.held_out(GOLD)
+
+
+def test_pingxiang_gold_meets_the_goals():
+    s = score.score_package(DATA / "2024", "pingxiang_2024")
+    assert s.recall >= score.GOALS["recall"], s.missed
+    assert s.precision >= score.GOALS["precision"], s.spurious
+    assert s.qualifier_agreement >= score.GOALS["qualifier_agreement"], s.qualifier_slips
+    assert (s.main_exact, s.main_targets) == (9, 9)
+
+
+def test_the_held_out_corpus_covers_the_genre():
+    levels = {r["region_level"] for r in HELD_OUT}
+    scripts = {r["script"] for r in HELD_OUT}
+    assert {"province", "prefecture", "county"} <= levels and "traditional" in scripts
+    assert len({r["region"] for r in HELD_OUT}) >= 4
+    assert [r["id"] for r in HELD_OUT if r["role"] == "final"] == ["liuyang_2024"]
+    for r in HELD_OUT:
+        assert (GOLD / f"{r['id']}.txt").is_file() and (GOLD / f"{r['id']}.gold.csv").is_file()
+        assert r["url"] or "no address" in r["note"], r["id"]
+
+
+@pytest.mark.parametrize("report", HELD_OUT, ids=lambda r: r["id"])
+def test_held_out_report_meets_the_goals(report):
+    s = score.score_held_out(GOLD, report["id"], int(report["year"]))
+    floor = float(report["goal"])
+    assert s.recall >= floor, s.missed
+    assert s.precision >= floor, s.spurious
+    assert s.qualifier_agreement >= score.GOALS["qualifier_agreement"], s.qualifier_slips
+    assert s.main_exact == s.main_targets
+
+
+def test_gold_quotes_are_verbatim():
+    for r in HELD_OUT:
+        text = (GOLD / f"{r['id']}.txt").read_text(encoding="utf-8")
+        for row in score.read_gold(GOLD / f"{r['id']}.gold.csv"):
+            assert row["quote"] in text, (r["id"], row["quote"])
+
+
+VARIETY = """\
+2023年工作回顾
+预计全年地区生产总值增长５．５％左右,一般公共预算收入增长5% 以上;规模以上工业增加值增长7.1%。城镇、农村居民人均可支配收入分别增长4%、6%左右。万元GDP能耗下降3.4%。连续八年获评先进,保持两位数增长。
+2024年主要预期目标
+地区生产总值增长5%—5.5%,固定资产投资增长5-5.5%,社会消费品
+零售总额增长6.5%左右,居民消费价格涨幅3%以内,城镇调查失业率5.5%左右。
+2024年工作安排
+力争新增规模以上企业80家以上,确保新增城镇就业2万人,争取引进资金1.2万亿元,建设高标准农田3.4万亩,实施民生实事12项,发放补贴500万元,人均补助300元。
+"""
+
+
+def _rows(text: str, year: int = 2024) -> dict:
+    result = draft.draft(text, "variety", year)
+    return {(r["value"], r["unit"], r["kind"]): r for r in result.figures}, result
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_the_genre_s_variety_is_read(script):
+    text = VARIETY if script == "simplified" else opencc.OpenCC("s2t").convert(VARIETY)
+    rows, result = _rows(text)
+    # full-width digits, a space before 以上, 预计 over the sentence, 下降 negative
+    assert rows[(5.5, "%", "estimate")]["qualifier"] == "预计;左右"
+    assert rows[(5.0, "%", "estimate")]["qualifier"] == "预计;以上"
+    assert rows[(7.1, "%", "actual")]["qualifier"] == ""  # 预计 stops at the semicolon
+    assert rows[(-3.4, "%", "actual")]["indicator"] == "万元GDP能耗"
+    # 分别: one row per item, the closing 左右 on both, names completed
+    assert rows[(4.0, "%", "actual")]["indicator"] == "城镇居民人均可支配收入"
+    assert rows[(6.0, "%", "actual")]["qualifier"] == "左右"
+    # ranges keep the lower bound; a page break inside a name is survived
+    assert rows[(5.0, "%", "target")]["qualifier"] == "区间:5-5.5"
+    targets = {t["target_id"]: t for t in result.targets}
+    assert set(targets) >= {"gdp", "fixed_asset_investment", "retail_sales", "consumer_prices"}
+    assert targets["consumer_prices"]["direction"] == "decrease"
+    assert targets["unemployment_rate"]["direction"] == "decrease"
+    # commitments: 力争/确保/争取 and the units
+    assert rows[(80.0, "家", "commitment")]["qualifier"] == "力争;以上"
+    assert rows[(2.0, "万人", "commitment")]["qualifier"] == "确保"
+    assert rows[(1.2, "万亿元", "commitment")]["qualifier"] == "争取"
+    for key in [(3.4, "万亩"), (12.0, "项"), (500.0, "万元"), (300.0, "元")]:
+        assert (*key, "commitment") in rows, key
+    # 八年 and 两位数 are not figures
+    assert not [r for r in result.figures if r["value"] in (8.0, 2.0) and r["unit"] != "万人"]
+    # every quote is verbatim and the draft validates as written
+    for r in result.figures:
+        assert r["quote"] in text
+
+
+def test_a_declined_growth_in_a_plan_is_negative_and_a_threshold_is_not_a_figure():
+    rows, _ = _rows("2024年工作安排\n引进省外2000万元以上项目30个,单位GDP能耗下降2%。\n")
+    assert (2000.0, "万元", "commitment") not in rows
+    assert rows[(-2.0, "%", "commitment")]["indicator"] == "单位GDP能耗"
+
+
+def test_extract_cli_writes_a_valid_package_and_a_review(tmp_path):
+    out = tmp_path / "draft"
+    source = tmp_path / "report.txt"
+    source.write_text(VARIETY, encoding="utf-8")
+    cmd = [sys.executable, "-m", "pxanalysis.cli", "extract", str(source), "--region", "variety",
+           "--year", "2024", "--out", str(out), "--name", "样例市"]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "valid" in done.stdout
+    report = Package(str(out / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "note"])
+    report_schema.validate(out)
+    review = (out / "REVIEW.md").read_text(encoding="utf-8")
+    assert "2024-01-31 assumed" in review
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["report"]["region_name"] == "样例市"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--region", "Bad Name", "--year", "2024"], "not a region id"),
+        (["--region", "ok", "--year", "1850"], "between 2000 and 2035"),
+        (["--region", "ok", "--year", "2024", "--date", "2024-13-01"], "not a date"),
+    ],
+)
+def test_extract_usage_errors_exit_2_and_write_nothing(tmp_path, args, message):
+    source = tmp_path / "report.txt"
+    source.write_text(VARIETY, encoding="utf-8")
+    out = tmp_path / "draft"
+    cmd = [sys.executable, "-m", "pxanalysis.cli", "extract", str(source), "--out", str(out), *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_extract_refuses_a_missing_text_and_a_foreign_out_folder(tmp_path):
+    base = [sys.executable, "-m", "pxanalysis.cli", "extract"]
+    done = subprocess.run([*base, str(tmp_path / "none.txt"), "--region", "ok", "--year", "2024",
+                           "--out", str(tmp_path / "o")], capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2 and "none.txt" in done.stderr
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.md").write_text("mine", encoding="utf-8")
+    source = tmp_path / "report.txt"
+    source.write_text(VARIETY, encoding="utf-8")
+    done = subprocess.run([*base, str(source), "--region", "ok", "--year", "2024", "--out",
+                           str(foreign)], capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2 and "not empty" in done.stderr
+    assert [p.name for p in foreign.iterdir()] == ["notes.md"]
+
+
+def test_the_worked_example_was_drafted_by_extract_and_reviewed():
+    """data/yichun/2023 is extract's draft with the reviewed rows noted (README)."""
+    text = (ROOT / "data/yichun/2023/report.txt").read_text(encoding="utf-8")
+    result = draft.draft(text, "yichun", 2023)
+    committed = report_schema.validate(ROOT / "data/yichun/2023")
+    drafted = {(r["value"], r["unit"], r["year"], r["kind"], r["qualifier"]) for r in result.figures}
+    kept = {
+        (r["value"], r["unit"], r["year"], r["kind"], r["qualifier"] or "")
+        for r in committed["figures"]
+    }
+    assert kept == drafted
+    reviewed = [r for r in committed["figures"] if (r["note"] or "").startswith("reviewed")]
+    assert len(reviewed) == 2
+    assert [t["target_id"] for t in committed["targets"]] == [t["target_id"] for t in result.targets]
