@@ -74,9 +74,8 @@ def data_dir(region: str = DEFAULT_REGION) -> Path:
 
 
 def regions() -> tuple[str, ...]:
-    """The regions with a data package under ``<home>/data``."""
-    base = home() / "data"
-    return tuple(sorted(p.parent.name for p in base.glob("*/datapackage.json")))
+    """The regions with a report package under ``<home>/data`` (``<region>/<year>/``)."""
+    return tuple(sorted({region for region, _ in reports()}))
 
 
 def report_dir(region: str, year: int) -> Path:

@@ -188,7 +188,7 @@ def test_2_an_empty_fontconfig_publishes_nothing(tmp_path, good, fault):
     out = _copy_good(good, tmp_path / "out")
     before = (out / "2024/baseline/brief.pdf").read_bytes()
     env = _env(FONTCONFIG_FILE=str(_fontconfig(tmp_path, [])), PXANALYSIS_CJK_FONT=NOTO)
-    result = run(["brief", "--scenario", "baseline", "--out", str(out)], env=env)
+    result = run(["brief", "--scenario", "baseline", "--out", str(out), "--force"], env=env)
     assert result.returncode == 1 and "has no text at all" in result.stderr
     assert "fonts-noto-cjk" in result.stderr
     assert (out / "2024/baseline/brief.pdf").read_bytes() == before
@@ -211,7 +211,7 @@ def test_2_a_pdf_without_the_glyphs_is_not_published(tmp_path, good, fault):
     conf = _fontconfig(tmp_path, ["/usr/share/fonts/truetype/dejavu"])
     env = _env(PXANALYSIS_CJK_FONT=str(tiny), FONTCONFIG_FILE=str(conf),
                XDG_CACHE_HOME=str(tmp_path / "cache"))  # fmt: skip
-    result = run(["brief", "--scenario", "baseline", "--out", str(out)], env=env)
+    result = run(["brief", "--scenario", "baseline", "--out", str(out), "--force"], env=env)
     assert result.returncode == 1
     assert "UnreadablePdfError" in result.stderr and "fonts-noto-cjk" in result.stderr
     assert (out / "2024/baseline/brief.pdf").read_bytes() == before
@@ -539,7 +539,7 @@ def test_8_a_publish_never_leaves_the_final_folder_missing(tmp_path, fault):
          "not UTF-8 at line 2"),
         ("truncated figures.csv", lambda p: p.write_bytes(p.read_bytes()[: p.read_bytes().index(b',"') + 4]),
          "figures.csv: not valid CSV at line"),
-        ("broken datapackage.json", lambda p: p.parent.parent.joinpath("datapackage.json").write_text("{\n  \"resources\": [\n"),
+        ("broken datapackage.json", lambda p: p.parent.joinpath("datapackage.json").write_text("{\n  \"resources\": [\n"),
          "datapackage.json: not valid JSON at line 3"),
     ],
 )  # fmt: skip
