@@ -170,7 +170,9 @@ def test_the_worked_example_was_drafted_by_extract_and_reviewed():
     text = (ROOT / "data/yichun/2023/report.txt").read_text(encoding="utf-8")
     result = draft.draft(text, "yichun", 2023)
     committed = report_schema.validate(ROOT / "data/yichun/2023")
-    drafted = {(r["value"], r["unit"], r["year"], r["kind"], r["qualifier"]) for r in result.figures}
+    drafted = {
+        (r["value"], r["unit"], r["year"], r["kind"], r["qualifier"]) for r in result.figures
+    }
     kept = {
         (r["value"], r["unit"], r["year"], r["kind"], r["qualifier"] or "")
         for r in committed["figures"]
@@ -178,4 +180,6 @@ def test_the_worked_example_was_drafted_by_extract_and_reviewed():
     assert kept == drafted
     reviewed = [r for r in committed["figures"] if (r["note"] or "").startswith("reviewed")]
     assert len(reviewed) == 2
-    assert [t["target_id"] for t in committed["targets"]] == [t["target_id"] for t in result.targets]
+    assert [t["target_id"] for t in committed["targets"]] == [
+        t["target_id"] for t in result.targets
+    ]
