@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pxanalysis import __version__, params, paths
 from pxanalysis.briefs.plan import Job
-from pxanalysis.briefs.publish import OUTPUTS, read_manifest, sha256
+from pxanalysis.briefs.publish import OUTPUTS, read_manifest, recorded_hashes, sha256
 from pxanalysis.data import loaders
 from pxanalysis.vocab import REPORT_YEAR
 
@@ -78,12 +78,16 @@ def unchanged(jobs: list[Job], out: Path, year: int = REPORT_YEAR) -> dict[str, 
     same = {}
     for job in jobs:
         entry = manifest["scenarios"].get(job.name, {})
-        recorded = entry.get("outputs", {}).get("sha256", {})
+        recorded = recorded_hashes(entry)
         folder = Path(out) / str(year) / job.name
         if entry.get("inputs_sha256") != job.inputs:
             continue
-        if all((folder / name).is_file() and recorded.get(name) == sha256(folder / name)
-               for name in OUTPUTS):  # fmt: skip
+        try:
+            kept = all((folder / name).is_file() and recorded.get(name) == sha256(folder / name)
+                       for name in OUTPUTS)  # fmt: skip
+        except OSError:  # an unreadable brief is rebuilt
+            kept = False
+        if kept:
             same[job.name] = job.inputs
     return same
 
