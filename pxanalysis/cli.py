@@ -2,7 +2,11 @@
 
 Exit codes (mapped in one place, :func:`main`, from :mod:`pxanalysis.errors`):
 0 success; 1 a run failed (a notebook cell, chromium, a malformed data file …);
-2 bad parameters, scenario file or paths (nothing was run).
+2 bad parameters, scenario file or paths (nothing was run); 130 / 143 stopped
+by SIGINT / SIGTERM (what the run started is stopped first).
+
+A log line that cannot be written (stdout a closed pipe, a full disk) is
+dropped; it never stops a run.
 
 The heavy modules (the engine, papermill) are imported inside the sub-commands,
 so that ``--help`` and usage errors answer at once.
@@ -11,12 +15,24 @@ so that ``--help`` and usage errors answer at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import math
+import os
 import sys
 from pathlib import Path
 
 from pxanalysis import params, paths
-from pxanalysis.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ParameterError, PxError, exit_code
+from pxanalysis.errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ParameterError,
+    PxError,
+    exit_code,
+    signal_name,
+    stop_signal,
+)
 from pxanalysis.vocab import (
     BUILTIN_SCENARIOS,
     DEFAULT_BRIEF_TIMEOUT,
@@ -27,10 +43,27 @@ from pxanalysis.vocab import (
 
 REGION_HELP = "region id: its report is read from data/<region>/<year>/ (default: pingxiang)"
 YEAR_HELP = "the report's year (default: the region's latest report)"
+
+#: The longest --cell-timeout / --brief-timeout, in seconds (one week).
+MAX_TIMEOUT = 7 * 24 * 3600
+
 AS_OF_HELP = (
     "information date YYYY-MM-DD: only data published by then is used "
     "(default: the report's date, 2024-01-31)"
 )
+
+
+def say(message: str, stream=None) -> None:
+    """Print one line to stdout (or ``stream``); a stream that cannot be written is dropped."""
+    stream = stream or sys.stdout
+    try:
+        print(message, file=stream, flush=True)
+    except (OSError, ValueError):
+        # the stream now points at /dev/null: later lines and the last flush cannot fail
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
 
 
 def _scenario_values(args) -> dict:
@@ -59,9 +92,11 @@ def cmd_project(args) -> int:
     from pxanalysis.engine import scenarios
     from pxanalysis.present import export
 
-    scenario = scenarios.from_params(_scenario_values(args))
+    values = _scenario_values(args)
+    export.check_target(args.to)  # before anything is computed
+    scenario = scenarios.from_params(values)
     for path in export.write(scenario, args.to):
-        print(f"wrote {path}")
+        say(f"wrote {path}")
     return EXIT_OK
 
 
@@ -72,17 +107,21 @@ def cmd_brief(args) -> int:
     if args.jobs < 1:
         raise ParameterError("--jobs must be >= 1")
     for name in ("cell_timeout", "brief_timeout"):
-        if not getattr(args, name) > 0:
-            raise ParameterError(f"--{name.replace('_', '-')} must be > 0 (seconds)")
+        value = getattr(args, name)
+        if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+            raise ParameterError(
+                f"--{name.replace('_', '-')} {value:g}: give a number of seconds > 0 "
+                f"and at most {MAX_TIMEOUT} (one week)"
+            )
     planned = plan.plan(args.scenario, args.params, args.lang, args.as_of, args.region, args.year)
     out = plan.check_out(args.out or paths.reports_dir())
     for problem in planned.skipped:
-        print(f"pxanalysis brief: skipped: {problem}", file=sys.stderr, flush=True)
+        say(f"pxanalysis brief: skipped: {problem}", sys.stderr)
     for job in planned.jobs:
         job.inputs = inputs.inputs_hash(job)
     same = {} if args.force else inputs.unchanged(planned.jobs, out)
     for name, digest in same.items():
-        print(f"brief {name}: unchanged (inputs {digest[:12]}); kept as it is", flush=True)
+        say(f"brief {name}: unchanged (inputs {digest[:12]}); kept as it is")
     todo = [job for job in planned.jobs if job.name not in same]
     if not todo:
         return EXIT_FAILED if planned.skipped else EXIT_OK
@@ -92,14 +131,17 @@ def cmd_brief(args) -> int:
         todo,
         out,
         args.jobs,
-        log=lambda m: print(m, flush=True),
+        log=say,
         cell_timeout=args.cell_timeout,
         brief_timeout=args.brief_timeout,
     )
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
-        print(f"pxanalysis brief: {o.name} failed: {o.error}", file=sys.stderr)
-    return EXIT_FAILED if failed or planned.skipped else EXIT_OK
+        say(f"pxanalysis brief: {o.name} failed: {o.error}", sys.stderr)
+    lost = {job.name for job in todo} - {o.name for o in outcomes}
+    for name in sorted(lost):  # never report success for a brief without an outcome
+        say(f"pxanalysis brief: {name} failed: the run ended before it finished", sys.stderr)
+    return EXIT_FAILED if failed or lost or planned.skipped else EXIT_OK
 
 
 def cmd_extract(args) -> int:
@@ -252,7 +294,16 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except PxError as exc:
         prefix = "pxanalysis: error" if exit_code(exc) == EXIT_USAGE else "pxanalysis: failed"
-        print(f"{prefix}: {exc}", file=sys.stderr)
+        say(f"{prefix}: {exc}", sys.stderr)
+        return exit_code(exc)
+    except KeyboardInterrupt as exc:  # SIGINT or SIGTERM while rendering, or Ctrl-C
+        what = (
+            ": the kernels and chromium it started are stopped; briefs published before are "
+            "kept, none is half published"
+            if args.command == "brief"
+            else ""
+        )
+        say(f"pxanalysis: stopped by {signal_name(stop_signal(exc))}{what}", sys.stderr)
         return exit_code(exc)
 
 

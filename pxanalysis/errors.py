@@ -19,6 +19,11 @@
         ├── UnreadablePdfError  the printed PDF lacks the CJK font or its glyphs
         └── PublishError      the output could not be written or published
 
+Stopping is not an error: SIGINT or SIGTERM while briefs render raise
+``KeyboardInterrupt(signum)`` (it must pass every ``except Exception``, and
+asyncio re-raises it at once); :func:`stop_signal` reads the signal back and
+the exit code is 128 + its number (130, 143).
+
 Usage and data errors also derive from ``ValueError`` (they are bad values, and
 ``except ValueError`` keeps working). Every class pickles and unpickles with its
 attributes, so errors cross process pools intact. The command line maps the
@@ -28,6 +33,7 @@ branches to exit codes in :func:`exit_code`.
 from __future__ import annotations
 
 import difflib
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -181,6 +187,26 @@ class PublishError(RenderError):
     """An output could not be written or published."""
 
 
+# --------------------------------------------------------------------------- stopping
+
+
+def stop_signal(interrupt: KeyboardInterrupt) -> int:
+    """The signal that stopped a run: the number a ``KeyboardInterrupt`` carries, else SIGINT."""
+    number = interrupt.args[0] if interrupt.args else None
+    return int(number) if isinstance(number, int) else int(signal.SIGINT)
+
+
+def signal_name(number: int) -> str:
+    """``SIGTERM`` for 15."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def exit_code(error: BaseException) -> int:
-    """The command line's exit code for an error: 2 for usage errors, 1 otherwise."""
+    """The command line's exit code for an error: 2 for usage errors, 128 + n when stopped by
+    signal n, 1 otherwise."""
+    if isinstance(error, KeyboardInterrupt):
+        return 128 + stop_signal(error)
     return getattr(error, "exit_code", EXIT_FAILED) if isinstance(error, PxError) else EXIT_FAILED

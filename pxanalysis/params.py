@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import math
 import re
+import stat
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -443,12 +444,26 @@ MAX_FILE_BYTES = 64 * 1024
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice (YAML would keep the last)."""
+    """A safe YAML loader that refuses a key given twice (YAML would keep the last)
+    and a key that is not text (``1:``, ``yes:``, ``null:``, ``[a, b]:``)."""
 
     def construct_mapping(self, node, deep=False):
         seen = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str):
+                shown = (
+                    f"key {key_node.value!r} is read as {type(key).__name__}"
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else f"a {key_node.id} is used as a key"
+                )
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"{shown}, not text: every key must be a parameter or indicator name "
+                    "(quote it if it is one)",
+                    key_node.start_mark,
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None,
@@ -458,6 +473,28 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 )
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
+
+
+def _check_text(value: Any, where: str, key: str = "") -> None:
+    """Raise :class:`ParameterError` for a string that is not valid Unicode text.
+
+    YAML's ``"\\ud800"`` gives a lone surrogate, which no file, notebook or PDF can hold.
+    """
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            _check_text(k, where, key)
+            _check_text(v, where, f"{key}.{k}" if key else k)
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item, where, key)
+    elif isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ParameterError(
+                f"{where}: {repr(key) if key else 'a key'} holds {value[exc.start]!r} (a lone surrogate), which is not "
+                "a character: remove it"
+            ) from None
 
 
 def read_file(path) -> dict:
@@ -476,12 +513,17 @@ def read_file(path) -> dict:
     try:
         if path.is_dir():
             raise ParameterError(f"{where} is a directory; give a YAML file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, /dev/zero never end
             raise ParameterError(
-                f"{where} has {size} bytes; a scenario file is at most {MAX_FILE_BYTES} bytes"
+                f"{where} is not a regular file (a pipe, device or socket); give a YAML file"
             )
-        raw_bytes = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw_bytes = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw_bytes) > MAX_FILE_BYTES:
+            raise ParameterError(
+                f"{where} has more than {MAX_FILE_BYTES} bytes; a scenario file is at most "
+                f"{MAX_FILE_BYTES} bytes"
+            )
     except FileNotFoundError:
         raise ParameterError(f"{where} not found") from None
     except OSError as exc:
@@ -497,6 +539,7 @@ def read_file(path) -> dict:
         raise ParameterError(f"{where}: not valid YAML ({exc})") from None
     if not isinstance(raw, dict):
         raise ParameterError(f"{where}: expected a mapping of parameters")
+    _check_text(raw, where)
     try:
         values = validate(raw, notebook="scenario_file", partial=True)
         if values.get("assumptions") or values.get("ytd"):

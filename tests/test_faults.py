@@ -12,7 +12,9 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -188,7 +190,7 @@ def test_2_an_empty_fontconfig_publishes_nothing(tmp_path, good, fault):
     out = _copy_good(good, tmp_path / "out")
     before = (out / "2024/baseline/brief.pdf").read_bytes()
     env = _env(FONTCONFIG_FILE=str(_fontconfig(tmp_path, [])), PXANALYSIS_CJK_FONT=NOTO)
-    result = run(["brief", "--scenario", "baseline", "--out", str(out), "--force"], env=env)
+    result = run(["brief", "--scenario", "baseline", "--force", "--out", str(out)], env=env)
     assert result.returncode == 1 and "has no text at all" in result.stderr
     assert "fonts-noto-cjk" in result.stderr
     assert (out / "2024/baseline/brief.pdf").read_bytes() == before
@@ -211,11 +213,15 @@ def test_2_a_pdf_without_the_glyphs_is_not_published(tmp_path, good, fault):
     conf = _fontconfig(tmp_path, ["/usr/share/fonts/truetype/dejavu"])
     env = _env(PXANALYSIS_CJK_FONT=str(tiny), FONTCONFIG_FILE=str(conf),
                XDG_CACHE_HOME=str(tmp_path / "cache"))  # fmt: skip
-    result = run(["brief", "--scenario", "baseline", "--out", str(out), "--force"], env=env)
+    result = run(["brief", "--scenario", "baseline", "--force", "--out", str(out)], env=env)
     assert result.returncode == 1
     assert "UnreadablePdfError" in result.stderr and "fonts-noto-cjk" in result.stderr
     assert (out / "2024/baseline/brief.pdf").read_bytes() == before
     row["observed"] = "exit 1 (UnreadablePdfError … fonts-noto-cjk), previous PDF unchanged"
+    row_kept = fault("B8 PDF check fails (real run)", "executed notebook kept in failed/")
+    kept = list((out / "failed").glob("baseline-*.ipynb"))
+    assert len(kept) == 1 and "the failed notebook is kept at" in result.stdout
+    row_kept["observed"] = f"failed/{kept[0].name[:20]}… (executed, {kept[0].stat().st_size} B)"
 
 
 def test_2_the_pdf_check_rejects_tofu(tmp_path, fault):
@@ -386,9 +392,9 @@ def nobody_dir():
     shutil.rmtree(folder)
 
 
-def _usage_case(fault, case, args, message, user=None):
-    row = fault(f"6/9 {case}", "exit 2 before any kernel or chromium, no traceback")
-    result = run(["brief", *args], timeout=60, user=user)
+def _usage_case(fault, case, args, message, user=None, env=None, label="6/9", command="brief"):
+    row = fault(f"{label} {case}", "exit 2 before any kernel or chromium, no traceback")
+    result = run([command, *args], env=env, timeout=60, user=user)
     assert result.returncode == 2, result.stderr[-1500:]
     assert message in result.stderr and "Traceback" not in result.stderr
     assert "Kernel" not in result.stderr  # no kernel was started
@@ -558,3 +564,464 @@ def test_9_the_default_out_does_not_depend_on_the_cwd(tmp_path, monkeypatch, fau
     monkeypatch.chdir(tmp_path)
     assert paths.reports_dir() == ROOT / "reports"
     row["observed"] = "reports/ of the checkout"
+
+
+# --------------------------------------------------------------------------- 10. second review
+# B<n>: the finding of the second adversarial review (briefs, signals, manifest, inputs).
+
+
+def test_b5_a_yaml_key_that_is_not_text_is_a_usage_error(tmp_path, fault):
+    bad = tmp_path / "intkey.yaml"
+    bad.write_text("1: 2\nscenario: baseline\n")
+    _usage_case(fault, "YAML key `1:`", ["--params", str(bad)], "is read as int, not text",
+                label="B5")  # fmt: skip
+
+
+def test_b5_with_all_such_a_user_file_is_skipped(tmp_path, monkeypatch, fault):
+    row = fault("B5 --scenario all + user file `? [a, b]: 1`", "that file skipped, others planned")
+    from pxanalysis.briefs import plan
+
+    (tmp_path / "listkey.yaml").write_text("? [a, b]\n: 1\n")
+    (tmp_path / "nested.yaml").write_text("scenario: custom\nassumptions:\n  2024: 1\n")
+    (tmp_path / "mine.yaml").write_text("scenario: baseline\n")
+    monkeypatch.setenv("PXANALYSIS_SCENARIO_DIR", str(tmp_path))
+    planned = plan.plan("all")
+    assert len(planned.jobs) == 6 and planned.jobs[-1].name == "mine"
+    assert len(planned.skipped) == 2
+    assert (
+        "listkey.yaml" in planned.skipped[0] and "a sequence is used as a key" in planned.skipped[0]
+    )
+    assert "nested.yaml" in planned.skipped[1] and "'2024' is read as int" in planned.skipped[1]
+    row["observed"] = f"{len(planned.jobs)} planned, skipped: listkey.yaml, nested.yaml"
+
+
+def test_b11_a_lone_surrogate_is_a_usage_error(tmp_path, capsys, fault):
+    row = fault('B11 title: "a\\ud800b"', "exit 2 naming the parameter, nothing run")
+    from pxanalysis import cli
+
+    bad = tmp_path / "sur.yaml"
+    bad.write_text('scenario: baseline\ntitle: "a\\ud800b"\n')
+    code = cli.main(["brief", "--params", str(bad), "--out", str(tmp_path / "out")])
+    said = capsys.readouterr().err.strip()
+    assert code == 2 and "'title' holds '\\ud800' (a lone surrogate)" in said
+    assert not (tmp_path / "out").exists()
+    row["observed"] = f"exit 2: …{said[-60:]}"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])
+def test_b15_params_must_be_a_regular_file(tmp_path, fault, kind):
+    target = tmp_path / "fifo.yaml"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target = Path(kind)
+    _usage_case(fault, f"--params {kind}", ["--params", str(target)], "not a regular file",
+                label="B15")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "damage", "message"),
+    [
+        ("no resources", lambda d: d.pop("resources"), "field 'resources': missing"),
+        ("no schema.fields", lambda d: d["resources"][1]["schema"].pop("fields"),
+         "field 'resources[1] (figures).schema.fields': missing"),
+    ],
+)  # fmt: skip
+def test_b16_a_descriptor_without_a_key_names_file_and_key(data_copy, fault, case, damage, message):
+    row = fault(f"B16 datapackage.json, {case}", "DataValidationError naming the file and key")
+    descriptor = data_copy / "datapackage.json"
+    content = json.loads(descriptor.read_text(encoding="utf-8"))
+    damage(content)
+    descriptor.write_text(json.dumps(content), encoding="utf-8")
+    loaders.clear_cache()
+    with pytest.raises(DataValidationError) as info:
+        loaders.targets()
+    assert "datapackage.json" in str(info.value) and message in str(info.value)
+    row["observed"] = str(info.value).replace(str(data_copy), "…")[:90]
+
+
+class _FakePrinter:
+    """Stands for chromium in the in-process pipeline tests (nothing is printed)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def start(self):
+        return self
+
+    def close(self, graceful=True):
+        pass
+
+    def kill(self):
+        pass
+
+    def print_pdf(self, html, pdf):
+        from pxanalysis.errors import ChromiumError
+
+        raise ChromiumError("chromium did not answer within 60 s")
+
+
+class _FakeSession:
+    """Stands for the kernel in the in-process pipeline tests."""
+
+    def reset(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_b1_a_log_that_cannot_be_written_loses_no_brief(tmp_path, monkeypatch, fault):
+    row = fault("B1 log write fails (EPIPE) + finisher hit", "every brief has an outcome")
+    from pxanalysis.briefs import pipeline
+    from pxanalysis.briefs.plan import Job, Outcome
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(pipeline.pdf, "ChromiumPrinter", _FakePrinter)
+    monkeypatch.setattr(pipeline, "_start_kernel", _FakeSession)
+
+    def execute_stage(job, out, session, timeouts):
+        return Outcome(job.name, ok=False, timings={"execute": 0.0}), publish.temp_dir(
+            out, job.name
+        )
+
+    def finish_stage(job, outcome, tmp, out, printer, log):
+        shutil.rmtree(tmp)
+        if job.name == "b":
+            raise SystemExit("the finisher was hit")  # not an Exception: it used to end the thread
+        outcome.ok, outcome.outputs = True, {"brief.pdf": "x"}
+        outcome.timings.update(html=0.0, pdf=0.0)
+        return outcome
+
+    def log(message):
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr(pipeline, "execute_stage", execute_stage)
+    monkeypatch.setattr(pipeline, "finish_stage", finish_stage)
+    outcomes = pipeline._render_serial([Job(n, {}) for n in "abc"], out, log)
+    assert [(o.name, o.ok) for o in outcomes] == [("a", True), ("b", False), ("c", True)]
+    assert "the finisher was hit" in outcomes[1].error
+    assert not list(out.glob(".tmp-*"))
+    row["observed"] = "3 outcomes: a ok, b failed ('SystemExit: the finisher was hit'), c ok"
+
+
+def test_b4_a_title_is_inert_text_and_b1_b9_in_the_same_run(tmp_path, good, fault):
+    row4 = fault("B4 title with ![img](http…) [x](javascript:…) \\n", "inert text in HTML and PDF")
+    row1 = fault("B1 stdout is /dev/full", "brief published, exit 0, no traceback")
+    row9 = fault("B9 data changed, out dir moved", "each entry: its own data hashes, paths")
+    out = _copy_good(good, tmp_path / "out")  # a moved output folder
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data/pingxiang", data)
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["description"] += " (changed)"
+    (data / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), "utf-8")
+    mine = tmp_path / "inj.yaml"
+    mine.write_text(
+        'scenario: baseline\ntitle: "萍乡 ![img](http://127.0.0.1:9/i.png) [js](javascript:alert(1))'
+        '\\n\\n[phish](https://evil.example/login) <b>x</b> 5.5%"\n',
+        encoding="utf-8",
+    )
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([PXA, "brief", "--params", str(mine), "--out", str(out)], cwd=ROOT,
+                                env=_env(PXANALYSIS_DATA_DIR=str(data)), stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=RUN_BOUND)  # fmt: skip
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    row1["observed"] = "exit 0, inj/ published, nothing on stderr but the kernel's warning"
+    html = (out / "2024/inj/brief.html").read_text(encoding="utf-8")
+    title = "萍乡 ![img](http://127.0.0.1:9/i.png) [js](javascript:alert(1)) [phish](https://evil.example/login) &lt;b&gt;x&lt;/b&gt; 5.5%"
+    assert f">{title}<" in html
+    assert not re.search(r"<img[^>]+src=\"http|href=\"(javascript|https?):", html)
+    assert b"/URI" not in (out / "2024/inj/brief.pdf").read_bytes()
+    text = subprocess.run(["pdftotext", str(out / "2024/inj/brief.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "[js](javascript:alert(1))" in text.replace("\n", "")
+    row4["observed"] = "the title printed literally (one line), no <img>/link/URI in HTML or PDF"
+    manifest = json.loads((out / "2024/manifest.json").read_text(encoding="utf-8"))
+    before = json.loads((good / "2024/manifest.json").read_text(encoding="utf-8"))
+    base, inj = manifest["scenarios"]["baseline"], manifest["scenarios"]["inj"]
+    assert base["data_files"] == before["scenarios"]["baseline"]["data_files"]
+    assert inj["data_files"][str(data / "datapackage.json")] == publish.sha256(
+        data / "datapackage.json"
+    )
+    assert base["outputs"]["brief.pdf"] == str(out / "2024/baseline/brief.pdf")
+    assert inj["parameters"]["title"].startswith("萍乡 ![img]")
+    row9["observed"] = "baseline keeps its data hashes, inj has the new ones; paths under new out"
+
+
+@pytest.fixture
+def scratch():
+    """A TMPDIR for the run (chromium profiles, kernel connection files), short enough for
+    chromium's socket path."""
+    folder = Path(tempfile.mkdtemp(prefix="pxa-sig-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _signal_run(tmp_path, scratch, number, jobs):
+    """Start ``brief --scenario all``, send ``number`` once a brief runs in every worker."""
+    out = tmp_path / "out"
+    proc = subprocess.Popen([PXA, "brief", "--scenario", "all", "--jobs", str(jobs), "--out",
+                             str(out)], cwd=ROOT, env=_env(TMPDIR=str(scratch)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while len(list(out.glob(".tmp-*/brief.ipynb"))) < jobs and time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the run ended before the signal: {proc.communicate()[1][-2000:]}")
+        time.sleep(0.05)
+    time.sleep(1)  # inside the briefs
+    started = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(number)
+    sent = time.monotonic()
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"the run did not stop within 60 s of {number!r}")
+    stopped = time.monotonic() - sent
+    time.sleep(2)
+    left = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    for p in left:
+        p.kill()
+    return proc.returncode, stderr, stopped, started, left, out
+
+
+def test_b2_sigterm_with_jobs_2_stops_every_process_it_started(tmp_path, scratch, fault):
+    row = fault("B2 SIGTERM, --jobs 2", "exit 143, one line; no worker/kernel/chromium left")
+    code, stderr, stopped, started, left, out = _signal_run(tmp_path, scratch, signal.SIGTERM, 2)
+    assert code == 143 and "Traceback" not in stderr
+    said = [ln for ln in stderr.splitlines() if ln.startswith("pxanalysis")]
+    assert len(said) == 1 and said[0].startswith("pxanalysis: stopped by SIGTERM"), stderr
+    assert left == [], [(p.pid, p.name()) for p in left]
+    published = sorted(p.name for p in out.glob("2024/*"))
+    time.sleep(2)
+    assert sorted(p.name for p in out.glob("2024/*")) == published  # nobody publishes after
+    assert not list(out.glob(".tmp-*")) and not list(scratch.iterdir())
+    row["observed"] = (
+        f"exit 143 {stopped:.1f} s after TERM, {len(started)} processes started, 0 left, "
+        "no temp files"
+    )
+
+
+def test_b14_sigint_stops_cleanly_and_leaves_no_temporary_file(tmp_path, scratch, fault):
+    row = fault("B14 SIGINT, --jobs 1", "exit 130, one line, no traceback, no temp files")
+    code, stderr, stopped, started, left, out = _signal_run(tmp_path, scratch, signal.SIGINT, 1)
+    assert code == 130 and "Traceback" not in stderr
+    said = [ln for ln in stderr.splitlines() if ln.startswith("pxanalysis")]
+    assert len(said) == 1 and said[0].startswith("pxanalysis: stopped by SIGINT"), stderr
+    assert left == [] and not list(out.glob(".tmp-*"))
+    assert not list(scratch.iterdir())  # no pxa-chromium-* profile, no kernel-*.json
+    row["observed"] = f"exit 130 {stopped:.1f} s after INT, {len(started)} processes stopped"
+
+
+def test_b3_a_hung_chromium_fails_one_pdf_and_is_replaced(tmp_path, fault):
+    row = fault("B3 chromium SIGSTOP'd (timeout 3 s)", "one PDF fails in ~3 s; next by a new one")
+    from pxanalysis.briefs import pdf
+    from pxanalysis.errors import ChromiumError
+
+    html = tmp_path / "t.html"
+    html.write_text('<html><meta charset="utf-8"><body>萍乡市 2024</body></html>', "utf-8")
+    printer = pdf.ChromiumPrinter().start()
+    try:
+        hung = psutil.Process(printer.proc.pid)
+        printer.timeout = 3
+        hung.suspend()  # SIGSTOP
+        start = time.monotonic()
+        with pytest.raises(ChromiumError, match="did not answer within 3 s"):
+            printer.print_pdf(html, tmp_path / "1.pdf")
+        failed_in = time.monotonic() - start
+        assert failed_in < 3 + pdf.CLOSE_TIMEOUT - 1  # closeTarget is not waited for
+        assert not hung.is_running() or hung.status() == psutil.STATUS_ZOMBIE
+        printer.timeout = 60
+        printer.print_pdf(html, tmp_path / "2.pdf")
+        assert printer.proc.pid != hung.pid
+        fonts.embedded_fonts(tmp_path / "2.pdf")
+    finally:
+        printer.close()
+    row["observed"] = f"failed in {failed_in:.1f} s, hung one killed, next PDF by a new chromium"
+
+
+def test_b6_a_full_disk_while_executing_fails_that_brief_only(tmp_path, monkeypatch, fault):
+    row = fault("B6 ENOSPC / EROFS while executing", "that brief fails with a message, no raise")
+    from pxanalysis.briefs import pipeline
+    from pxanalysis.briefs.plan import Job
+
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def full_disk(parameters, output, session, **timeouts):
+        output.write_text("{}")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(output))
+
+    monkeypatch.setattr(pipeline, "execute", full_disk)
+    outcome, tmp = pipeline.execute_stage(Job("baseline", {}), out, _FakeSession(), {})
+    assert tmp is None and not outcome.ok
+    assert "No space left on device" in outcome.error and str(out) in outcome.error
+    assert Path(outcome.failed_notebook).parent == out / "failed"
+
+    def read_only(out, name):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(out))
+
+    monkeypatch.setattr(publish, "temp_dir", read_only)
+    outcome, tmp = pipeline.execute_stage(Job("optimistic", {}), out, _FakeSession(), {})
+    assert tmp is None and "Read-only file system" in outcome.error
+    assert not list(out.glob(".tmp-*"))
+    row["observed"] = f"'{outcome.error[:60]}…', partial notebook kept"
+
+
+def test_b8_a_failure_after_execution_keeps_the_notebook(tmp_path, good, fault):
+    row = fault("B8 PDF stage fails (chromium hang)", "executed notebook kept in failed/")
+    from pxanalysis.briefs import pipeline
+    from pxanalysis.briefs.plan import Job, Outcome
+
+    out = tmp_path / "out"
+    out.mkdir()
+    tmp = publish.temp_dir(out, "baseline")
+    shutil.copy(good / "2024/baseline/brief.ipynb", tmp / "brief.ipynb")
+    outcome = pipeline.finish_stage(Job("baseline", {}), Outcome("baseline", ok=False), tmp, out,
+                                    _FakePrinter(), log=lambda m: None)  # fmt: skip
+    assert not outcome.ok and "did not answer" in outcome.error
+    kept = Path(outcome.failed_notebook)
+    assert (
+        kept.parent == out / "failed"
+        and kept.read_bytes() == (good / "2024/baseline/brief.ipynb").read_bytes()
+    )
+    assert not tmp.exists()
+    row["observed"] = f"ChromiumError, kept failed/{kept.name[:20]}…, build folder removed"
+
+
+def test_b7_a_bad_manifest_entry_or_damaged_folder_blocks_no_publication(tmp_path, good, fault):
+    row = fault("B7 entry 'oops' + truncated brief.ipynb", "published; damaged folder marked")
+    out = _copy_good(good, tmp_path / "out")
+    year = out / "2024"
+    manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
+    manifest["scenarios"]["baseline"] = "oops"
+    (year / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    damaged = year / "old_view"
+    shutil.copytree(year / "baseline", damaged)
+    (damaged / "brief.ipynb").write_text('{"truncated', encoding="utf-8")
+    from pxanalysis.briefs import inputs
+    from pxanalysis.briefs.plan import Job
+
+    assert inputs.unchanged([Job("baseline", {}, inputs="x")], out) == {}  # no crash
+    build = publish.temp_dir(out, "optimistic")
+    for name in publish.OUTPUTS:
+        shutil.copy(year / "baseline" / name, build / name)
+    said = []
+    entry = {"parameters": {}, "outputs": {"sha256": {}}}
+    publish.publish(build, out, 2024, "optimistic", entry, log=said.append)
+    manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["scenarios"]) == {"baseline", "old_view", "optimistic"}
+    assert manifest["scenarios"]["baseline"]["rebuilt_from_folder"] is True
+    assert "brief.ipynb cannot be read" in manifest["scenarios"]["old_view"]["damaged"]
+    assert any("old_view" in line and "damaged" in line for line in said)
+    (year / "manifest.json").unlink()
+    (year / "manifest.json").mkdir()  # a manifest that is a folder
+    build = publish.temp_dir(out, "optimistic")
+    for name in publish.OUTPUTS:
+        shutil.copy(year / "baseline" / name, build / name)
+    publish.publish(build, out, 2024, "optimistic", entry, log=said.append)
+    assert (year / "manifest.json").is_file() and list(year.glob("manifest.json.corrupt-*"))
+    row["observed"] = "published; baseline rebuilt, old_view 'damaged', folder manifest set aside"
+
+
+def _home(tmp_path, notebooks=True, scenarios=False) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "data").symlink_to(ROOT / "data")
+    if notebooks:
+        (home / "notebooks").symlink_to(ROOT / "notebooks")
+    (home / "scenarios").mkdir()
+    if scenarios:
+        shutil.copy(ROOT / "scenarios/baseline.yaml", home / "scenarios")
+    return home
+
+
+def test_b10_no_scenario_file_at_all(tmp_path, fault):
+    home = _home(tmp_path)
+    env = _env(PXANALYSIS_HOME=str(home), PXANALYSIS_SCENARIO_DIR=str(home / "scenarios"))
+    _usage_case(fault, "home without scenario files, --scenario all",
+                ["--scenario", "all", "--out", str(tmp_path / "out")], "nothing to render",
+                env=env, label="B10")  # fmt: skip
+
+
+def test_b10_a_home_that_is_not_a_directory(tmp_path, fault):
+    env = _env(PXANALYSIS_HOME=str(tmp_path / "nonexistent"))
+    _usage_case(fault, "PXANALYSIS_HOME=/nonexistent", ["--out", str(tmp_path / "out")],
+                "is not a directory: point PXANALYSIS_HOME at a checkout", env=env,
+                label="B10")  # fmt: skip
+
+
+def test_b10_a_home_without_the_brief_notebook(tmp_path, fault):
+    home = _home(tmp_path, notebooks=False, scenarios=True)
+    env = _env(PXANALYSIS_HOME=str(home), PXANALYSIS_SCENARIO_DIR=str(home / "scenarios"))
+    _usage_case(fault, "home without notebooks/brief.ipynb", ["--out", str(tmp_path / "out")],
+                "notebooks/brief.ipynb is missing", env=env, label="B10")  # fmt: skip
+
+
+def test_b12_a_title_the_font_cannot_print_is_a_usage_error(tmp_path, capsys, fault):
+    row = fault("B12 title 'Emoji 📈 and rare 𠀀'", "exit 2 naming the characters, nothing run")
+    from pxanalysis import cli
+
+    mine = tmp_path / "emoji.yaml"
+    mine.write_text('scenario: baseline\ntitle: "Emoji 📈 and rare 𠀀 char"\n', encoding="utf-8")
+    code = cli.main(["brief", "--params", str(mine), "--out", str(tmp_path / "out")])
+    said = capsys.readouterr().err.strip()
+    assert code == 2 and "cannot print: '📈𠀀'" in said, said
+    assert not (tmp_path / "out").exists()
+    row["observed"] = f"exit 2: …{said[said.index('cannot print') :][:60]}"
+
+
+def test_b13_the_font_cache_is_one_file_and_survives_an_old_copy(tmp_path, monkeypatch, fault):
+    row = fault("B13 font cache: older subset put back", "subset regenerated, glyphs present")
+    from fontTools.ttLib import TTFont
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+    def cmap(data: bytes) -> set[int]:
+        import io
+
+        return set(TTFont(io.BytesIO(data)).getBestCmap())
+
+    fonts._cached_subset(font, set("αβ"))
+    (entry,) = (tmp_path / "pxanalysis/fonts").iterdir()  # one file: characters and font
+    saved = entry.read_bytes()
+    fonts._cached_subset(font, set("γδ"))
+    entry.write_bytes(saved)  # what an interleaving of two runs could leave
+    assert {ord("γ"), ord("δ")} <= cmap(fonts._cached_subset(font, set("γδ")))
+    entry.write_bytes(saved[:40])  # a damaged entry
+    assert {ord("α"), ord("ε")} <= cmap(fonts._cached_subset(font, set("αε")))
+    row["observed"] = "one <key>.subset file; stale or damaged entry regenerated"
+
+
+@pytest.mark.parametrize("value", ["inf", "1e300", "nan"])
+def test_b17_brief_timeout_must_be_finite(tmp_path, capsys, fault, value):
+    row = fault(f"B17 --brief-timeout {value}", "exit 2 before anything runs")
+    from pxanalysis import cli
+
+    code = cli.main(["brief", "--brief-timeout", value, "--out", str(tmp_path / "out")])
+    said = capsys.readouterr().err.strip()
+    assert code == 2 and "at most 604800 (one week)" in said
+    row["observed"] = f"exit 2: …{said[-60:]}"
+
+
+def test_b18_project_to_a_path_under_a_file(tmp_path, fault):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    _usage_case(fault, "project --to afile/x.csv", ["--to", str(afile / "x.csv")],
+                "is a file, not a folder", label="B18", command="project")  # fmt: skip
+
+
+def test_b18_exports_get_the_umask_mode(tmp_path, monkeypatch, fault):
+    row = fault("B18 project --to x.csv file mode", "0666 & ~umask, not 0600")
+    import pandas as pd
+
+    from pxanalysis.present import export
+
+    frame = pd.DataFrame({"a": [1]})
+    monkeypatch.setattr(export, "tables", lambda scenario: dict.fromkeys(export.SHEETS_ZH, frame))
+    written = export.write(None, tmp_path / "x.csv")
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in written}
+    assert modes == {0o666 & ~_umask()}
+    row["observed"] = f"{len(written)} files, mode {modes.pop():o}"

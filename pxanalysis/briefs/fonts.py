@@ -5,7 +5,9 @@ a different one than matplotlib uses). A brief therefore does not rely on it:
 the HTML carries, as an ``@font-face`` data URL, a subset of the *same* font
 file the charts use (:func:`pxanalysis.present.style.find_cjk_font`), cut down
 to the characters of the page. Subsets are cached on disk, keyed by the font
-file and the characters, so a scheduled run pays for subsetting once.
+file, so a scheduled run pays for subsetting once; each cache entry is one file
+holding the subset *and* the characters it covers, replaced in one rename, so
+concurrent runs can never pair a font with another subset's character list.
 
 After printing, :func:`check_pdf` reads the PDF back (poppler's ``pdffonts`` and
 ``pdftotext``): every text font must be the embedded CJK font, and the font
@@ -135,28 +137,64 @@ def faces() -> dict[int, Path]:
     return out
 
 
+#: First bytes of a cache entry: ``PXSUBSET1 <n>\n``, then n bytes of characters, then the font.
+_CACHE_MAGIC = b"PXSUBSET1 "
+
+
+def _read_cache(file: Path) -> tuple[set[str], bytes] | None:
+    """(characters, font) of a cache entry; None if it is missing or damaged."""
+    try:
+        raw = file.read_bytes()
+        header, rest = raw.split(b"\n", 1)
+        if not header.startswith(_CACHE_MAGIC):
+            return None
+        size = int(header[len(_CACHE_MAGIC) :])
+        characters, font = rest[:size].decode("utf-8"), rest[size:]
+    except (OSError, ValueError):  # ValueError: no header line, bad size, not UTF-8
+        return None
+    return (set(characters), font) if font else None
+
+
 def _cached_subset(path: Path, wanted: set[str]) -> bytes:
     """A subset of ``path`` covering ``wanted``, from the disk cache where it has one."""
     stat = path.stat()
     identity = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     key = identity.hexdigest()[:16]
     cache = _cache_dir()
-    font_file, chars_file = cache / f"{key}.ttf", cache / f"{key}.chars"
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        cached = set(chars_file.read_text(encoding="utf-8"))
-        if wanted <= cached:
-            return font_file.read_bytes()
-        wanted = wanted | cached  # grow the cached subset rather than replace it
+    entry = cache / f"{key}.subset"
+    cached = _read_cache(entry)
+    if cached is not None:
+        if wanted <= cached[0]:
+            return cached[1]
+        wanted = wanted | cached[0]  # grow the cached subset rather than replace it
     characters = "".join(sorted(wanted))
     data = _subset(path, characters)
+    encoded = characters.encode("utf-8")
     with contextlib.suppress(OSError):  # a cache that cannot be written costs time only
         cache.mkdir(parents=True, exist_ok=True)
-        for target, content in ((font_file, data), (chars_file, characters.encode())):
-            fd, tmp = tempfile.mkstemp(dir=cache, prefix=".tmp-")
+        fd, tmp = tempfile.mkstemp(dir=cache, prefix=".tmp-")
+        try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-            os.replace(tmp, target)
+                handle.write(_CACHE_MAGIC + str(len(encoded)).encode() + b"\n" + encoded + data)
+            os.replace(tmp, entry)  # characters and font: one file, one rename
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     return data
+
+
+def missing_glyphs(text: str) -> str:
+    """The characters of ``text`` (spaces aside) that a face of the brief's CJK font lacks.
+
+    Raises
+    ------
+    pxanalysis.errors.FontNotFoundError
+        If no CJK font is installed.
+    """
+    cmaps = [_cmap(str(p)) for p in faces().values()]
+    return "".join(
+        sorted({ch for ch in text if not ch.isspace() and any(ord(ch) not in c for c in cmaps)})
+    )
 
 
 def font_face(text: str) -> str:

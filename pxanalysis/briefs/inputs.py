@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pxanalysis import __version__, params, paths
 from pxanalysis.briefs.plan import Job
-from pxanalysis.briefs.publish import OUTPUTS, read_manifest, sha256
+from pxanalysis.briefs.publish import OUTPUTS, read_manifest, recorded_hashes, sha256
 from pxanalysis.data import loaders
 
 #: Tables whose rows carry the date they became known.
@@ -84,12 +84,16 @@ def unchanged(jobs: list[Job], out: Path) -> dict[str, str]:
             continue
         manifest = read_manifest(manifest_path, keep_aside=False)
         entry = manifest["scenarios"].get(job.name, {})
-        recorded = entry.get("outputs", {}).get("sha256", {})
+        recorded = recorded_hashes(entry)
         folder = Path(out) / job.folder / job.name
         if entry.get("inputs_sha256") != job.inputs:
             continue
-        if all((folder / name).is_file() and recorded.get(name) == sha256(folder / name)
-               for name in OUTPUTS):  # fmt: skip
+        try:
+            kept = all((folder / name).is_file() and recorded.get(name) == sha256(folder / name)
+                       for name in OUTPUTS)  # fmt: skip
+        except OSError:  # an unreadable brief is rebuilt
+            kept = False
+        if kept:
             same[job.name] = job.inputs
     return same
 

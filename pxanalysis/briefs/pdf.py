@@ -15,6 +15,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -39,6 +40,8 @@ FLAGS = [
     "--hide-scrollbars",
 ]
 A4_INCHES = (8.27, 11.69)
+#: Seconds to close a tab after printing (a browser that cannot is replaced).
+CLOSE_TIMEOUT = 5.0
 
 
 def find_chromium() -> str:
@@ -77,6 +80,35 @@ def print_with_cli(html: Path, pdf: Path, timeout: float = 60) -> None:
         )
 
 
+def _kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL every process of chromium's process group (it leads its own)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # all gone already
+    except OSError:
+        with contextlib.suppress(OSError):
+            proc.kill()
+
+
+def _remove(folder: Path, tries: int = 20) -> None:
+    """Remove a folder that chromium's last processes may still be writing into."""
+    for _ in range(tries):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.05)
+
+
+def _singleton_folder(profile: str) -> Path | None:
+    """The folder in ``$TMPDIR`` that chromium made for the profile's singleton socket."""
+    try:
+        folder = Path(os.readlink(Path(profile) / "SingletonSocket")).parent
+    except OSError:
+        return None
+    return folder if folder.name.startswith("org.chromium.Chromium.") else None
+
+
 class ChromiumPrinter:
     """One headless chromium, driven over the DevTools pipe, printing many PDFs.
 
@@ -91,6 +123,7 @@ class ChromiumPrinter:
         self.proc: subprocess.Popen | None = None
         self._profile = None
         self._stderr = None
+        self._to_child = self._from_child = None
         self._next_id = 0
         self._buffer = b""
 
@@ -103,7 +136,9 @@ class ChromiumPrinter:
         restarted while other threads run.
         """
         binary = find_chromium()
-        self._profile = tempfile.TemporaryDirectory(prefix="pxa-chromium-")
+        self._profile = tempfile.TemporaryDirectory(
+            prefix="pxa-chromium-", ignore_cleanup_errors=True
+        )
         self._stderr = tempfile.TemporaryFile(prefix="pxa-chromium-stderr-")
         self._buffer = b""
         to_child_r, self._to_child = os.pipe()
@@ -120,6 +155,7 @@ class ChromiumPrinter:
             self.proc = subprocess.Popen(
                 ["/bin/bash", "-c", script, "bash", *args],
                 pass_fds=(high_r, high_w),
+                start_new_session=True,  # its own process group: killed whole, helpers too
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=self._stderr,
@@ -142,7 +178,18 @@ class ChromiumPrinter:
         )
 
     def alive(self) -> bool:
+        """Whether the process exists (a hung or stopped chromium is alive too)."""
         return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL chromium's processes, nothing else (safe while another thread is printing).
+
+        The printing thread then fails at once ("chromium crashed"); :meth:`close`
+        releases the pipe and the profile.
+        """
+        proc = self.proc
+        if proc is not None:
+            _kill_group(proc)
 
     def restart(self) -> ChromiumPrinter:
         """Kill this chromium (if any is left) and start a fresh one."""
@@ -157,23 +204,31 @@ class ChromiumPrinter:
         return self
 
     def close(self, graceful: bool = True) -> None:
-        if self.proc is None:
-            return
-        if graceful and self.alive():
-            with contextlib.suppress(Exception):
-                self.call("Browser.close", timeout=5)
-        try:
-            self.proc.wait(timeout=5 if graceful else 0.1)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        """Stop chromium (``Browser.close``, else SIGKILL) and remove its pipe, profile and files."""
+        if self.proc is not None:
+            if graceful and self.alive():
+                with contextlib.suppress(Exception):
+                    self.call("Browser.close", timeout=5)
+            try:
+                self.proc.wait(timeout=5 if graceful else 0.1)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            _kill_group(self.proc)  # renderers and zygotes that outlive the browser
+            self.proc = None
         for fd in (self._to_child, self._from_child):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._to_child = self._from_child = None
+        if self._stderr is not None:
             with contextlib.suppress(OSError):
-                os.close(fd)
-        self.proc = None
-        with contextlib.suppress(OSError):
-            self._stderr.close()
+                self._stderr.close()
         if self._profile is not None:
+            scratch = _singleton_folder(self._profile.name)
+            if scratch is not None:  # chromium removes it on a clean exit only
+                _remove(scratch)
+            _remove(Path(self._profile.name))
             self._profile.cleanup()
             self._profile = None
 
@@ -235,14 +290,23 @@ class ChromiumPrinter:
 
     # -- printing ---------------------------------------------------------------------
     def print_pdf(self, html: Path, pdf: Path) -> None:
-        """Print a local HTML file to an A4 PDF (page size and margins from its CSS)."""
+        """Print a local HTML file to an A4 PDF (page size and margins from its CSS).
+
+        A chromium that fails or does not answer in time (hung, or stopped) is
+        killed: the next PDF gets a new one, so one hang fails one brief only.
+
+        Raises
+        ------
+        ChromiumError
+            Chromium crashed, hung or printed nothing.
+        """
         if not self.alive():
             self.restart()
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
-            "sessionId"
-        ]
         try:
+            target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+            session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+                "sessionId"
+            ]
             self.call("Page.enable", session=session)
             self.call("Page.navigate", {"url": Path(html).resolve().as_uri()}, session=session,
                       wait_event="Page.loadEventFired")  # fmt: skip
@@ -252,6 +316,11 @@ class ChromiumPrinter:
                  "preferCSSPageSize": True, "displayHeaderFooter": False},
                 session=session,
             )  # fmt: skip
-        finally:
-            self.call("Target.closeTarget", {"targetId": target})
+        except ChromiumError:
+            self.close(graceful=False)  # never reuse a browser that failed or hung
+            raise
+        try:
+            self.call("Target.closeTarget", {"targetId": target}, timeout=CLOSE_TIMEOUT)
+        except ChromiumError:
+            self.close(graceful=False)  # the PDF is printed; a new browser prints the next
         Path(pdf).write_bytes(base64.b64decode(result["data"]))

@@ -11,10 +11,17 @@ Faults are contained to the brief they hit:
 
 - a failing cell, a dead kernel or a timeout fails that brief: its partial
   notebook is kept in ``<out>/failed/``, a new kernel runs the remaining ones;
-- a chromium crash fails the brief being printed; a new chromium prints the rest;
+- a chromium crash or hang fails the brief being printed; a new chromium prints the rest;
 - an unreadable PDF (missing CJK font) is never published;
 - a publication that cannot complete (full disk) leaves the previous brief and
-  manifest as they were (:mod:`pxanalysis.briefs.publish`).
+  manifest as they were (:mod:`pxanalysis.briefs.publish`);
+- whatever stage a brief fails at (a cell, a full disk, HTML, PDF, publishing),
+  its executed notebook is kept in ``<out>/failed/`` and the others go on;
+- a log line that cannot be written (closed pipe, full disk) loses no brief, and
+  a brief that never got an outcome counts as failed;
+- SIGINT or SIGTERM stops the run: the kernels, chromium and worker processes
+  it started are stopped, their temporary files removed, nothing is half
+  published, and ``KeyboardInterrupt(signum)`` tells the caller.
 
 Speed (``make bench``): the kernel (one core) runs brief k+1 while this process
 and chromium (the other core) turn brief k into HTML and PDF.
@@ -22,8 +29,12 @@ and chromium (the other core) turn brief k into HTML and PDF.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import os
 import shutil
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -33,16 +44,80 @@ from queue import Queue
 import nbformat
 from papermill.exceptions import PapermillExecutionError
 
+from pxanalysis import paths
 from pxanalysis.briefs import fonts, pdf, publish
 from pxanalysis.briefs.kernel import PREIMPORT, KernelSession, execute
 from pxanalysis.briefs.plan import Job, Outcome
-from pxanalysis.briefs.render import add_run_parameters, to_html
-from pxanalysis.errors import KernelError, RenderError
+from pxanalysis.briefs.render import add_run_parameters, notebook_parameters, to_html
+from pxanalysis.errors import KernelError, stop_signal
 from pxanalysis.present import style
 from pxanalysis.vocab import DEFAULT_BRIEF_TIMEOUT, DEFAULT_CELL_TIMEOUT
 
 #: Text every brief's PDF must contain (checked after printing).
 EXPECTED_TEXT = "萍乡"
+#: Seconds the worker processes get to stop their kernel and chromium after a SIGTERM.
+STOP_GRACE = 30.0
+#: The signal that stopped this process's run, once one has (see :func:`stopping`).
+_STOP: dict = {"signum": None, "busy": False}
+_PR_SET_PDEATHSIG = 1
+
+
+def guarded(log):
+    """``log``, made unable to fail: a log line that cannot be written never loses a brief."""
+
+    def safe(message: str) -> None:
+        with contextlib.suppress(Exception):
+            log(message)
+
+    return safe
+
+
+def print_log(message: str) -> None:
+    """Print a log line; once stdout is gone (a closed pipe, a full disk), drop the rest."""
+    try:
+        print(message, flush=True)
+    except (OSError, ValueError):
+        # stdout now points at /dev/null, so that neither later lines nor the
+        # interpreter's last flush raise again
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.close(devnull)
+
+
+def _on_signal(signum, frame) -> None:
+    if _STOP["signum"] is None:  # the first signal stops the run; the clean-up is not interrupted
+        _STOP["signum"] = signum
+        raise KeyboardInterrupt(signum)
+
+
+@contextlib.contextmanager
+def stopping():
+    """While rendering, SIGINT and SIGTERM raise ``KeyboardInterrupt(signum)`` in the main thread,
+    once.
+
+    The ``finally`` blocks of the pipeline then stop what the run started. The
+    previous handlers are restored at the end; in another thread this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _STOP["signum"] = None
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            if handler is not None:
+                signal.signal(number, handler)
+        signum, _STOP["signum"] = _STOP["signum"], None
+    if signum is not None:  # the body ended although a signal came: stop now
+        raise KeyboardInterrupt(signum)
+
+
+def _check_stop() -> None:
+    if _STOP["signum"] is not None:
+        raise KeyboardInterrupt(_STOP["signum"])
 
 
 def preflight() -> None:
@@ -68,6 +143,27 @@ def _running_cell(notebook: Path) -> str:
     return f"cell {started[-1]} ({source.splitlines()[0] if source else 'empty'})"
 
 
+def _keep_failed(outcome: Outcome, out: Path, tmp: Path | None) -> None:
+    """Keep the brief's (partial or executed) notebook in ``<out>/failed/``, if it has one."""
+    if tmp is None:
+        return
+    try:
+        kept = publish.keep_failed(out, outcome.name, tmp / "brief.ipynb")
+    except OSError as exc:
+        outcome.error += f" (its notebook could not be kept in {out / 'failed'}: {exc.strerror})"
+        return
+    outcome.failed_notebook = str(kept) if kept else ""
+
+
+def _os_problem(exc: OSError, out: Path) -> str:
+    """A failed read or write, said plainly (with what to check)."""
+    where = f": {exc.filename}" if exc.filename else ""
+    return (
+        f"{type(exc).__name__}: {exc.strerror or exc}{where} "
+        f"(check the free space and permissions of {out})"
+    )
+
+
 def execute_stage(job: Job, out: Path, session: KernelSession, timeouts: dict) -> tuple:
     """Execute one brief into a fresh build folder under ``out``.
 
@@ -75,35 +171,47 @@ def execute_stage(job: Job, out: Path, session: KernelSession, timeouts: dict) -
     -------
     (Outcome, Path or None)
         The build folder, or None when the brief failed (then the outcome says
-        why and where the partial notebook is kept).
+        why and where the partial notebook is kept). Any ``Exception`` (a cell,
+        the kernel, a full disk …) fails this brief only.
     """
     outcome = Outcome(job.name, ok=False)
-    tmp = publish.temp_dir(out, job.name)
+    tmp = None
     t0 = time.perf_counter()
     try:
+        tmp = publish.temp_dir(out, job.name)
+        report_dir = paths.report_dir(job.parameters["region"], int(job.parameters["year"]))
+        outcome.provenance = publish.provenance(report_dir)
         session.reset()
-        execute(job.parameters, tmp / "brief.ipynb", session, **timeouts)
-    except (PapermillExecutionError, KernelError) as exc:
+        execute(notebook_parameters(job.parameters), tmp / "brief.ipynb", session, **timeouts)
+    except Exception as exc:  # noqa: BLE001 - reported per brief; the others go on
         if isinstance(exc, PapermillExecutionError):
             outcome.error = (
                 f"cell {exc.cell_index} (execution count {exc.exec_count}) failed: "
                 f"{exc.ename}: {exc.evalue}"
             )
-        else:
+        elif isinstance(exc, KernelError):
             outcome.error = f"{_running_cell(tmp / 'brief.ipynb')}: {exc}"
-        kept = publish.keep_failed(out, job.name, tmp / "brief.ipynb")
-        outcome.failed_notebook = str(kept) if kept else ""
-        shutil.rmtree(tmp, ignore_errors=True)
+        elif isinstance(exc, OSError):
+            outcome.error = _os_problem(exc, out)
+        else:
+            outcome.error = f"{type(exc).__name__}: {exc}"
+        _keep_failed(outcome, out, tmp)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         return outcome, None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     outcome.timings["execute"] = round(time.perf_counter() - t0, 3)
     return outcome, tmp
 
 
 def finish_stage(job: Job, outcome: Outcome, tmp: Path, out: Path, printer, log=print) -> Outcome:
-    """HTML, PDF, the PDF check, then publish (the build folder is always removed)."""
+    """HTML, PDF, the PDF check, then publish (the build folder is always removed).
+
+    On failure the executed notebook is kept in ``<out>/failed/``.
+    """
     try:
         t1 = time.perf_counter()
         nb = nbformat.read(tmp / "brief.ipynb", as_version=4)
@@ -125,13 +233,17 @@ def finish_stage(job: Job, outcome: Outcome, tmp: Path, out: Path, printer, log=
             "scenario_file": job.source,
             "rendered": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "timings_s": outcome.timings,
+            **outcome.provenance,
             "outputs": {"sha256": {n: publish.sha256(tmp / n) for n in publish.OUTPUTS}},
         }
         final = publish.publish(tmp, out, job.folder, job.name, entry, log)
         outcome.outputs = {n: str(final / n) for n in publish.OUTPUTS} | entry["outputs"]
         outcome.ok = True
     except Exception as exc:  # noqa: BLE001 - reported per brief; the others go on
-        outcome.error = f"{type(exc).__name__}: {exc}"
+        outcome.error = (
+            _os_problem(exc, out) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        )
+        _keep_failed(outcome, out, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return outcome
@@ -148,28 +260,42 @@ def _start_kernel() -> KernelSession:
 
 
 def _render_serial(jobs: list[Job], out: Path, log=print, timeouts: dict | None = None) -> list:
-    """One kernel executes the notebooks while a second thread exports, prints and publishes."""
+    """One kernel executes the notebooks while a second thread exports, prints and publishes.
+
+    Every job gets an outcome: one the finisher thread could not finish counts as failed.
+    """
+    # The main thread waits for its threads on Events, not Thread.join(): a join that a
+    # signal interrupts marks the thread as stopped while it still runs (Python 3.11).
     timeouts = timeouts or {}
+    log = guarded(log)
     printer = pdf.ChromiumPrinter()
     box: dict = {}
+    kernel_ready = threading.Event()
 
     def start_kernel():
         try:
             box["session"] = _start_kernel()
         except Exception as exc:  # noqa: BLE001 - reported below
             box["error"] = exc
+        finally:
+            kernel_ready.set()
 
-    starter = threading.Thread(target=start_kernel)
-    starter.start()  # the kernel starts and imports while chromium starts
+    def abandon():
+        """Stop before any brief: wait for the kernel's start, then close it and chromium."""
+        kernel_ready.wait()
+        try:
+            if "session" in box:
+                box["session"].close()
+        finally:
+            printer.close(graceful=False)
+
+    threading.Thread(target=start_kernel).start()  # the kernel starts while chromium starts
     try:
         printer.start()
-    except RenderError:
-        starter.join()
-        if "session" in box:
-            box["session"].close()
-        printer.close(graceful=False)
+        kernel_ready.wait()
+    except BaseException:
+        abandon()
         raise
-    starter.join()
     if "error" in box:
         printer.close()
         error = box["error"]
@@ -177,17 +303,40 @@ def _render_serial(jobs: list[Job], out: Path, log=print, timeouts: dict | None 
     session = box["session"]
     outcomes: list[Outcome] = []
     todo: Queue = Queue()
+    stop, finished = threading.Event(), threading.Event()
 
     def finisher():
+        try:
+            finish_all()
+        finally:
+            finished.set()
+
+    def finish_all():
         while (item := todo.get()) is not None:
             job, outcome, tmp = item
-            outcomes.append(finish_stage(job, outcome, tmp, out, printer, log))
-            report(outcomes[-1], log)
+            if stop.is_set():  # the run is being stopped: nothing more is published
+                shutil.rmtree(tmp, ignore_errors=True)
+                outcome.error = "not published: the run was stopped"
+                outcomes.append(outcome)
+                continue
+            try:
+                outcome = finish_stage(job, outcome, tmp, out, printer, log)
+            except BaseException as exc:  # noqa: BLE001 - this thread must live to the end
+                outcome.ok, outcome.error = False, f"{type(exc).__name__}: {exc}"
+                shutil.rmtree(tmp, ignore_errors=True)
+            outcomes.append(outcome)
+            if not stop.is_set():
+                with contextlib.suppress(Exception):
+                    report(outcome, log)
 
-    worker = threading.Thread(target=finisher)
-    worker.start()
+    def stop_finisher():
+        stop.set()
+        printer.kill()  # the brief being printed fails at once, instead of being published
+
+    threading.Thread(target=finisher, name="pxanalysis-finisher").start()
     try:
         for job in jobs:
+            _check_stop()
             outcome, tmp = execute_stage(job, out, session, timeouts)
             if tmp is None:
                 outcomes.append(outcome)
@@ -196,18 +345,76 @@ def _render_serial(jobs: list[Job], out: Path, log=print, timeouts: dict | None 
                 session = _start_kernel()
                 continue
             todo.put((job, outcome, tmp))
+        todo.put(None)
+        finished.wait()
+    except KeyboardInterrupt:
+        stop_finisher()
+        raise
     finally:
         todo.put(None)
-        worker.join()
-        session.close()
-        printer.close()
+        try:
+            finished.wait()  # a second signal is ignored, so this returns
+        finally:
+            try:
+                session.close()
+            finally:
+                printer.close()
+    done = {o.name for o in outcomes}
+    for job in jobs:
+        if job.name not in done:  # never lose a brief silently
+            outcomes.append(Outcome(job.name, ok=False, error="the run ended before it finished"))
     order = {j.name: i for i, j in enumerate(jobs)}
     return sorted(outcomes, key=lambda o: order[o.name])
 
 
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to send SIGTERM to this process when its parent dies (``PR_SET_PDEATHSIG``)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(128 + signal.SIGTERM)
+
+
+def _on_signal_in_worker(signum, frame) -> None:
+    if not _STOP["busy"]:
+        os._exit(128 + signum)  # between shards: nothing of ours to stop
+    _on_signal(signum, frame)
+
+
+def _worker_init(parent: int) -> None:
+    """Each pool worker stops with its parent and, on SIGTERM or SIGINT, stops what it started."""
+    _die_with_parent(parent)
+    _STOP.update(signum=None, busy=False)
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, _on_signal_in_worker)
+
+
 def _worker(args) -> list[Outcome]:
     jobs, out, timeouts = args
-    return _render_serial(jobs, Path(out), lambda m: print(m, flush=True), timeouts)
+    _STOP["busy"] = True
+    try:
+        return _render_serial(jobs, Path(out), print_log, timeouts)
+    except KeyboardInterrupt as exc:
+        os._exit(128 + stop_signal(exc))  # its kernel and chromium are stopped; no other shard
+    finally:
+        _STOP["busy"] = False
+
+
+def _stop_workers(pool: ProcessPoolExecutor, grace: float = STOP_GRACE) -> None:
+    """SIGTERM to the pool's workers (they stop their kernel and chromium), then SIGKILL."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            if process.is_alive():
+                process.kill()
+                process.join(5)
 
 
 def report(outcome: Outcome, log=print) -> None:
@@ -258,6 +465,9 @@ def render(
     RenderError
         When nothing can be rendered: chromium, the font or the kernel missing
         or failing at start.
+    KeyboardInterrupt
+        With the signal's number, on SIGINT or SIGTERM (in the main thread), once what
+        the run started is stopped.
     """
     out = publish.make_dir(Path(out).resolve())
     preflight()
@@ -265,9 +475,19 @@ def render(
         publish.clean_leftovers(out)
     timeouts = {"cell_timeout": cell_timeout, "brief_timeout": brief_timeout}
     n_jobs = max(1, min(n_jobs, len(jobs)))
-    if n_jobs == 1:
-        return _render_serial(jobs, out, log, timeouts)
-    shards = [jobs[i::n_jobs] for i in range(n_jobs)]
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-        results = list(pool.map(_worker, [(s, str(out), timeouts) for s in shards]))
+    with stopping():
+        if n_jobs == 1:
+            return _render_serial(jobs, out, log, timeouts)
+        shards = [jobs[i::n_jobs] for i in range(n_jobs)]
+        pool = ProcessPoolExecutor(
+            max_workers=n_jobs, initializer=_worker_init, initargs=(os.getpid(),)
+        )
+        try:
+            futures = [pool.submit(_worker, (s, str(out), timeouts)) for s in shards]
+            results = [future.result() for future in futures]
+        except BaseException:
+            _stop_workers(pool)  # no worker goes on publishing after the run has ended
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     return [o for shard in results for o in shard]

@@ -6,7 +6,12 @@ for another region's; a user's ``my_view.yaml`` into ``my_view/``), so
 a user's file never overwrites a shipped brief of the same scenario type.
 ``--scenario all`` renders every shipped file and every user file; a user file
 that is invalid is reported and skipped (the run then ends with exit 1), a
-shipped one that is invalid stops everything (exit 2).
+shipped one that is invalid stops everything (exit 2), and so does finding no
+scenario file at all.
+
+A title is text on one line: control characters and line breaks become spaces,
+and a title with characters the brief's CJK font cannot print is refused
+before anything runs.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pxanalysis import params, paths
 from pxanalysis.data import reports
-from pxanalysis.errors import ParameterError, check_name
+from pxanalysis.errors import DataError, FontNotFoundError, ParameterError, check_name
 from pxanalysis.vocab import BUILTIN_SCENARIOS, REPORT_YEAR, SCENARIOS, SHIPPED_SCENARIO_FILES
 
 #: A brief's name (its output folder): letters, digits, ``_`` and ``-``.
@@ -47,6 +53,7 @@ class Outcome:
     timings: dict = field(default_factory=dict)
     error: str = ""
     failed_notebook: str = ""
+    provenance: dict = field(default_factory=dict)  # what the brief was made with (manifest)
 
 
 @dataclass
@@ -72,6 +79,65 @@ def is_shipped(path: Path) -> bool:
         (paths.builtin_scenario_dir() / f"{n}.yaml").resolve() for n in SHIPPED_SCENARIO_FILES
     }
     return Path(path).resolve() in shipped
+
+
+def check_home() -> Path:
+    """The home, checked: a directory holding the brief notebook (else a usage error).
+
+    Raises
+    ------
+    ParameterError
+        Naming ``PXANALYSIS_HOME`` or the missing notebook, and the fix.
+    """
+    try:
+        home = paths.home()
+    except DataError as exc:
+        raise ParameterError(
+            f"{exc}: point PXANALYSIS_HOME at a checkout (a folder with data/, scenarios/ "
+            "and notebooks/) or unset it"
+        ) from None
+    notebook = paths.brief_notebook()
+    if not notebook.is_file():
+        fix = (
+            "point PXANALYSIS_HOME at a checkout or unset it"
+            if os.environ.get("PXANALYSIS_HOME")
+            else "reinstall the package"
+        )
+        raise ParameterError(f"the brief notebook {notebook} is missing: {fix}")
+    return home
+
+
+def clean_title(title: str) -> str:
+    """``title`` on one line: control and format characters and line breaks become spaces.
+
+    A title is text, never layout: a newline would end the notebook's Markdown
+    heading, a bidirectional override would reorder what the reader sees.
+    """
+    kept = (" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in title)
+    return " ".join("".join(kept).split())
+
+
+def check_title(title: str, where: str) -> str:
+    """The cleaned title (:func:`clean_title`); raise if the CJK font lacks one of its characters.
+
+    Raises
+    ------
+    ParameterError
+        Naming the characters without a glyph and the font.
+    """
+    from pxanalysis.briefs import fonts  # fontTools: only when a brief has its own title
+
+    title = clean_title(title)
+    try:
+        missing = fonts.missing_glyphs(title)
+    except FontNotFoundError:
+        return title  # no font at all: the pre-flight check names the package to install
+    if missing:
+        raise ParameterError(
+            f"{where}: the title has characters the CJK font {fonts.faces()[400].name} cannot "
+            f"print: {missing!r}; remove them (or set PXANALYSIS_CJK_FONT to a font that has them)"
+        )
+    return title
 
 
 def _job(
@@ -111,6 +177,8 @@ def _job(
         report = reports.describe(resolved["region"], resolved["year"])
     except ParameterError as exc:
         raise ParameterError(f"scenario file {path}: {exc}") from None
+    if resolved["title"]:  # given here or by a scenario_file: explicit, so it wins in the notebook
+        values["title"] = check_title(resolved["title"], f"scenario file {path}")
     values["region"], values["year"] = report.region, report.year
     values["as_of"] = resolved["as_of"] or report.date  # a brief always records its date
     return Job(name=name, parameters=values, source=str(path), folder=report.key)
@@ -129,17 +197,26 @@ def plan(
     Raises
     ------
     ParameterError
-        For a bad scenario name, a bad ``--params`` file or an invalid shipped file.
+        For a bad scenario name, a bad ``--params`` file, an invalid shipped file,
+        a bad home (``PXANALYSIS_HOME``, the brief notebook) or no scenario file at all.
     """
     if scenario is not None:
         check_name(scenario, (*SCENARIOS, "all"), "scenario")
+    check_home()
     if scenario == "all":
         if params_file:
             raise ParameterError(
                 "--scenario all renders every scenario file; do not combine with --params"
             )
+        files = scenario_files()
+        if not files:
+            raise ParameterError(
+                f"--scenario all: no scenario file in {paths.builtin_scenario_dir()} or "
+                f"{paths.user_scenario_dir()}, nothing to render: add a scenario YAML file "
+                "or check PXANALYSIS_HOME and PXANALYSIS_SCENARIO_DIR"
+            )
         jobs, skipped = [], []
-        for path in scenario_files():
+        for path in files:
             try:
                 jobs.append(_job(path, lang, as_of=as_of, region=region, year=year))
             except ParameterError as exc:

@@ -12,7 +12,14 @@ place in one ``renameat2(RENAME_EXCHANGE)``, so the folder is never missing);
 the new manifest is written *before* the swap, so a full disk stops the
 publication instead of leaving a brief without its manifest entry; the manifest
 lists what the folders hold (a corrupt one is kept aside as ``.corrupt-<time>``
-and rebuilt, never blocking a run); folders get the umask's mode.
+and rebuilt, a malformed entry is rebuilt from its folder, a damaged folder is
+listed with ``damaged`` saying why: none of them blocks a run); folders get the
+umask's mode.
+
+Each entry records what its brief was made with (``data_files`` with their
+sha256, ``git_commit``, ``package_version``, ``python``), as it was when that
+brief ran; the same keys at the top level describe the run that last wrote the
+manifest. Entries rebuilt from a folder have no such record.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import ctypes
 import datetime as dt
 import errno
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -36,8 +44,9 @@ from pathlib import Path
 import nbformat
 
 from pxanalysis import __version__, paths
+from pxanalysis.briefs import render
 from pxanalysis.data import loaders
-from pxanalysis.errors import PublishError
+from pxanalysis.errors import PublishError, PxError
 from pxanalysis.vocab import REPORT_DATE
 
 OUTPUTS = ("brief.ipynb", "brief.html", "brief.pdf")
@@ -76,6 +85,30 @@ def data_hashes(report_dir: Path | None = None) -> dict:
     if report_dir is not None and Path(report_dir).is_dir():
         files += sorted(p for p in Path(report_dir).iterdir() if p.is_file())
     return {paths.display(f): sha256(f) for f in files}
+
+
+def provenance(report_dir: Path | None = None) -> dict:
+    """What a brief about to run is made with: package, commit, Python and data files' hashes
+    (the history package's and, given ``report_dir``, the report package's).
+
+    Never raises: a data package that cannot be read is recorded as such (the
+    brief itself then fails with the data error).
+    """
+    try:
+        data = data_hashes(report_dir)
+    except (PxError, OSError) as exc:
+        data = {"unreadable": str(exc)}
+    return {
+        "package_version": __version__,
+        "git_commit": _git_commit_once(),
+        "python": sys.version.split()[0],
+        "data_files": data,
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _git_commit_once() -> str:
+    return git_commit()
 
 
 def folder_mode() -> int:
@@ -160,7 +193,11 @@ def keep_failed(out: Path, name: str, notebook: Path) -> Path | None:
         return None
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     kept = make_dir(out / "failed") / f"{name}-{stamp}-{os.getpid()}.ipynb"
-    shutil.copy2(notebook, kept)
+    try:
+        shutil.copy2(notebook, kept)
+    except OSError:
+        kept.unlink(missing_ok=True)  # no half-copied notebook (a full disk)
+        raise
     return kept
 
 
@@ -202,21 +239,45 @@ def swap_into_place(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _entry_from_folder(folder: Path, previous: dict | None) -> dict:
-    """A manifest entry for a published folder (timings carried over when the PDF is the same)."""
-    hashes = {name: sha256(folder / name) for name in OUTPUTS}
-    if previous and previous.get("outputs", {}).get("sha256") == hashes:
-        return previous
-    nb = nbformat.read(folder / "brief.ipynb", as_version=4)
-    rendered = dt.datetime.fromtimestamp((folder / "brief.pdf").stat().st_mtime, dt.UTC)
-    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
+def recorded_hashes(entry) -> dict:
+    """The outputs' sha256 a manifest entry records (``{}`` for a malformed entry)."""
+    outputs = entry.get("outputs") if isinstance(entry, dict) else None
+    hashes = outputs.get("sha256") if isinstance(outputs, dict) else None
+    return hashes if isinstance(hashes, dict) else {}
+
+
+def _entry_from_folder(folder: Path, previous: dict | None, log=print) -> dict:
+    """A manifest entry for a published folder.
+
+    The previous entry is kept when the files are the ones it records (with the
+    paths of where the folder is now); otherwise the entry is rebuilt from the
+    notebook's metadata. A folder that cannot be read gets an entry saying so
+    (``damaged``) instead of stopping the publication of every other brief.
+    """
+    paths_now = {name: str(folder / name) for name in OUTPUTS}
+    try:
+        hashes = {name: sha256(folder / name) for name in OUTPUTS}
+    except OSError as exc:
+        log(f"{folder}: cannot be read ({exc.strerror}); listed as damaged in the manifest")
+        return {"outputs": paths_now, "damaged": f"cannot be read: {exc.strerror}"}
+    if previous and recorded_hashes(previous) == hashes:
+        return previous | {"outputs": paths_now | {"sha256": hashes}}
+    entry = {"outputs": paths_now | {"sha256": hashes}, "rebuilt_from_folder": True}
+    try:
+        nb = nbformat.read(folder / "brief.ipynb", as_version=4)
+        parameters = render.given_parameters(nb)
+        rendered = dt.datetime.fromtimestamp((folder / "brief.pdf").stat().st_mtime, dt.UTC)
+    except Exception as exc:  # noqa: BLE001 - any damage: say so, publish the others
+        problem = f"brief.ipynb cannot be read ({type(exc).__name__})"
+        log(
+            f"{folder}: {problem}; listed as damaged in the manifest (render it again or remove it)"
+        )
+        return entry | {"damaged": problem}
     return {
         "as_of": parameters.get("as_of", REPORT_DATE),
         "parameters": parameters,
         "rendered": rendered.isoformat(timespec="seconds"),
-        "outputs": {name: str(folder / name) for name in OUTPUTS} | {"sha256": hashes},
-        "rebuilt_from_folder": True,
-    }
+    } | entry
 
 
 def read_manifest(path: Path, log=print, keep_aside: bool = True) -> dict:
@@ -228,17 +289,27 @@ def read_manifest(path: Path, log=print, keep_aside: bool = True) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(manifest, dict) or not isinstance(manifest.get("scenarios"), dict):
             raise ValueError("not a manifest (no 'scenarios' mapping)")
-        return manifest
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, OSError) as exc:  # UnicodeDecodeError is a ValueError
         if not keep_aside:
             return {"scenarios": {}}
         aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
-        os.replace(path, aside)
+        try:
+            os.replace(path, aside)
+        except OSError as error:
+            raise PublishError(
+                f"{path} cannot be read ({exc}) nor moved aside ({error.strerror}): "
+                "move or remove it"
+            ) from None
         log(f"{path} was corrupt ({exc}); kept as {aside.name} and rebuilt from the briefs")
         return {"scenarios": {}}
+    # an entry that is not a mapping is dropped: its folder's entry is rebuilt
+    manifest["scenarios"] = {
+        name: entry for name, entry in manifest["scenarios"].items() if isinstance(entry, dict)
+    }
+    return manifest
 
 
-def manifest_for(year_dir: Path, old: dict, year: int, new: dict[str, dict]) -> dict:
+def manifest_for(year_dir: Path, old: dict, year: int, new: dict[str, dict], log=print) -> dict:
     """The manifest of ``year_dir`` once the briefs of ``new`` are published.
 
     Every other entry comes from what the folders hold now.
@@ -250,7 +321,8 @@ def manifest_for(year_dir: Path, old: dict, year: int, new: dict[str, dict]) -> 
         if folder.name in new:
             continue
         if all((folder / name).is_file() for name in OUTPUTS):
-            scenarios[folder.name] = _entry_from_folder(folder, old["scenarios"].get(folder.name))
+            previous = old["scenarios"].get(folder.name)
+            scenarios[folder.name] = _entry_from_folder(folder, previous, log)
     scenarios.update(new)
     report_dir = None
     for entry in new.values():
@@ -300,7 +372,7 @@ def publish(tmp: Path, out: Path, year: int, name: str, entry: dict, log=print) 
     with locked(out):
         old = read_manifest(path, log)
         entry = entry | {"outputs": {k: str(final / k) for k in OUTPUTS} | entry["outputs"]}
-        manifest = manifest_for(year_dir, old, year, {name: entry})
+        manifest = manifest_for(year_dir, old, year, {name: entry}, log)
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         try:
             staged = _write_aside(path, text)

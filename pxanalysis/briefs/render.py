@@ -1,8 +1,16 @@
-"""An executed brief notebook as self-contained HTML: no code, no prompts, no network."""
+"""An executed brief notebook as self-contained HTML: no code, no prompts, no network.
+
+Also the parameters the notebook is given: its title is printed as a Markdown
+heading, so the title papermill injects has every Markdown character escaped
+(:func:`notebook_parameters`); ``[x](https://…)`` or ``![](http://…)`` in a
+title stays text, never a link or an image.
+"""
 
 from __future__ import annotations
 
 import copy
+import re
+import string
 from html import escape
 
 import nbformat
@@ -19,6 +27,39 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: ASCII punctuation, which a backslash escapes in Markdown (CommonMark), except the HTML
+#: characters ``& < > " '``: the notebook escapes those as entities itself.
+MARKDOWN_PUNCTUATION = frozenset(string.punctuation) - set("&<>\"'")
+_ESCAPED = re.compile(r"\\([" + re.escape("".join(sorted(MARKDOWN_PUNCTUATION))) + "])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` with a backslash before every Markdown punctuation character: inert text."""
+    return "".join("\\" + ch if ch in MARKDOWN_PUNCTUATION else ch for ch in text)
+
+
+def plain_text(text: str) -> str:
+    """The inverse of :func:`markdown_text`."""
+    return _ESCAPED.sub(r"\1", text)
+
+
+def notebook_parameters(parameters: dict) -> dict:
+    """The parameters papermill injects: the title (a Markdown heading) made inert text."""
+    if parameters.get("title"):
+        return parameters | {"title": markdown_text(parameters["title"])}
+    return parameters
+
+
+def given_parameters(nb) -> dict:
+    """The parameters of an executed brief as they were given (papermill metadata, title unescaped)."""
+    given = nb.metadata.get("papermill", {}).get("parameters", {})
+    if not isinstance(given, dict):
+        return {}
+    if isinstance(given.get("title"), str):
+        given = given | {"title": plain_text(given["title"])}
+    return given
+
+
 def css() -> str:
     """The print stylesheet of the briefs (``briefs/brief.css``)."""
     return paths.package_file("briefs/brief.css").read_text(encoding="utf-8")
@@ -26,7 +67,7 @@ def css() -> str:
 
 def add_run_parameters(nb, lang: str):
     """Append the run-parameters table, read from the notebook's papermill metadata."""
-    given = nb.metadata.get("papermill", {}).get("parameters", {})
+    given = given_parameters(nb)
     defaults = {n: params.PARAMS[n].default for n in params.NOTEBOOK_PARAMS["brief"]}
     nb = copy.deepcopy(nb)
     nb.cells.append(nbformat.v4.new_markdown_cell(run_parameters_markdown(given, defaults, lang)))

@@ -54,6 +54,47 @@ def data_dir() -> Path:
     return paths.data_dir()
 
 
+def _check_descriptor(path: Path, descriptor) -> dict:
+    """Return ``descriptor`` if it has what the loaders read; raise naming the missing key.
+
+    Every resource needs ``name`` and ``path``; a resource with a ``schema`` needs
+    ``schema.fields``, each field a ``name``.
+
+    Raises
+    ------
+    DataValidationError
+        Naming ``datapackage.json``, the resource and the key.
+    """
+
+    def problem(field: str, what: str) -> DataValidationError:
+        return DataValidationError(
+            path, None, field, f"{what} (see the Frictionless data package spec)"
+        )
+
+    if not isinstance(descriptor, dict):
+        raise problem(None, "not a data package descriptor (expected a JSON object)")
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        raise problem("resources", "missing, or not a list of resources")
+    for i, resource in enumerate(resources):
+        where = f"resources[{i}]"
+        if not isinstance(resource, dict):
+            raise problem(where, "not an object")
+        for key in ("name", "path"):
+            if not isinstance(resource.get(key), str):
+                raise problem(f"{where}.{key}", "missing, or not a string")
+        where = f"{where} ({resource['name']}).schema"
+        if "schema" not in resource:
+            continue
+        fields = resource["schema"].get("fields") if isinstance(resource["schema"], dict) else None
+        if not isinstance(fields, list):
+            raise problem(f"{where}.fields", "missing, or not a list of fields")
+        for j, spec in enumerate(fields):
+            if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+                raise problem(f"{where}.fields[{j}].name", "missing, or not a string")
+    return descriptor
+
+
 @functools.lru_cache(maxsize=8)
 def _datapackage(directory: Path) -> dict:
     path = directory / "datapackage.json"
@@ -63,7 +104,7 @@ def _datapackage(directory: Path) -> dict:
         )
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            return _check_descriptor(path, json.load(f))
     except UnicodeDecodeError as exc:
         raise DataValidationError(
             path, None, None, f"not UTF-8 (byte {exc.start}): save the file as UTF-8"
@@ -103,13 +144,17 @@ def _table(name: str, directory: Path) -> pd.DataFrame:
     else:
         resource = _resource(name, directory)
     path = directory / resource["path"]
+    if "schema" not in resource:
+        raise DataValidationError(
+            directory / "datapackage.json", None, "schema", f"resource {name!r} has no schema"
+        )
     rows = validate_rows(path, resource["schema"])
     columns = [f["name"] for f in resource["schema"]["fields"]]
     frame = pd.DataFrame.from_records(rows, columns=columns)
     for spec in resource["schema"]["fields"]:
-        if spec["type"] == "integer" and frame[spec["name"]].notna().all():
+        if spec.get("type") == "integer" and frame[spec["name"]].notna().all():
             frame[spec["name"]] = frame[spec["name"]].astype("int64")
-        elif spec["type"] == "number":
+        elif spec.get("type") == "number":
             frame[spec["name"]] = frame[spec["name"]].astype("float64")
     frame.attrs["path"] = str(path)
     return frame

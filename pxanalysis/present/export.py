@@ -39,12 +39,43 @@ SHEETS_ZH = {
 }
 
 
+def check_target(path: Path) -> Path:
+    """Check that an export can be written at ``path`` (before anything is computed).
+
+    Missing folders are created when writing; the nearest existing one must be a folder.
+
+    Raises
+    ------
+    ParameterError
+        If ``path`` is a folder, or lies under a file.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ParameterError(f"--to {path} is a folder; give a file name ending in .csv or .xlsx")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ParameterError(
+            f"--to {path}: {parent} is a file, not a folder; choose another place for the export"
+        )
+    return path
+
+
+def _file_mode() -> int:
+    """The mode a new file gets under the current umask (``mkstemp`` would give 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _atomic(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -65,11 +96,17 @@ def write(scenario: Scenario, path: str | Path) -> list[Path]:
     Returns
     -------
     list of pathlib.Path
-        The files written (each written atomically).
+        The files written (each written atomically, with the umask's mode).
+
+    Raises
+    ------
+    ParameterError
+        For an unsupported suffix, or a ``path`` that is a folder or lies under a file.
     """
     path = Path(path)
     if path.suffix not in (".csv", ".xlsx"):
         raise ParameterError(f"unsupported export format {path.suffix!r}; use .csv or .xlsx")
+    check_target(path)
     frames = tables(scenario)
     if path.suffix == ".xlsx":
 
