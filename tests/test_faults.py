@@ -620,22 +620,26 @@ def test_b15_params_must_be_a_regular_file(tmp_path, fault, kind):
 
 
 @pytest.mark.parametrize(
-    ("case", "damage", "message"),
+    ("case", "package", "damage", "message"),
     [
-        ("no resources", lambda d: d.pop("resources"), "field 'resources': missing"),
-        ("no schema.fields", lambda d: d["resources"][1]["schema"].pop("fields"),
-         "field 'resources[1] (figures).schema.fields': missing"),
+        ("no resources", ".", lambda d: d.pop("resources"), "field 'resources': missing"),
+        ("no schema.fields", ".", lambda d: d["resources"][0]["schema"].pop("fields"),
+         "field 'resources[0] (history_observations).schema.fields': missing"),
+        ("report, no resources", "2024", lambda d: d.pop("resources"),
+         "field 'resources': missing"),
     ],
 )  # fmt: skip
-def test_b16_a_descriptor_without_a_key_names_file_and_key(data_copy, fault, case, damage, message):
+def test_b16_a_descriptor_without_a_key_names_file_and_key(
+    data_copy, fault, case, package, damage, message
+):
     row = fault(f"B16 datapackage.json, {case}", "DataValidationError naming the file and key")
-    descriptor = data_copy / "datapackage.json"
+    descriptor = data_copy / package / "datapackage.json"
     content = json.loads(descriptor.read_text(encoding="utf-8"))
     damage(content)
     descriptor.write_text(json.dumps(content), encoding="utf-8")
     loaders.clear_cache()
     with pytest.raises(DataValidationError) as info:
-        loaders.targets()
+        loaders.targets() if package == "2024" else loaders.history("gdp")
     assert "datapackage.json" in str(info.value) and message in str(info.value)
     row["observed"] = str(info.value).replace(str(data_copy), "…")[:90]
 
