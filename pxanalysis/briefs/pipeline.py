@@ -51,7 +51,14 @@ from pxanalysis.briefs.plan import Job, Outcome
 from pxanalysis.briefs.render import add_run_parameters, notebook_parameters, to_html
 from pxanalysis.errors import KernelError, stop_signal
 from pxanalysis.present import style
-from pxanalysis.vocab import DEFAULT_BRIEF_TIMEOUT, DEFAULT_CELL_TIMEOUT
+from pxanalysis.vocab import DEFAULT_BRIEF_TIMEOUT, DEFAULT_CELL_TIMEOUT, REPORT_YEAR
+
+
+def _report_dir(job: Job):
+    """The folder of the report a job's brief reads (planned jobs always name it)."""
+    region = job.parameters.get("region", paths.DEFAULT_REGION)
+    return paths.report_dir(region, int(job.parameters.get("year", REPORT_YEAR)))
+
 
 #: Text every brief's PDF must contain (checked after printing).
 EXPECTED_TEXT = "萍乡"
@@ -179,8 +186,7 @@ def execute_stage(job: Job, out: Path, session: KernelSession, timeouts: dict) -
     t0 = time.perf_counter()
     try:
         tmp = publish.temp_dir(out, job.name)
-        report_dir = paths.report_dir(job.parameters["region"], int(job.parameters["year"]))
-        outcome.provenance = publish.provenance(report_dir)
+        outcome.provenance = publish.provenance(_report_dir(job))
         session.reset()
         execute(notebook_parameters(job.parameters), tmp / "brief.ipynb", session, **timeouts)
     except Exception as exc:  # noqa: BLE001 - reported per brief; the others go on
@@ -225,9 +231,9 @@ def finish_stage(job: Job, outcome: Outcome, tmp: Path, out: Path, printer, log=
         fonts.check_pdf(tmp / "brief.pdf", expected=EXPECTED_TEXT)
         outcome.timings.update({"html": round(t2 - t1, 3), "pdf": round(t3 - t2, 3)})
         entry = {
-            "as_of": job.parameters["as_of"],
-            "region": job.parameters["region"],
-            "year": job.parameters["year"],
+            "as_of": job.parameters.get("as_of", ""),
+            "region": job.parameters.get("region", paths.DEFAULT_REGION),
+            "year": job.parameters.get("year", REPORT_YEAR),
             "inputs_sha256": job.inputs,
             "parameters": job.parameters,
             "scenario_file": job.source,
