@@ -35,7 +35,6 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
 
 from pxanalysis.errors import UnreadablePdfError
-from pxanalysis.present import style
 
 #: The CSS family name the brief's stylesheet uses for every text.
 FAMILY = "PxBriefCJK"
@@ -129,6 +128,8 @@ def faces() -> dict[int, Path]:
     Without a bold file the regular face serves every weight: chromium would
     otherwise embolden it synthetically, which it prints as an unnamed Type 3 font.
     """
+    from pxanalysis.present import style  # matplotlib and seaborn: not for a no-op run
+
     regular = style.find_cjk_font()
     bold = regular.with_name(regular.name.replace("Regular", "Bold"))
     out = {400: regular}
@@ -267,7 +268,7 @@ def check_pdf(pdf: Path, expected: str = "") -> None:
     text = _poppler("pdftotext", pdf)
     fix = (
         f"the brief must embed {postscript} from {path}: install the Debian package "
-        f"{style.DEBIAN_PACKAGE} (or set PXANALYSIS_CJK_FONT to a CJK font file)"
+        f"{_debian_package()} (or set PXANALYSIS_CJK_FONT to a CJK font file)"
     )
     if not fonts or not text.strip():
         raise UnreadablePdfError(
@@ -289,3 +290,9 @@ def check_pdf(pdf: Path, expected: str = "") -> None:
         )
     if expected and expected not in text:
         raise UnreadablePdfError(f"{pdf.name}: the text layer lacks {expected!r}")
+
+
+def _debian_package() -> str:
+    from pxanalysis.present import style
+
+    return style.DEBIAN_PACKAGE

@@ -44,7 +44,6 @@ from pathlib import Path
 import nbformat
 
 from pxanalysis import __version__, paths
-from pxanalysis.briefs import render
 from pxanalysis.data import loaders
 from pxanalysis.errors import PublishError, PxError
 from pxanalysis.vocab import REPORT_DATE
@@ -264,6 +263,8 @@ def _entry_from_folder(folder: Path, previous: dict | None, log=print) -> dict:
         return previous | {"outputs": paths_now | {"sha256": hashes}}
     entry = {"outputs": paths_now | {"sha256": hashes}, "rebuilt_from_folder": True}
     try:
+        from pxanalysis.briefs import render  # nbconvert and fonts: only for a rebuild
+
         nb = nbformat.read(folder / "brief.ipynb", as_version=4)
         parameters = render.given_parameters(nb)
         rendered = dt.datetime.fromtimestamp((folder / "brief.pdf").stat().st_mtime, dt.UTC)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,7 +120,14 @@ def describe(region: str, year: int) -> Report:
 def current() -> Report:
     """The report the package reads now (Pingxiang 2024 unless :func:`use` chose another)."""
     region, year = _current[0]
-    return describe(region, year)
+    key = (region, year, os.environ.get("PXANALYSIS_HOME"), os.environ.get("PXANALYSIS_DATA_DIR"))
+    if _described.get("key") != key:  # asked for on every label: resolve once per setting
+        _described["report"] = describe(region, year)
+        _described["key"] = key
+    return _described["report"]
+
+
+_described: dict = {}
 
 
 def use(region: str | None = None, year: int | None = None) -> Report:
@@ -149,3 +157,4 @@ def using(region: str, year: int):
 def clear_cache() -> None:
     """Forget the cached descriptors."""
     _describe.cache_clear()
+    _described.clear()

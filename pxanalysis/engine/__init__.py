@@ -9,10 +9,22 @@ Modules, from the bottom up (imports flow one way, checked by import-linter):
 :mod:`~pxanalysis.engine.comparison` (projections against the targets).
 """
 
-from pxanalysis.engine import backtest, comparison, methods, scenarios
+from pxanalysis.engine import (
+    anchored,
+    backtest,
+    calibration,
+    comparison,
+    judgement,
+    methods,
+    nowcast,
+    projection,
+    scenarios,
+    selection,
+)
 
 
 def clear_cache() -> None:
-    """Forget every cached fit, backtest and projection of the engine."""
-    for module in (methods, backtest, scenarios, comparison):
+    """Forget every cached fit, backtest, projection, judgement and comparison of the engine."""
+    for module in (methods, backtest, scenarios, comparison, projection, selection, judgement,
+                   anchored, nowcast, calibration):  # fmt: skip
         module.clear_cache()

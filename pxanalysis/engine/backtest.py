@@ -61,7 +61,7 @@ def _key(series_by_geo: dict[str, pd.Series]) -> tuple:
     )
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)
 def _forecasts(key: tuple, method: str, horizon: int, window: int | None) -> pd.DataFrame:
     rows = []
     need = max(registry.MIN_OBS, registry.METHOD_MIN_OBS[method])

@@ -23,11 +23,12 @@ Every judgement here is a named constant with its reasoning.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+from scipy import optimize, special
 
 #: Target years whose forecast errors the pandemic dominates: the falls of 2020 and
 #: 2022 and the base-effect rebound of 2021 between them. Their errors form the
@@ -110,6 +111,44 @@ def mixture_ppf(q, mode, below, above, shock_mean, shock_sd, weight, iterations:
         below_q = mixture_cdf(mid, mode, below, above, shock_mean, shock_sd, weight) < q
         lo, hi = np.where(below_q, mid, lo), np.where(below_q, hi, mid)
     return (lo + hi) / 2
+
+
+def _ndtr(z: float) -> float:
+    return 0.5 * math.erfc(-z / math.sqrt(2))
+
+
+def _mixture_cdf_scalar(x, mode, below, above, shock_mean, shock_sd, weight) -> float:
+    """:func:`mixture_cdf` for one point, in plain floats (no array overhead)."""
+    total = below + above
+    if x < mode:
+        core = 2 * below / total * _ndtr((x - mode) / below)
+    else:
+        core = below / total + 2 * above / total * (_ndtr((x - mode) / above) - 0.5)
+    if shock_sd <= 0 or weight <= 0:
+        return core
+    return (1 - weight) * core + weight * _ndtr((x - mode - shock_mean) / shock_sd)
+
+
+@functools.lru_cache(maxsize=65536)
+def _mixture_ppf_scalar(q, mode, below, above, shock_mean, shock_sd, weight) -> float:
+    """:func:`mixture_ppf` for one probability: Brent's method on the scalar CDF.
+
+    The same root as the vectorised bisection (to 1e-13), some fifty times faster;
+    cached, since a projection's quantiles are asked for again and again.
+    """
+    if not (shock_sd > 0 and weight > 0):
+        return float(two_piece_ppf(q, mode, below, above))
+    span = 12 * (max(below, above) + abs(shock_mean) + shock_sd)
+    return float(
+        optimize.brentq(
+            lambda x: _mixture_cdf_scalar(x, mode, below, above, shock_mean, shock_sd, weight) - q,
+            mode - span,
+            mode + span,
+            xtol=1e-13,
+            rtol=4 * np.finfo(float).eps,
+            maxiter=200,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -211,7 +250,7 @@ class Calibrated:
         return mixture_cdf(x, *self._args())
 
     def ppf(self, q: float) -> float:
-        return float(mixture_ppf(q, *self._args()))
+        return _mixture_ppf_scalar(float(q), *self._args())
 
     def std(self) -> float:
         """Half the central 68.3 % interval (finite whatever the tails)."""
@@ -246,3 +285,8 @@ def describe(widths: Spread) -> str:
             f"errors (mean {widths.shock_mean:+.1f}, RMS {widths.shock_sd:.1f} pp)"
         )
     return text
+
+
+def clear_cache() -> None:
+    """Forget the cached quantiles."""
+    _mixture_ppf_scalar.cache_clear()

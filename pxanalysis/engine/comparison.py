@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import math
 
 import pandas as pd
@@ -111,6 +112,25 @@ def with_releases(annual, indicator: str, scenario: Scenario, year: int | None =
 def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
     """For each main target of the report: projection, scenario value, gap and P(meet).
 
+    Cached per scenario (its parameters) and report: the explorer asks again for
+    the same scenario when only the chart changes. See :func:`_compare` for the columns.
+    """
+    scenario = scenario or Scenario()
+    key = (scenario.region, scenario.year, scenario.name,
+           json.dumps(scenario.as_params(), sort_keys=True, default=str))  # fmt: skip
+    if key not in _COMPARED:
+        if len(_COMPARED) >= 64:
+            _COMPARED.pop(next(iter(_COMPARED)))
+        _COMPARED[key] = _compare(scenario)
+    return _COMPARED[key].copy()
+
+
+_COMPARED: dict[tuple, pd.DataFrame] = {}
+
+
+def _compare(scenario: Scenario) -> pd.DataFrame:
+    """The comparison itself (:func:`compare_targets` caches it).
+
     Parameters
     ----------
     scenario : Scenario, optional
@@ -128,10 +148,9 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
         where that level exists (GDP, 亿元). Indicators with too little history and no assumption
         have no projection: the ``flag`` says so.
     """
-    scenario = scenario or Scenario()
     if (scenario.region, scenario.year) != (data.current().region, data.current().year):
         with data.using(scenario.region, scenario.year):
-            return compare_targets(scenario)
+            return _compare(scenario)
     t = data.targets(scenario.year)
     province = province_targets(scenario.year)
     rows = []
@@ -218,5 +237,6 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
 
 
 def clear_cache() -> None:
-    """Forget the cached provincial targets."""
+    """Forget the cached provincial targets and comparisons."""
     _province_targets.cache_clear()
+    _COMPARED.clear()

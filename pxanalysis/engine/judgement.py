@@ -141,7 +141,7 @@ def _anchored(indicator, year, as_of) -> projection.Projection:
     )
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)  # the explorer warms every method x window
 def _judge(
     region: str, indicator: str, year: int, method: str, window, as_of: str
 ) -> projection.Projection:

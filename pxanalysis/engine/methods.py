@@ -209,7 +209,7 @@ def _trend(y: pd.Series, year: int, window: int | None) -> MethodFit:
     )
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=8192)
 def _ar1(first: int, values: tuple, steps: int):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -238,7 +238,7 @@ def _arima(y: pd.Series, year: int, window: int | None) -> MethodFit:
     return MethodFit(mean, len(y), note, lambda: Predictive((stats.norm(loc=mean, scale=se),)))
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=8192)
 def _damped_ets(first: int, values: tuple, steps: int):
     endog = pd.Series(values, index=pd.period_range(str(first), periods=len(values), freq="Y"))
     with warnings.catch_warnings(record=True) as caught:

@@ -84,10 +84,11 @@ class Nowcast:
 def city_releases(indicator: str, year: int | None = None, as_of=None) -> pd.DataFrame:
     """The region's year-to-date releases of ``indicator`` for ``year`` known on ``as_of``."""
     report = data.current()
+    region, year = report.region, year or report.year
     rows = data.monthly_releases(as_of=series.as_date(as_of))
-    rows = rows[rows["geo"] == report.region]
+    rows = rows[rows["geo"] == region]
     series_id = series.history_series(indicator)
-    rows = rows[(rows["indicator"] == series_id) & (rows["year"] == (year or report.year))]
+    rows = rows[(rows["indicator"] == series_id) & (rows["year"] == year)]
     return rows.sort_values(["through_month", "known_from"]).reset_index(drop=True)
 
 

@@ -344,7 +344,7 @@ def cached(indicator: str, year: int, method: str, window: int | None, as_of: st
     return _cached(data.current().region, indicator, year, method, window, as_of)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=4096)  # the explorer warms every method x window
 def _cached(region: str, indicator, year, method, window, as_of) -> Projection:
     return projection(indicator, year, method, window, as_of=as_of)
 

@@ -28,7 +28,9 @@ import ipywidgets as w
 import pandas as pd
 import yaml
 from IPython.display import display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from pxanalysis import data, params, paths
 from pxanalysis.engine import comparison, judgement, scenarios, series
@@ -68,8 +70,10 @@ class Explorer:
         self.last_valid: scenarios.Scenario | None = None
         self.timings_ms: list[float] = []
         self._build_widgets()
-        self.figure = Figure(figsize=(7.2, 4.0), dpi=90)
+        self.figure = Figure(figsize=(7.2, 4.0), dpi=80)
+        self.canvas = FigureCanvasAgg(self.figure)
         self.ax = self.figure.add_subplot()
+        self._charts: dict[tuple, bytes] = {}  # PNG of the fan chart by what it depends on
         # a fixed title position: automatic placement measures every tick label on each draw
         self.ax.title.set_y(1.01)
         self.ax._autotitlepos = False
@@ -240,18 +244,36 @@ class Explorer:
         self.last_valid = sc
         indicator = self.w_indicator.value
         row = c.loc[indicator]
-        self.ax.clear()
-        plots.fan_chart(indicator, sc, self.lang, ax=self.ax, bands=(self.w_band.value,))
-        self.ax.legend(fontsize=7, loc="best", frameon=False)
-        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.09, top=0.91)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-        self.w_image.value = buffer.getvalue()
+        self.w_image.value = self._chart(indicator, sc)
         self.w_p.value = self._p_html(row)
         table = tables.comparison_table(sc, self.lang, compared=compared)
         self.w_table.value = table.to_html(border=0, na_rep="", classes="px-key-numbers")
         self.w_message.value = ""
         return self._done(start)
+
+    def _chart(self, indicator: str, sc) -> bytes:
+        """The fan chart as PNG: drawn once for everything it depends on, then reused.
+
+        It depends on the indicator, the band, the language, the report, the date,
+        the method and window, and that indicator's assumption and year-to-date
+        input (not on the scenario's quantiles or the other indicators' inputs).
+        """
+        key = (indicator, self.w_band.value, self.lang, sc.region, sc.year, sc.as_of, sc.method,
+               sc.window, repr(sc.assumptions.get(indicator)), repr(sc.ytd.get(indicator)))  # fmt: skip
+        if key not in self._charts:
+            self.ax.clear()
+            plots.fan_chart(indicator, sc, self.lang, ax=self.ax, bands=(self.w_band.value,))
+            self.ax.legend(fontsize=7, loc="upper left", frameon=False)  # "best" costs a search
+            self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.09, top=0.91)
+            self.canvas.draw()  # Agg + PIL: half the time of savefig's second pass
+            width, height = self.canvas.get_width_height()
+            image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba())
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, format="PNG", compress_level=1)
+            if len(self._charts) >= 256:
+                self._charts.pop(next(iter(self._charts)))
+            self._charts[key] = buffer.getvalue()
+        return self._charts[key]
 
     def _p_html(self, row) -> str:
         name = labels.indicator(row.name, self.lang)

@@ -163,7 +163,7 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
     ax.plot([scenario.year], [t["value"]], "*", color="#c0392b", ms=12,
             label=f"{labels.text('target', lang)} {t['value']:g}%")  # fmt: skip
     ax.axhline(0, color="black", lw=0.6)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=10, y=1.0)  # a fixed y skips the costly auto-placement
     ax.set_xlim(scenario.year - 9.5, scenario.year + 0.6)
     ax.set_ylabel(labels.text("growth_pct", lang), fontsize=9)
     ax.tick_params(labelsize=8)
