@@ -42,6 +42,9 @@ FLAGS = [
 A4_INCHES = (8.27, 11.69)
 #: Seconds to close a tab after printing (a browser that cannot is replaced).
 CLOSE_TIMEOUT = 5.0
+#: JavaScript that resolves once every font the page uses is loaded (its value is
+#: the status, "loaded"), so the PDF is printed with the embedded CJK font.
+FONTS_READY = "document.fonts.ready.then(() => document.fonts.status)"
 
 
 def find_chromium() -> str:
@@ -310,6 +313,11 @@ class ChromiumPrinter:
             self.call("Page.enable", session=session)
             self.call("Page.navigate", {"url": Path(html).resolve().as_uri()}, session=session,
                       wait_event="Page.loadEventFired")  # fmt: skip
+            # The load event does not wait for @font-face fonts to be decoded: printing
+            # before they are would set text in a fallback font, or in none at all when
+            # fontconfig has no fonts (seen as an intermittent text-less PDF).
+            self.call("Runtime.evaluate", {"expression": FONTS_READY, "awaitPromise": True,
+                                           "returnByValue": True}, session=session)  # fmt: skip
             result = self.call(
                 "Page.printToPDF",
                 {"paperWidth": A4_INCHES[0], "paperHeight": A4_INCHES[1], "printBackground": True,
