@@ -114,3 +114,13 @@ def test_every_target_has_a_graded_judgement():
     assert c["evidence"].str.len().gt(0).all() and (c["as_of"] == "2024-01-31").all()
     gdp = c.loc["gdp"]
     assert gdp["method"] == selection.choose().method and gdp["lo80"] < gdp["median"] < gdp["hi80"]
+
+
+def test_a_scenario_for_another_report_checks_its_assumptions_against_that_report():
+    # consumer_prices is one of Yichun 2023's targets, not Pingxiang 2024's
+    s = scenarios.Scenario(
+        name="custom", assumptions={"consumer_prices": {"growth": 3}}, region="yichun", year=2023
+    )
+    assert (s.region, s.year) == ("yichun", 2023)
+    with pytest.raises(ParameterError, match="consumer_prices"):
+        scenarios.Scenario(name="custom", assumptions={"consumer_prices": {"growth": 3}})

@@ -74,10 +74,13 @@ class Scenario:
     region: str = ""
 
     def __post_init__(self):
-        params.check_consistency({"scenario": self.name, "assumptions": self.assumptions})
         report = data.current()
         if self.region and (self.region, self.year or report.year) != (report.region, report.year):
             report = data.reports.describe(self.region, self.year or report.year)
+        params.check_consistency(
+            {"scenario": self.name, "assumptions": self.assumptions, "ytd": self.ytd,
+             "region": report.region, "year": report.year}
+        )  # fmt: skip
         object.__setattr__(self, "region", report.region)
         object.__setattr__(self, "year", self.year or report.year)
         object.__setattr__(self, "as_of", self.as_of or report.date)
