@@ -58,6 +58,16 @@ VOLATILITY_RATIO = {
 LONGRUN_LAG = (3, 7)
 
 
+def weight(kind: str, anchors: list[Anchor]) -> float:
+    """The weight of an anchor of ``kind`` among ``anchors`` (renormalised over them)."""
+    return ANCHOR_WEIGHTS[kind] / sum(ANCHOR_WEIGHTS[a.kind] for a in anchors)
+
+
+def volatility_ratio(indicator: str) -> float:
+    """:data:`VOLATILITY_RATIO` of an indicator (1 for one not listed)."""
+    return VOLATILITY_RATIO.get(indicator, 1.0)
+
+
 def combine(anchors: list[Anchor]) -> tuple[float, float]:
     """(weighted mean, weighted standard deviation) of the anchors' values."""
     weights = np.array([ANCHOR_WEIGHTS[a.kind] for a in anchors])
@@ -91,10 +101,7 @@ def _thinning_frame(region: str, as_of: str) -> pd.DataFrame:
             point = _thinned(y, origin)
             if point is not None:
                 rows.append((geo, int(origin), int(target), float(y.loc[target]), point))
-    frame = pd.DataFrame(rows, columns=["geo", "origin", "year", "actual", "point"])
-    frame["error"] = frame["actual"] - frame["point"]
-    frame["pandemic"] = frame["year"].isin(calibration.PANDEMIC_YEARS)
-    return frame
+    return backtest.error_frame(rows, ["geo", "origin", "year", "actual", "point"])
 
 
 def thinning_forecasts(as_of=None) -> pd.DataFrame:
@@ -110,8 +117,7 @@ def thinning_backtest(as_of=None) -> pd.DataFrame:
 def thinning_spread(as_of=None) -> calibration.Spread:
     """The band of the thinned method from every error known on ``as_of``."""
     frame = thinning_forecasts(as_of)
-    latest_target = int(frame["year"].max())
-    widths = calibration.spread(frame["error"], frame["year"], latest_target)
+    widths = backtest.spread_at(frame, int(frame["year"].max()))
     if widths is None:  # pragma: no cover - the panel always has enough
         raise RuntimeError("too few thinning errors")
     return widths

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -80,10 +81,7 @@ def _forecasts(key: tuple, method: str, horizon: int, window: int | None) -> pd.
                 continue
             actual = float(y.loc[target])
             rows.append((geo, origin, target, actual, point))
-    frame = pd.DataFrame(rows, columns=["geo", "origin", "year", "actual", "point"])
-    frame["error"] = frame["actual"] - frame["point"]
-    frame["pandemic"] = frame["year"].isin(calibration.PANDEMIC_YEARS)
-    return frame
+    return error_frame(rows, ["geo", "origin", "year", "actual", "point"])
 
 
 def forecasts(
@@ -100,10 +98,25 @@ def forecasts(
     return _forecasts(_key(series_by_geo), method, horizon, window).copy()
 
 
+def error_frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    """Forecast rows as a frame with ``error`` (actual - point) and ``pandemic`` added."""
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["error"] = frame["actual"] - frame["point"]
+    frame["pandemic"] = frame["year"].isin(calibration.PANDEMIC_YEARS)
+    return frame
+
+
+def pools_for(method: str, pools: dict[str, pd.Series]) -> dict[str, pd.Series]:
+    """The series ``method`` is backtested on: all of them, or for the slow methods
+    (``arima``, ``ets``) the region's own series (or a custom one) only."""
+    if method in registry.FAST_METHODS:
+        return pools
+    return {k: v for k, v in pools.items() if k in (data.current().region, "custom")}
+
+
 def spread_at(frame: pd.DataFrame, origin: int) -> calibration.Spread | None:
     """The widths from the errors of ``frame`` known at ``origin`` (targets up to it)."""
-    known = frame[frame["year"] <= origin]
-    return calibration.spread(known["error"].to_numpy(), known["year"].to_numpy(), origin)
+    return calibration.spread(frame["error"].to_numpy(), frame["year"].to_numpy(), origin)
 
 
 def shipped(frame: pd.DataFrame) -> pd.DataFrame:
@@ -166,21 +179,76 @@ def backtest(
         One row per (method, geo, projected year): see :data:`COLUMNS`.
     """
     names = tuple(registry.METHODS) if methods is None else tuple(methods)
-    for m in names:
-        registry.check_method(m)
-    if history is not None:
-        pools = {"custom": registry.clean_history(history, name=indicator)}
-    else:
-        check_name(indicator, data.target_ids(), "indicator")
-        pools = series.panel_series(indicator, as_of)
+    pools = _pools(indicator, names, history, as_of)
     frames = []
     for m in names:
-        own = {k: v for k, v in pools.items() if k in (data.current().region, "custom")}
-        f = shipped(forecasts(pools if m in registry.FAST_METHODS else own, m, horizon, window))
+        f = shipped(forecasts(pools_for(m, pools), m, horizon, window))
         f.insert(0, "method", m)
         f.insert(4, "horizon", horizon)
         frames.append(f)
     return pd.concat(frames, ignore_index=True)[COLUMNS]
+
+
+def point_backtest(
+    indicator: str, methods: tuple[str, ...], horizon: int = 1, as_of=None
+) -> pd.DataFrame:
+    """As :func:`backtest`, point forecasts and errors only (no intervals: much faster).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``method, geo, origin, year, actual, point, error, pandemic``.
+    """
+    pools = _pools(indicator, methods, None, as_of)
+    frames = [forecasts(pools_for(m, pools), m, horizon).assign(method=m) for m in methods]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _pools(indicator, methods, history, as_of) -> dict[str, pd.Series]:
+    for m in methods:
+        registry.check_method(m)
+    if history is not None:
+        return {"custom": registry.clean_history(history, name=indicator)}
+    check_name(indicator, data.target_ids(), "indicator")
+    return series.panel_series(indicator, as_of)
+
+
+@dataclass(frozen=True)
+class Paired:
+    """One method's absolute errors against the naive mean's, on their common forecasts."""
+
+    n_common: int
+    mae: float
+    mae_mean: float
+    diff_mean: float
+    diff_se: float
+
+    @property
+    def rel_mae(self) -> float:
+        """MAE relative to the naive mean's (below 1: better)."""
+        return float(np.float64(self.mae) / self.mae_mean)
+
+
+def paired(results: pd.DataFrame, method: str) -> Paired:
+    """``method`` against :data:`BENCHMARK` on the (geo, year) forecasts both made.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        From :func:`backtest` or :func:`point_backtest` (with the benchmark).
+    """
+    base = results[results["method"] == BENCHMARK].set_index(["geo", "year"])["error"].abs()
+    mine = results[results["method"] == method].set_index(["geo", "year"])["error"].abs()
+    common = mine.index.intersection(base.index)
+    n = len(common)
+    diff = (mine.loc[common] - base.loc[common]).to_numpy()
+    return Paired(
+        n_common=n,
+        mae=float(mine.loc[common].mean()) if n else np.nan,
+        mae_mean=float(base.loc[common].mean()) if n else np.nan,
+        diff_mean=float(diff.mean()) if n else np.nan,
+        diff_se=float(diff.std(ddof=1) / math.sqrt(n)) if n > 1 else np.nan,
+    )
 
 
 def summary(results: pd.DataFrame, exclude_pandemic: bool = False) -> pd.DataFrame:
@@ -206,14 +274,10 @@ def summary(results: pd.DataFrame, exclude_pandemic: bool = False) -> pd.DataFra
     if exclude_pandemic:
         results = results[~results["pandemic"]]
     out = []
-    base = results[results["method"] == BENCHMARK].set_index(["geo", "year"])["error"].abs()
     for method, g in results.groupby("method", sort=False):
         e = g["error"].to_numpy()
         cal = g[g["calibrated"]]
-        mine = g.set_index(["geo", "year"])["error"].abs()
-        common = mine.index.intersection(base.index)
-        diff = (mine.loc[common] - base.loc[common]).to_numpy()
-        n_common = len(common)
+        vs_mean = paired(results, method)
         out.append(
             {
                 "method": method,
@@ -225,14 +289,10 @@ def summary(results: pd.DataFrame, exclude_pandemic: bool = False) -> pd.DataFra
                 "coverage80": float(cal["in80"].mean()) if len(cal) else np.nan,
                 "coverage95": float(cal["in95"].mean()) if len(cal) else np.nan,
                 "width80": float((cal["hi80"] - cal["lo80"]).mean()) if len(cal) else np.nan,
-                "n_common": n_common,
-                "rel_mae_vs_mean": (
-                    float(mine.loc[common].mean() / base.loc[common].mean()) if n_common else np.nan
-                ),
-                "diff_abs_error": float(diff.mean()) if n_common else np.nan,
-                "diff_se": (
-                    float(diff.std(ddof=1) / math.sqrt(n_common)) if n_common > 1 else np.nan
-                ),
+                "n_common": vs_mean.n_common,
+                "rel_mae_vs_mean": vs_mean.rel_mae,
+                "diff_abs_error": vs_mean.diff_mean,
+                "diff_se": vs_mean.diff_se,
             }
         )
     return pd.DataFrame(out).set_index("method")

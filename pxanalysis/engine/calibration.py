@@ -151,19 +151,13 @@ def _mixture_ppf_scalar(q, mode, below, above, shock_mean, shock_sd, weight) -> 
     )
 
 
-@dataclass(frozen=True)
-class TwoPieceNormal:
-    """A two-piece normal: mode ``mode``, width ``below`` under it and ``above`` over it."""
+class EffectiveSD:
+    """Mixin for a distribution with ``ppf``: an effective standard deviation."""
 
-    mode: float
-    below: float
-    above: float
-
-    def cdf(self, x):
-        return two_piece_cdf(x, self.mode, self.below, self.above)
-
-    def ppf(self, q: float) -> float:
-        return float(two_piece_ppf(q, self.mode, self.below, self.above))
+    def std(self) -> float:
+        """Half the central 68.3 % interval: finite even where the moments are not
+        (Student t with df <= 2, heavy shock tails)."""
+        return (self.ppf(0.841344746) - self.ppf(0.158655254)) / 2
 
 
 @dataclass(frozen=True)
@@ -219,7 +213,7 @@ def spread(errors: np.ndarray, targets: np.ndarray, latest_target: int) -> Sprea
 
 
 @dataclass(eq=False)
-class Calibrated:
+class Calibrated(EffectiveSD):
     """A predictive distribution: the two-piece core, mixed with a shock component."""
 
     mode: float
@@ -251,10 +245,6 @@ class Calibrated:
 
     def ppf(self, q: float) -> float:
         return _mixture_ppf_scalar(float(q), *self._args())
-
-    def std(self) -> float:
-        """Half the central 68.3 % interval (finite whatever the tails)."""
-        return (self.ppf(0.841344746) - self.ppf(0.158655254)) / 2
 
 
 def predictive(point: float, widths: Spread, extra_sd: float = 0.0) -> Calibrated:

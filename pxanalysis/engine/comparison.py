@@ -213,7 +213,7 @@ def _compare(scenario: Scenario) -> pd.DataFrame:
                 "gap_pp": sign * (value - float(target["value"])) + 0.0,
                 "p_meet": p_meet,
                 "p_meet_about": p_about,
-                "ytd_month": int(ytd.note.split()[-1]) if ytd else 0,
+                "ytd_month": ytd.month if ytd else 0,
                 "ytd_growth": ytd.value if ytd else math.nan,
                 "median_january": january.quantile(0.5),
                 "p_meet_january": meet_probabilities(

@@ -26,6 +26,7 @@ import pandas as pd
 
 from pxanalysis import data
 from pxanalysis.engine import series
+from pxanalysis.engine.growth import average_growth
 
 #: How far (pp) local outcomes fall short of their targets, on average. Evidence
 #: (data/pingxiang/evidence/target_outcomes.csv): Jiangxi's 2016-2020 GDP grew 7.6 %
@@ -72,6 +73,19 @@ class Source:
     known_from: str = ""
     kind: str = ""  # actual / estimate / target / derived / projection / judgement
 
+    @classmethod
+    def from_row(cls, label: str, row, kind: str | None = None, value: float | None = None):
+        """A source from a data row (``value, source_title, quote, trust, known_from, kind``)."""
+        return cls(
+            label,
+            float(row["value"] if value is None else value),
+            row["source_title"],
+            row["quote"],
+            row["trust"],
+            row["known_from"].isoformat(),
+            row["kind"] if kind is None else kind,
+        )
+
 
 @dataclass(frozen=True)
 class Anchor:
@@ -81,6 +95,7 @@ class Anchor:
     value: float
     inputs: tuple[Source, ...] = field(default_factory=tuple)
     note: str = ""
+    month: int = 0  # a year-to-date release: the months 1..month it covers
 
     def describe(self) -> str:
         parts = "; ".join(
@@ -130,24 +145,14 @@ def longrun(indicator: str, as_of=None) -> Anchor | None:
     if rows.empty:
         return None
     row = rows.sort_values("kind").iloc[0]  # an actual average before a derived one
-    source = Source(
-        f"{LONGRUN_YEARS[0]}-{LONGRUN_YEARS[1]} average",
-        float(row["value"]),
-        row["source_title"],
-        row["quote"],
-        row["trust"],
-        row["known_from"].isoformat(),
-        row["kind"],
-    )
+    source = Source.from_row(f"{LONGRUN_YEARS[0]}-{LONGRUN_YEARS[1]} average", row)
     note = "derived from a five-year multiple, not observed" if row["kind"] == "derived" else ""
     return Anchor("longrun", float(row["value"]), (source,), note)
 
 
 def _average(values: pd.Series, start: int, end: int) -> float | None:
     years = values[(values.index >= start) & (values.index <= end)]
-    if len(years) < 3:
-        return None
-    return float((np.prod(1 + years.to_numpy() / 100) ** (1 / len(years)) - 1) * 100)
+    return float(average_growth(years)) if len(years) >= 3 else None
 
 
 def comove_gap(indicator: str, base: str, as_of=None) -> tuple[float, list[str]]:
@@ -215,15 +220,7 @@ def province(indicator: str, as_of=None, year: int | None = None) -> Anchor | No
     row = rows.iloc[0]
     gap, notes = city_province_gap(as_of)
     inputs = (
-        Source(
-            f"Jiangxi {year} target",
-            float(row["value"]),
-            row["source_title"],
-            row["quote"],
-            row["trust"],
-            row["known_from"].isoformat(),
-            "target",
-        ),
+        Source.from_row(f"Jiangxi {year} target", row, "target"),
         Source("city-province GDP gap (median)", gap, "; ".join(notes), kind="derived"),
     )
     return Anchor("province", float(row["value"]) + gap, inputs, "the GDP gap stands in")

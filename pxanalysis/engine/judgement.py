@@ -83,11 +83,11 @@ def _time_series(indicator, year, method, window, as_of, grade) -> projection.Pr
     context = evidence.province(indicator, as_of, year)
     if context is not None:
         anchors.append(replace(context, note="context only: the time series does not use it"))
-    if grade == "B" and p.interval_source.startswith("model (only"):
+    if grade == "B" and p.too_few_errors:
         gdp_errors = backtest.forecasts(series.panel_series("gdp", as_of), p.method, p.horizon or 1)
-        widths = calibration.spread(gdp_errors["error"], gdp_errors["year"], p.last_obs_year)
+        widths = backtest.spread_at(gdp_errors, p.last_obs_year)
         if widths is not None:
-            ratio = anchored.VOLATILITY_RATIO.get(indicator, 1.0)
+            ratio = anchored.volatility_ratio(indicator)
             dist = calibration.predictive(p.point, anchored.scaled(widths, ratio, 0.0))
             source = f"GDP's real-time errors of {p.method} x volatility ratio {ratio:g}"
             p = replace(p, dist=dist, interval_source=source)
@@ -106,15 +106,11 @@ def _anchored(indicator, year, as_of) -> projection.Projection:
         )  # fmt: skip
     point, disagreement = anchored.combine(anchors)
     widths = anchored.thinning_spread(as_of)
-    ratio = anchored.VOLATILITY_RATIO.get(indicator, 1.0)
+    ratio = anchored.volatility_ratio(indicator)
     latest = next((a for a in anchors if a.kind == "latest"), None)
     extra = 0.0
     if latest is not None and latest.inputs[0].kind == "estimate":
-        extra = (
-            calibration.ESTIMATE_SD
-            * anchored.ANCHOR_WEIGHTS["latest"]
-            / sum(anchored.ANCHOR_WEIGHTS[a.kind] for a in anchors)
-        )
+        extra = calibration.ESTIMATE_SD * anchored.weight("latest", anchors)
     dist = calibration.predictive(point, anchored.scaled(widths, ratio, disagreement), extra)
     kinds = ", ".join(a.kind for a in anchors)
     source = (
@@ -191,17 +187,15 @@ def what_would_change(p: projection.Projection, target: float, direction: str) -
     density = float(p.dist.cdf(target + 0.05) - p.dist.cdf(target - 0.05)) / 0.1
     if isinstance(p.dist, nowcast.Nowcast):
         release = next(a for a in reversed(p.evidence) if a.kind == "ytd")
-        month = min(int(release.note.split()[-1]) + 1, 12)
+        month = min(release.month + 1, 12)
         return "ytd", 100 * density * nowcast.share(p.indicator, month)
     if p.grade == "C":
         anchors = [a for a in p.evidence if a.kind in anchored.ANCHOR_WEIGHTS]
-        total = sum(anchored.ANCHOR_WEIGHTS[a.kind] for a in anchors)
         movable = [a for a in anchors if a.kind not in ("target", "longrun")]
         if not movable:
             return "target", 0.0
         best = max(movable, key=lambda a: anchored.ANCHOR_WEIGHTS[a.kind])
-        weight = anchored.ANCHOR_WEIGHTS[best.kind] / total
-        return best.kind, 100 * density * weight
+        return best.kind, 100 * density * anchored.weight(best.kind, anchors)
     kind = "latest" if p.last_obs_kind == "estimate" else "own"
     return kind, 100 * density
 

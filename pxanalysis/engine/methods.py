@@ -31,6 +31,7 @@ from scipy import optimize, stats
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
+from pxanalysis.engine.calibration import EffectiveSD
 from pxanalysis.engine.growth import annual
 from pxanalysis.errors import MethodUnavailable, UsageError, check_name
 
@@ -59,7 +60,7 @@ DEFAULT_MEAN_WINDOW = 5
 
 
 @dataclass(eq=False)
-class Predictive:
+class Predictive(EffectiveSD):
     """A predictive distribution: an equal-weight mixture of frozen scipy distributions."""
 
     components: tuple
@@ -74,13 +75,6 @@ class Predictive:
         lo = min(float(c.ppf(min(q, 1e-6))) for c in self.components) - 100
         hi = max(float(c.ppf(max(q, 1 - 1e-6))) for c in self.components) + 100
         return float(optimize.brentq(lambda x: self.cdf(x) - q, lo, hi, xtol=1e-10))
-
-    def std(self) -> float:
-        """An effective standard deviation: half the central 68.3 % interval.
-
-        Finite even where the moments are not (Student t with df <= 2).
-        """
-        return (self.ppf(0.841344746) - self.ppf(0.158655254)) / 2
 
 
 @dataclass(eq=False)
@@ -210,7 +204,7 @@ def _trend(y: pd.Series, year: int, window: int | None) -> MethodFit:
 
 
 @functools.lru_cache(maxsize=8192)
-def _ar1(first: int, values: tuple, steps: int):
+def _ar1(values: tuple, steps: int):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = SARIMAX(np.asarray(values, dtype=float), order=(1, 0, 0), trend="c")
@@ -226,7 +220,7 @@ def _arima(y: pd.Series, year: int, window: int | None) -> MethodFit:
     _require(y, "arima")
     full = annual(y)
     steps = year - int(full.index[-1])
-    mean, se, trouble = _ar1(int(full.index[0]), tuple(full.to_numpy()), steps)
+    mean, se, trouble = _ar1(tuple(full.to_numpy()), steps)
     if not (np.isfinite(mean) and se > 0):
         raise MethodUnavailable("arima: the fit did not give a usable forecast")
     gaps = int(full.isna().sum())

@@ -41,9 +41,8 @@ INVESTMENT_SHARE = {2: 0.10, 3: 0.17, 4: 0.24, 5: 0.32, 6: 0.45, 7: 0.52, 8: 0.6
                     10: 0.78, 11: 0.88, 12: 1.0}  # fmt: skip
 BACK_LOADED = ("fixed_asset_investment", "industrial_investment")
 
-#: Target years whose year-to-date figures the pandemic distorted (base effects):
-#: left out of the calibration, as in :data:`pxanalysis.engine.calibration.PANDEMIC_YEARS`.
-CALIBRATION_EXCLUDED = calibration.PANDEMIC_YEARS
+#: The reference series whose year-to-date/full-year pairs calibrate the nowcast.
+REFERENCE_GEOS = ("jiangxi", "china")
 
 
 def share(indicator: str, month: int) -> float:
@@ -54,7 +53,7 @@ def share(indicator: str, month: int) -> float:
 
 
 @dataclass(eq=False)
-class Nowcast:
+class Nowcast(calibration.EffectiveSD):
     """The full-year distribution given a year-to-date figure (see the module docstring)."""
 
     annual: object
@@ -77,9 +76,6 @@ class Nowcast:
         rest = (x - self.weight * self.ytd) / (1 - self.weight)
         return self.annual.cdf(self.center + (rest - self.center) / self.scale)
 
-    def std(self) -> float:
-        return (self.ppf(0.841344746) - self.ppf(0.158655254)) / 2
-
 
 def city_releases(indicator: str, year: int | None = None, as_of=None) -> pd.DataFrame:
     """The region's year-to-date releases of ``indicator`` for ``year`` known on ``as_of``."""
@@ -99,9 +95,10 @@ def calibration_pairs(as_of=None) -> pd.DataFrame:
     projection of that year), so that the nowcast can be replayed.
     """
     rows = data.monthly_releases(as_of=series.as_date(as_of))
-    rows = rows[rows["geo"] != "pingxiang"]
+    rows = rows[rows["geo"].isin(REFERENCE_GEOS)]
     full = rows[rows["through_month"] == 12].set_index(["geo", "indicator", "year"])["growth"]
-    part = rows[(rows["through_month"] < 12) & ~rows["year"].isin(CALIBRATION_EXCLUDED)]
+    # the pandemic distorted year-to-date figures (base effects): left out
+    part = rows[(rows["through_month"] < 12) & ~rows["year"].isin(calibration.PANDEMIC_YEARS)]
     out = []
     for r in part.itertuples():
         key, prev = (r.geo, r.indicator, r.year), (r.geo, r.indicator, r.year - 1)
@@ -118,7 +115,7 @@ def _replay(pairs: pd.DataFrame, scale: float, widths: calibration.Spread) -> np
     """Whether each pair's full year falls in its replayed nowcast's 80 % interval."""
     hits = []
     for r in pairs.itertuples():
-        ratio = anchored.VOLATILITY_RATIO.get(r.indicator, 1.0)
+        ratio = anchored.volatility_ratio(r.indicator)
         annual = calibration.predictive(r.previous, anchored.scaled(widths, ratio, 0.0))
         n = Nowcast(annual, r.ytd, share(r.indicator, r.month), scale)
         hits.append(n.ppf(0.1) <= r.full_year <= n.ppf(0.9))
@@ -176,7 +173,7 @@ def nowcast(annual, ytd_growth: float, month: int, indicator: str, as_of=None,
         f"80% coverage {coverage:.0%})"
     )
     release = source or Source(f"1-{month}月", float(ytd_growth), "user input", kind="ytd")
-    anchor = Anchor("ytd", float(ytd_growth), (release,), f"through month {month}")
+    anchor = Anchor("ytd", float(ytd_growth), (release,), f"through month {month}", int(month))
     return replace(
         annual,
         dist=dist,
@@ -194,15 +191,7 @@ def update(annual, indicator: str, year: int | None = None, as_of=None):
     if rows.empty:
         return annual
     r = rows.iloc[-1]
-    source = Source(
-        f"{year}年1-{int(r['through_month'])}月",
-        float(r["growth"]),
-        r["source_title"],
-        r["quote"],
-        r["trust"],
-        r["known_from"].isoformat(),
-        "ytd",
-    )
+    source = Source.from_row(f"{year}年1-{int(r['through_month'])}月", r, "ytd", r["growth"])
     return nowcast(annual, float(r["growth"]), int(r["through_month"]), indicator, as_of, source)
 
 

@@ -30,7 +30,6 @@ import pandas as pd
 from pxanalysis import data
 from pxanalysis.engine import backtest, calibration, selection, series
 from pxanalysis.engine.methods import (
-    FAST_METHODS,
     MIN_OBS,
     SHORT_OBS,
     MethodUnavailable,
@@ -87,6 +86,8 @@ class Projection:
     point: float = float("nan")
     grade: str = ""
     evidence: tuple = ()
+    #: Calibration was asked for but too few real-time errors existed: the model's own band.
+    too_few_errors: bool = False
 
     def quantile(self, q: float) -> float:
         """The ``q`` quantile of the predictive distribution (NaN without one)."""
@@ -104,7 +105,7 @@ class Projection:
 
     def row(self) -> dict:
         has = self.dist is not None
-        q = self.quantile if has else (lambda _: float("nan"))
+        q = self.quantile
         return {
             "indicator": self.indicator,
             "year": self.year,
@@ -173,15 +174,11 @@ def _calibrate(indicator, y, last_kind, year, method, window, fitted, history, a
     if history is not None:
         pools = {"custom": y}
     else:
-        pools = series.panel_series(indicator, as_of)
-        region = data.current().region
-        pools[region] = y  # the series as this projection sees it
-        if method not in FAST_METHODS:
-            pools = {region: y}
+        # the region's series as this projection sees it, among the panel's
+        pools = {**series.panel_series(indicator, as_of), data.current().region: y}
+        pools = backtest.pools_for(method, pools)
     errors = backtest.forecasts(pools, method, horizon, window)
-    widths = calibration.spread(
-        errors["error"].to_numpy(), errors["year"].to_numpy(), int(y.index[-1])
-    )
+    widths = backtest.spread_at(errors, int(y.index[-1]))
     if widths is None:
         core = int((~errors["pandemic"]).sum())
         return None, (f"model (only {core} real-time errors at h={horizon}: too few to calibrate)")
@@ -253,16 +250,16 @@ def projection(
             **common,
         )  # fmt: skip
     notes.append(fitted.note)
-    dist, source = fitted.dist, "model"
+    dist, source, too_few = fitted.dist, "model", False
     if calibrate:
         calibrated, source = _calibrate(
             indicator, y, last_kind, year, method, window, fitted, history, as_of_date
         )
-        dist = calibrated or dist
+        dist, too_few = calibrated or dist, calibrated is None
     flag = "short_history" if n < SHORT_OBS else ""
     return Projection(
         indicator, year, method, fitted.n_obs, dist, year - last, last, source, flag, notes,
-        point=fitted.point, **common,
+        point=fitted.point, too_few_errors=too_few, **common,
     )  # fmt: skip
 
 

@@ -154,10 +154,5 @@ def load(name_or_path: str | Path) -> Scenario:
     return from_params(params.read_file(path))
 
 
-def all_builtin() -> list[Scenario]:
-    """The built-in scenarios, in the order of :data:`BUILTIN`."""
-    return [load(name) for name in BUILTIN]
-
-
 def clear_cache() -> None:
     """Nothing of its own: scenarios share :func:`pxanalysis.engine.projection.cached`."""

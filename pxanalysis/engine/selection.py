@@ -20,7 +20,6 @@ keep a lucky difference from replacing it.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -28,7 +27,7 @@ import pandas as pd
 from pxanalysis import data
 from pxanalysis.engine import backtest, series
 
-BENCHMARK = "mean"
+BENCHMARK = backtest.BENCHMARK
 CANDIDATES = ("last", "mean3", "trend", "combo")
 #: A candidate must cut the benchmark's MAE by at least this share.
 MARGIN = 0.10
@@ -85,31 +84,25 @@ def evaluate(as_of=None) -> pd.DataFrame:
         Index: candidate; columns ``n_common, mae, mae_mean, rel_mae_vs_mean,
         diff_abs_error, diff_se, passes``.
     """
-    results = backtest.backtest("gdp", (BENCHMARK, *CANDIDATES), HORIZON, as_of=as_of)
+    results = backtest.point_backtest("gdp", (BENCHMARK, *CANDIDATES), HORIZON, as_of=as_of)
     results = results[~results["pandemic"]]
-    base = results[results["method"] == BENCHMARK].set_index(["geo", "year"])["error"].abs()
     rows = []
     for method in CANDIDATES:
-        mine = results[results["method"] == method].set_index(["geo", "year"])["error"].abs()
-        common = mine.index.intersection(base.index)
-        diff = mine.loc[common] - base.loc[common]
-        n = len(common)
-        mae, mae_mean = float(mine.loc[common].mean()), float(base.loc[common].mean())
-        se = float(diff.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+        v = backtest.paired(results, method)
         passes = (
-            n >= MIN_FORECASTS
-            and mae <= (1 - MARGIN) * mae_mean
-            and float(diff.mean()) <= -MIN_T * se
+            v.n_common >= MIN_FORECASTS
+            and v.mae <= (1 - MARGIN) * v.mae_mean
+            and v.diff_mean <= -MIN_T * v.diff_se
         )
         rows.append(
             {
                 "method": method,
-                "n_common": n,
-                "mae": mae,
-                "mae_mean": mae_mean,
-                "rel_mae_vs_mean": mae / mae_mean,
-                "diff_abs_error": float(diff.mean()),
-                "diff_se": se,
+                "n_common": v.n_common,
+                "mae": v.mae,
+                "mae_mean": v.mae_mean,
+                "rel_mae_vs_mean": v.rel_mae,
+                "diff_abs_error": v.diff_mean,
+                "diff_se": v.diff_se,
                 "passes": bool(passes),
             }
         )
