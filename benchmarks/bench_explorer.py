@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from pxanalysis import data, engine
-from pxanalysis.present.explorer import Explorer
+from pxanalysis.present.explorer import MAX_WINDOW, Explorer
 
 CHANGES = 200
 
@@ -36,7 +36,7 @@ def _drive(explorer, n: int, seed: int = 0) -> list[float]:
             )
         elif control == "window":
             explorer.w_window.value = rng.choice(
-                [v for v in range(0, 12) if v != explorer.w_window.value]
+                [v for v in range(MAX_WINDOW) if v != explorer.w_window.value]
             )
         elif control == "band":
             explorer.w_band.value = 95 if explorer.w_band.value == 80 else 80

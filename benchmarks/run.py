@@ -38,7 +38,7 @@ from bench_briefs import bench_briefs
 from bench_explorer import bench_explorer
 
 from pxanalysis import data, engine
-from pxanalysis.engine import anchored, backtest, judgement, nowcast, projection, selection
+from pxanalysis.engine import anchored, backtest, judgement, nowcast, selection
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
@@ -47,8 +47,6 @@ RESULTS = ROOT / "bench" / "results.json"
 def _clear() -> None:
     data.clear_cache()
     engine.clear_cache()
-    for module in (projection, selection, judgement, anchored, nowcast):
-        module.clear_cache()
 
 
 def engine_once() -> float:

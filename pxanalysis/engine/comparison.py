@@ -224,7 +224,7 @@ def _compare(scenario: Scenario) -> pd.DataFrame:
                 "level_unit": level_unit,
                 "jiangxi_target": jx,
                 "city_minus_province": float(target["value"]) - jx,
-                "grade": p.grade or ("U" if p.method == "assumption" else ""),
+                "grade": p.shown_grade,
                 "evidence": r["evidence"],
                 "what_changes": changer,
                 "p_change_per_pp": sensitivity,

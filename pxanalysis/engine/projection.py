@@ -40,6 +40,9 @@ from pxanalysis.engine.methods import (
 from pxanalysis.errors import UsageError, check_name
 from pxanalysis.vocab import AUTO_METHOD
 
+#: The quantiles a projection reports, by column name.
+QUANTILES = {"median": 0.5, "lo80": 0.10, "hi80": 0.90, "lo95": 0.025, "hi95": 0.975}
+
 #: Below this (pp) two figures are the same: released figures have one decimal.
 _AT = 1e-9
 
@@ -89,9 +92,18 @@ class Projection:
     #: Calibration was asked for but too few real-time errors existed: the model's own band.
     too_few_errors: bool = False
 
+    @property
+    def shown_grade(self) -> str:
+        """The grade shown with it: A-C, ``U`` for a user's assumption, '' for none."""
+        return self.grade or ("U" if self.method == "assumption" else "")
+
     def quantile(self, q: float) -> float:
         """The ``q`` quantile of the predictive distribution (NaN without one)."""
         return float("nan") if self.dist is None else float(self.dist.ppf(q))
+
+    def quantiles(self) -> dict[str, float]:
+        """The median and the 80 % and 95 % bounds (:data:`QUANTILES`; NaN without a distribution)."""
+        return {name: self.quantile(q) for name, q in QUANTILES.items()}
 
     def prob_at_least(self, threshold: float) -> float:
         """P(outcome >= threshold) (an outcome exactly at it counts, e.g. a final figure)."""
@@ -105,7 +117,6 @@ class Projection:
 
     def row(self) -> dict:
         has = self.dist is not None
-        q = self.quantile
         return {
             "indicator": self.indicator,
             "year": self.year,
@@ -116,11 +127,7 @@ class Projection:
             "last_obs_kind": self.last_obs_kind,
             "horizon": self.horizon,
             "point": self.point,
-            "median": q(0.5),
-            "lo80": q(0.10),
-            "hi80": q(0.90),
-            "lo95": q(0.025),
-            "hi95": q(0.975),
+            **self.quantiles(),
             "sd": self.dist.std() if has else float("nan"),
             "interval_source": self.interval_source,
             "flag": self.flag,

@@ -73,10 +73,8 @@ class Explorer:
         self.figure = Figure(figsize=(7.2, 4.0), dpi=80)
         self.canvas = FigureCanvasAgg(self.figure)
         self.ax = self.figure.add_subplot()
+        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.09, top=0.91)
         self._charts: dict[tuple, bytes] = {}  # PNG of the fan chart by what it depends on
-        # a fixed title position: automatic placement measures every tick label on each draw
-        self.ax.title.set_y(1.01)
-        self.ax._autotitlepos = False
         self._wire()
         self.warm_thread = None
         if warm:
@@ -179,11 +177,7 @@ class Explorer:
             return
         growth_text = self.w_growth.value.strip()
         if not growth_text:
-            raise ParameterError(
-                "请输入假设增速(数字,单位%)"
-                if self.lang == "zh"
-                else "type an assumed growth rate (a number, in %)"
-            )
+            raise ParameterError(_ui("type_growth", self.lang))
         spec = params.normalise_assumptions(
             {
                 indicator: {
@@ -264,7 +258,6 @@ class Explorer:
             self.ax.clear()
             plots.fan_chart(indicator, sc, self.lang, ax=self.ax, bands=(self.w_band.value,))
             self.ax.legend(fontsize=7, loc="upper left", frameon=False)  # "best" costs a search
-            self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.09, top=0.91)
             self.canvas.draw()  # Agg + PIL: half the time of savefig's second pass
             width, height = self.canvas.get_width_height()
             image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba())

@@ -189,6 +189,27 @@ def scenario(name: str, lang: str = "zh") -> str:
     return _pick(SCENARIOS[check_name(name, SCENARIOS, "scenario")], lang)
 
 
+#: Why a projection is flagged (or not judged), by flag id.
+FLAGS = {
+    "insufficient_history": ("历史数据不足,未作模型预测", "history too thin: no model projection"),
+    "short_history": ("历史较短", "short history"),
+    "thin_history": ("证据锚定", "anchored on the evidence"),
+    "assumption": ("用户假设", "user assumption"),
+    "method_unavailable": ("该方法不适用", "method not applicable"),
+    "not_a_growth_target": ("水平目标,未作预测", "a level target: not projected"),
+    "no_evidence": (
+        "无可用证据,未作判断;可在自定义情景中给出假设",
+        "no evidence held: not judged; give an assumption in a custom scenario",
+    ),
+    "": ("", ""),
+}
+
+
+def flag(flag_id: str, lang: str = "zh") -> str:
+    """Return what a projection's flag means."""
+    return _pick(FLAGS[check_name(flag_id, FLAGS, "flag")], lang)
+
+
 def kind(kind_id: str, lang: str = "zh") -> str:
     """Return the label of a data kind (actual, estimate, target, ...)."""
     return _pick(KINDS[kind_id], lang)

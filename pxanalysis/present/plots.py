@@ -14,6 +14,7 @@ from matplotlib.ticker import PercentFormatter
 
 from pxanalysis import data
 from pxanalysis.engine import comparison, judgement, nowcast, scenarios, series
+from pxanalysis.engine.meet import meet_probabilities
 from pxanalysis.present import labels
 
 
@@ -127,15 +128,15 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
         ax.text(0.5, 0.5, msg, transform=ax.transAxes, ha="center", va="center", fontsize=9,
                 color="#7f8c8d")  # fmt: skip
     else:
-        q = {k: p.quantile(v) for k, v in
-             {"lo95": 0.025, "lo80": 0.1, "med": 0.5, "hi80": 0.9, "hi95": 0.975}.items()}  # fmt: skip
+        q = p.quantiles()
         start = (int(own.index[-1]), float(own["value"].iloc[-1])) if len(own) else None
+        from_last = start is not None and start[0] == scenario.year - 1
         anchored_band = p.grade == "C"
         style_of = {95: ("lo95", "hi95", 0.20, "band95"), 80: ("lo80", "hi80", 0.42, "band80")}
         for band in sorted(bands, reverse=True):
             lo, hi, alpha, name = style_of[band]
             label = labels.text(name, lang) + (" (C)" if anchored_band else "")
-            if start is not None and start[0] == scenario.year - 1:
+            if from_last:
                 xs = [start[0], scenario.year]
                 ax.fill_between(xs, [start[1], q[lo]], [start[1], q[hi]], color="#e67e22",
                                 alpha=alpha, lw=0, hatch="////" if anchored_band else None,
@@ -144,22 +145,18 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
                 ax.add_patch(Rectangle((scenario.year - 0.3, q[lo]), 0.3, q[hi] - q[lo],
                                        color="#e67e22", alpha=alpha + 0.1, lw=0,
                                        hatch="////" if anchored_band else None, label=label))  # fmt: skip
-        if start is not None and start[0] == scenario.year - 1:
-            ax.plot([start[0], scenario.year], [start[1], q["med"]], "--", color="#d35400",
+        if from_last:
+            ax.plot([start[0], scenario.year], [start[1], q["median"]], "--", color="#d35400",
                     lw=1.2, label=labels.text("median", lang))  # fmt: skip
         else:
-            ax.plot([scenario.year - 0.15], [q["med"]], "_", color="#d35400", ms=12, mew=2,
+            ax.plot([scenario.year - 0.15], [q["median"]], "_", color="#d35400", ms=12, mew=2,
                     label=labels.text("median", lang))  # fmt: skip
         ytd = next((a for a in p.evidence if a.kind == "ytd"), None)
         if ytd is not None:
             ax.plot([scenario.year + 0.1], [ytd.value], "D", color="#1f618d", ms=5,
                     label=labels.text("ytd", lang))  # fmt: skip
-        p_meet = (
-            p.prob_at_least(t["value"]) if t["direction"] == "increase"
-            else p.prob_at_most(t["value"])
-        )  # fmt: skip
-        grade = p.grade or ("U" if p.method == "assumption" else "")
-        title += f"  [{grade}, {labels.text('p_meet', lang)} {p_meet:.0%}]"
+        p_meet = meet_probabilities(p, t["value"], t["direction"], t["qualifier"])[0]
+        title += f"  [{p.shown_grade}, {labels.text('p_meet', lang)} {p_meet:.0%}]"
     ax.plot([scenario.year], [t["value"]], "*", color="#c0392b", ms=12,
             label=f"{labels.text('target', lang)} {t['value']:g}%")  # fmt: skip
     ax.axhline(0, color="black", lw=0.6)

@@ -40,11 +40,6 @@ def standard_title(scenario: scenarios.Scenario, lang: str = "zh") -> str:
     return labels.fill(f"{{region_en}} {{year}}: main indicators against the targets ({name})")
 
 
-def resolve(values: dict) -> dict:
-    """Validate brief parameters (see :func:`pxanalysis.params.resolve_brief`)."""
-    return params.resolve_brief(values)
-
-
 def setup(namespace: dict) -> Context:
     """First call of the brief notebook: validate the parameters, set the style.
 
@@ -53,7 +48,7 @@ def setup(namespace: dict) -> Context:
     namespace : dict
         The notebook's ``globals()`` after papermill injected the parameters.
     """
-    p = resolve(namespace)
+    p = params.resolve_brief(namespace)
     data.use(p["region"], p["year"])
     scenario = scenarios.from_params({k: p[k] for k in params.NOTEBOOK_PARAMS["scenario_file"]})
     style.setup_notebook()
@@ -155,11 +150,10 @@ def _gdp_sentence(c: pd.DataFrame, lang: str) -> str:
 
 def _not_judged_note(c: pd.DataFrame, lang: str) -> str:
     """Why a target has no judgement (no evidence, a level target, thin history)."""
-    i = 0 if lang == "zh" else 1
     parts = [
-        f"{labels.indicator(r.indicator_id, lang)}:{tables.FLAG_TEXT.get(r.flag, ('', ''))[i]}"
+        f"{labels.indicator(r.indicator_id, lang)}:{labels.flag(r.flag, lang)}"
         for r in c.itertuples()
-        if pd.isna(r.p_meet) and r.flag in tables.FLAG_TEXT
+        if pd.isna(r.p_meet) and r.flag in labels.FLAGS
     ]
     if not parts:
         return ""
@@ -169,13 +163,15 @@ def _not_judged_note(c: pd.DataFrame, lang: str) -> str:
 def key_numbers(ctx: Context) -> None:
     """The key-numbers table of the targets, and how to read it."""
     _md(f"## {_t('key_numbers', ctx.lang)}")
-    _table(tables.comparison_table(ctx.scenario, ctx.lang, _compared(ctx)).reset_index())
+    compared = _compared(ctx)
+    _table(tables.comparison_table(ctx.scenario, ctx.lang, compared).reset_index())
+    not_judged = _not_judged_note(compared, ctx.lang)
     if _zh(ctx):
         note = (
             f"注:*为报告中的“预计”数。达标概率为P(结果≥目标)(能耗为降幅不小于目标);"
             f"目标写作“左右”的,另列P(结果≥目标−{ABOUT_BAND:g})(约定:目标按0.5个百分点一档设定,"
             f"差距在半档以内视为“左右”)。等级:{labels.grade('A')};{labels.grade('B')};{labels.grade('C')}。"
-            f"{labels.story(ctx.scenario.name)}{_not_judged_note(_compared(ctx), 'zh')}"
+            f"{labels.story(ctx.scenario.name)}{not_judged}"
         )
     else:
         note = (
@@ -183,8 +179,7 @@ def key_numbers(ctx: Context) -> None:
             f"decline at least as large); for targets written 左右 (about), P(outcome >= target - "
             f"{ABOUT_BAND:g}) too (convention: targets move in 0.5 pp steps; within half a step is "
             f"'about'). Grades: {labels.grade('A', 'en')}; {labels.grade('B', 'en')}; "
-            f"{labels.grade('C', 'en')}. {labels.story(ctx.scenario.name, 'en')}"
-            f"{_not_judged_note(_compared(ctx), 'en')}"
+            f"{labels.grade('C', 'en')}. {labels.story(ctx.scenario.name, 'en')}{not_judged}"
         )
     _md(note)
 

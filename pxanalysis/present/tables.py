@@ -134,21 +134,6 @@ def _pct(p) -> str:
     return "" if pd.isna(p) else f"{p:.0%}"
 
 
-FLAG_TEXT = {
-    "insufficient_history": ("历史数据不足,未作模型预测", "history too thin: no model projection"),
-    "short_history": ("历史较短", "short history"),
-    "thin_history": ("证据锚定", "anchored on the evidence"),
-    "assumption": ("用户假设", "user assumption"),
-    "method_unavailable": ("该方法不适用", "method not applicable"),
-    "not_a_growth_target": ("水平目标,未作预测", "a level target: not projected"),
-    "no_evidence": (
-        "无可用证据,未作判断;可在自定义情景中给出假设",
-        "no evidence held: not judged; give an assumption in a custom scenario",
-    ),
-    "": ("", ""),
-}
-
-
 def comparison_table(
     scenario=None, lang: str = "zh", compared: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -266,18 +251,18 @@ def sources_table(scenario=None, lang: str = "zh") -> pd.DataFrame:
 def methods_table(indicator: str = "gdp", scenario=None, lang: str = "zh") -> pd.DataFrame:
     """Every method's projection of one indicator, side by side (method, n_obs, bands, source)."""
     scenario = scenario or scenarios.Scenario()
-    rows = []
+    rows, zh = [], lang == "zh"
     for method in methods.METHODS:
         p = projection.cached(indicator, scenario.year, method, None, scenario.as_of).row()
         rows.append(
             {
-                ("方法" if lang == "zh" else "Method"): method,
-                ("观测数" if lang == "zh" else "n_obs"): p["n_obs"],
-                ("中位数(%)" if lang == "zh" else "Median (%)"): _num(p["median"], 2),
-                ("80%区间" if lang == "zh" else "80% interval"): _band(p["lo80"], p["hi80"]),
-                ("95%区间" if lang == "zh" else "95% interval"): _band(p["lo95"], p["hi95"]),
-                ("区间来源" if lang == "zh" else "Interval source"): p["interval_source"],
-                ("说明" if lang == "zh" else "Note"): p["note"],
+                labels.text("method", lang): method,
+                ("观测数" if zh else "n_obs"): p["n_obs"],
+                ("中位数(%)" if zh else "Median (%)"): _num(p["median"], 2),
+                labels.text("band80", lang): _band(p["lo80"], p["hi80"]),
+                labels.text("band95", lang): _band(p["lo95"], p["hi95"]),
+                ("区间来源" if zh else "Interval source"): p["interval_source"],
+                ("说明" if zh else "Note"): p["note"],
             }
         )
     return pd.DataFrame(rows)
