@@ -46,3 +46,18 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, argv, capsys, monkeypatc
     assert cli.main(argv) == 2
     assert "pxanalysis: error:" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_chinese_headers_name_the_reports_own_year():
+    from pxanalysis import data
+    from pxanalysis.present import labels
+
+    frame = pd.DataFrame(columns=["implied_level", "jiangxi_target", "target"])
+    assert list(labels.zh_columns(frame).columns) == [
+        "隐含2024年总量",
+        "江西省2024年目标(%)",
+        "2024年目标(%)",
+    ]
+    with data.using("yichun", 2023):
+        headers = list(labels.zh_columns(frame).columns)
+    assert headers == ["隐含2023年总量", "江西省2023年目标(%)", "2023年目标(%)"]
