@@ -27,10 +27,13 @@ from pxanalysis import paths
 from pxanalysis.errors import ParameterError, check_name
 from pxanalysis.vocab import (
     DEFAULT_METHOD,
+    FIRST_YEAR,
     LANGS,
+    LAST_YEAR,
     METHOD_CHOICES,
     QUANTILE_HIGH,
     QUANTILE_LOW,
+    REGION_PATTERN,
     REPORT_YEAR,
     SCENARIOS,
 )
@@ -71,11 +74,11 @@ def _as_of(value: str) -> str | None:
         date = dt.date.fromisoformat(value)
     except ValueError:
         return "must be a date written YYYY-MM-DD"
-    return None if date.year >= 2000 else "must be in 2000 or later"
+    return None if date.year >= FIRST_YEAR else f"must be in {FIRST_YEAR} or later"
 
 
 def _region(value: str) -> str | None:
-    if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", value):
+    if not re.fullmatch(REGION_PATTERN, value):
         return "must be a region id: lower-case ASCII letters, digits and _ (e.g. yichun)"
     if not paths.data_dir(value).is_dir():
         held = ", ".join(paths.regions()) or "none"
@@ -84,7 +87,9 @@ def _region(value: str) -> str | None:
 
 
 def _year(value: int) -> str | None:
-    return None if 2000 <= value <= 2035 else "must be a year between 2000 and 2035"
+    if FIRST_YEAR <= value <= LAST_YEAR:
+        return None
+    return f"must be a year between {FIRST_YEAR} and {LAST_YEAR}"
 
 
 def report_target_ids(region: str, year: int) -> tuple[str, ...]:
@@ -95,7 +100,7 @@ def report_target_ids(region: str, year: int) -> tuple[str, ...]:
     ParameterError
         If the report is not there (naming the folder and how to draft one).
     """
-    path = paths.data_dir(region) / str(year) / "targets.csv"
+    path = paths.report_dir(region, year) / "targets.csv"
     try:
         with open(path, encoding="utf-8", newline="") as f:
             return tuple(row["target_id"] for row in csv.DictReader(f))
@@ -239,7 +244,7 @@ PARAMS: dict[str, Param] = {
         Param(
             "region",
             str,
-            "pingxiang",
+            paths.DEFAULT_REGION,
             "region id: its report is read from data/<region>/<year>/",
             check=_region,
         ),
@@ -427,7 +432,7 @@ def check_consistency(p: Mapping[str, Any]) -> None:
             "(assumptions: {indicator: {growth: ..., sd: ...}})"
         )
     if p.get("assumptions") or p.get("ytd") or "region" in p:
-        region = p.get("region") or "pingxiang"
+        region = p.get("region") or paths.DEFAULT_REGION
         ids = report_target_ids(region, p.get("year") or latest_year(region))
         normalise_assumptions(p.get("assumptions") or {}, ids)
         normalise_ytd(p.get("ytd") or {}, ids)
@@ -435,8 +440,8 @@ def check_consistency(p: Mapping[str, Any]) -> None:
 
 def latest_year(region: str) -> int:
     """The year of a region's latest report (Pingxiang: 2024)."""
-    years = [y for r, y in paths.reports() if r == region]
-    return max(years) if years else REPORT_YEAR
+    year = paths.latest_year(region)
+    return REPORT_YEAR if year is None else year
 
 
 #: A scenario file is a few lines; anything larger is a mistake (and costly to parse).

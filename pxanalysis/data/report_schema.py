@@ -30,6 +30,7 @@ from pathlib import Path
 
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataValidationError, ParameterError
+from pxanalysis.vocab import FIGURE_KINDS, FIRST_YEAR, LAST_YEAR, REGION_PATTERN
 
 #: Units a figure may carry, longest first (so that 亿元 is read before 元).
 UNITS = (
@@ -54,7 +55,6 @@ QUALIFIER_WORDS = (
 _QUALIFIER = "(?:" + "|".join(QUALIFIER_WORDS) + r"|1至\d{1,2}月|区间:\d+(?:\.\d+)?-\d+(?:\.\d+)?)"
 QUALIFIER_PATTERN = f"{_QUALIFIER}(?:;{_QUALIFIER})*"
 MEASURES = ("growth", "level", "count", "share", "change", "ratio")
-KINDS = ("actual", "estimate", "target", "commitment")
 MONTHS = ("feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov")
 PERIODS = ("full_year", *(f"jan_{m}" for m in MONTHS))
 #: Series the history package may hold for a target (``history_series``).
@@ -64,9 +64,6 @@ HISTORY_SERIES = (
     "gdp_per_capita", "fiscal_revenue_total", "primary_value_added", "secondary_value_added",
     "tertiary_value_added", "consumer_prices",
 )  # fmt: skip
-#: Years a report or a figure may refer to.
-FIRST_YEAR, LAST_YEAR = 2000, 2035
-REGION_PATTERN = r"[a-z][a-z0-9_]{1,39}"
 TARGET_ID_PATTERN = r"[a-z0-9_]+|[^\s,;]{1,40}"
 
 
@@ -93,7 +90,7 @@ FIELDS = {
         _string("indicator", True),
         _string("indicator_en"),
         _field("year", "integer", True, minimum=FIRST_YEAR, maximum=LAST_YEAR),
-        _string("kind", True, enum=list(KINDS)),
+        _string("kind", True, enum=list(FIGURE_KINDS)),
         _string("measure", True, enum=list(MEASURES)),
         _field("value", "number", True),
         _string("value_text", True, pattern=r"\d+(\.\d+)?"),
