@@ -57,7 +57,12 @@ DEFAULT_ASSUMPTION_SD = 1.5
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter: its type, default, help text and allowed values."""
+    """One parameter: its type, default, help text and allowed values.
+
+    ``check`` returns what is wrong with a value (None when it is fine);
+    ``normalise`` returns the value in its canonical form, raising
+    :class:`ParameterError` for a bad one.
+    """
 
     name: str
     type: type
@@ -65,6 +70,7 @@ class Param:
     help: str
     choices: tuple | None = None
     check: Callable[[Any], str | None] | None = None
+    normalise: Callable[[Any], Any] | None = None
 
 
 def _as_of(value: str) -> str | None:
@@ -132,6 +138,28 @@ def _check_indicator(indicator: Any, ids: tuple[str, ...] | None, where: str) ->
         raise ParameterError(f"{where}: an indicator is a target id such as 'gdp'")
 
 
+def _entries(value: Any, label: str, what: str, ids: tuple[str, ...] | None):
+    """Yield ``(indicator, spec, where)`` of a mapping ``label`` of indicator -> ``what``.
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` is not a mapping, or an indicator is not one of ``ids``.
+    """
+    if not isinstance(value, Mapping):
+        raise ParameterError(f"{label} must be a mapping of indicator -> {what}, not {value!r}")
+    for indicator, spec in value.items():
+        where = f"{label}[{indicator!r}]"
+        _check_indicator(indicator, ids, where)
+        yield indicator, spec, where
+
+
+def _check_keys(spec: Mapping, allowed: tuple[str, ...], where: str) -> None:
+    extra = sorted(set(spec) - set(allowed))
+    if extra:
+        raise ParameterError(f"{where}: unknown key(s) {extra}; allowed: {', '.join(allowed)}")
+
+
 def normalise_assumptions(
     value: Mapping, ids: tuple[str, ...] | None = None
 ) -> dict[str, dict[str, float]]:
@@ -146,17 +174,11 @@ def normalise_assumptions(
     ParameterError
         Naming the indicator or key and the allowed values.
     """
-    if not isinstance(value, Mapping):
-        raise ParameterError(f"assumptions must be a mapping of indicator -> growth, not {value!r}")
     out = {}
-    for indicator, spec in value.items():
-        where = f"assumptions[{indicator!r}]"
-        _check_indicator(indicator, ids, where)
+    for indicator, spec, where in _entries(value, "assumptions", "growth", ids):
         if not isinstance(spec, Mapping):
             spec = {"growth": spec}
-        extra = sorted(set(spec) - {"growth", "sd"})
-        if extra:
-            raise ParameterError(f"{where}: unknown key(s) {extra}; allowed: growth, sd")
+        _check_keys(spec, ("growth", "sd"), where)
         if "growth" not in spec:
             raise ParameterError(f"{where}: missing 'growth' (annual growth in %)")
         growth = _number(spec["growth"], f"{where}.growth")
@@ -192,18 +214,13 @@ def normalise_ytd(
     ParameterError
         Naming the indicator or key and what is allowed.
     """
-    if not isinstance(value, Mapping):
-        raise ParameterError(f"ytd must be a mapping of indicator -> release, not {value!r}")
     out = {}
-    for indicator, spec in value.items():
-        where = f"ytd[{indicator!r}]"
-        _check_indicator(indicator, ids, where)
+    keys = ("through_month", "growth")
+    for indicator, spec, where in _entries(value, "ytd", "release", ids):
         if not isinstance(spec, Mapping):
             raise ParameterError(f"{where}: expected {{through_month: 2..12, growth: %}}")
-        extra = sorted(set(spec) - {"through_month", "growth"})
-        if extra:
-            raise ParameterError(f"{where}: unknown key(s) {extra}; allowed: through_month, growth")
-        for key in ("through_month", "growth"):
+        _check_keys(spec, keys, where)
+        for key in keys:
             if key not in spec:
                 raise ParameterError(f"{where}: missing {key!r}")
         month = _number(spec["through_month"], f"{where}.through_month")
@@ -218,16 +235,6 @@ def normalise_ytd(
             )
         out[str(indicator)] = {"through_month": int(month), "growth": growth}
     return out
-
-
-def _ytd(value: Mapping) -> str | None:
-    normalise_ytd(value)
-    return None
-
-
-def _assumptions(value: Mapping) -> str | None:
-    normalise_assumptions(value)
-    return None
 
 
 PARAMS: dict[str, Param] = {
@@ -285,14 +292,14 @@ PARAMS: dict[str, Param] = {
             dict,
             {},
             "custom growth assumptions {indicator: {growth, sd}}",
-            check=_assumptions,
+            normalise=normalise_assumptions,
         ),
         Param(
             "ytd",
             dict,
             {},
             "hypothetical year-to-date releases {indicator: {through_month, growth}}",
-            check=_ytd,
+            normalise=normalise_ytd,
         ),
     )
 }
@@ -406,10 +413,8 @@ def validate(values: Mapping[str, Any], notebook: str = "brief", partial: bool =
             problem = param.check(value)
             if problem:
                 raise ParameterError(f"parameter {name!r} = {value!r}: {problem}")
-        if name == "assumptions":
-            value = normalise_assumptions(value)
-        if name == "ytd":
-            value = normalise_ytd(value)
+        if param.normalise is not None:
+            value = param.normalise(value)
         out[name] = value
     return out
 
