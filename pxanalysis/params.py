@@ -27,10 +27,13 @@ from pxanalysis import paths
 from pxanalysis.errors import ParameterError, check_name
 from pxanalysis.vocab import (
     DEFAULT_METHOD,
+    FIRST_YEAR,
     LANGS,
+    LAST_YEAR,
     METHOD_CHOICES,
     QUANTILE_HIGH,
     QUANTILE_LOW,
+    REGION_PATTERN,
     REPORT_YEAR,
     SCENARIOS,
 )
@@ -54,7 +57,12 @@ DEFAULT_ASSUMPTION_SD = 1.5
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter: its type, default, help text and allowed values."""
+    """One parameter: its type, default, help text and allowed values.
+
+    ``check`` returns what is wrong with a value (None when it is fine);
+    ``normalise`` returns the value in its canonical form, raising
+    :class:`ParameterError` for a bad one.
+    """
 
     name: str
     type: type
@@ -62,6 +70,7 @@ class Param:
     help: str
     choices: tuple | None = None
     check: Callable[[Any], str | None] | None = None
+    normalise: Callable[[Any], Any] | None = None
 
 
 def _as_of(value: str) -> str | None:
@@ -71,11 +80,11 @@ def _as_of(value: str) -> str | None:
         date = dt.date.fromisoformat(value)
     except ValueError:
         return "must be a date written YYYY-MM-DD"
-    return None if date.year >= 2000 else "must be in 2000 or later"
+    return None if date.year >= FIRST_YEAR else f"must be in {FIRST_YEAR} or later"
 
 
 def _region(value: str) -> str | None:
-    if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", value):
+    if not re.fullmatch(REGION_PATTERN, value):
         return "must be a region id: lower-case ASCII letters, digits and _ (e.g. yichun)"
     if not paths.data_dir(value).is_dir():
         held = ", ".join(paths.regions()) or "none"
@@ -84,7 +93,9 @@ def _region(value: str) -> str | None:
 
 
 def _year(value: int) -> str | None:
-    return None if 2000 <= value <= 2035 else "must be a year between 2000 and 2035"
+    if FIRST_YEAR <= value <= LAST_YEAR:
+        return None
+    return f"must be a year between {FIRST_YEAR} and {LAST_YEAR}"
 
 
 def report_target_ids(region: str, year: int) -> tuple[str, ...]:
@@ -95,7 +106,7 @@ def report_target_ids(region: str, year: int) -> tuple[str, ...]:
     ParameterError
         If the report is not there (naming the folder and how to draft one).
     """
-    path = paths.data_dir(region) / str(year) / "targets.csv"
+    path = paths.report_dir(region, year) / "targets.csv"
     try:
         with open(path, encoding="utf-8", newline="") as f:
             return tuple(row["target_id"] for row in csv.DictReader(f))
@@ -127,6 +138,28 @@ def _check_indicator(indicator: Any, ids: tuple[str, ...] | None, where: str) ->
         raise ParameterError(f"{where}: an indicator is a target id such as 'gdp'")
 
 
+def _entries(value: Any, label: str, what: str, ids: tuple[str, ...] | None):
+    """Yield ``(indicator, spec, where)`` of a mapping ``label`` of indicator -> ``what``.
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` is not a mapping, or an indicator is not one of ``ids``.
+    """
+    if not isinstance(value, Mapping):
+        raise ParameterError(f"{label} must be a mapping of indicator -> {what}, not {value!r}")
+    for indicator, spec in value.items():
+        where = f"{label}[{indicator!r}]"
+        _check_indicator(indicator, ids, where)
+        yield indicator, spec, where
+
+
+def _check_keys(spec: Mapping, allowed: tuple[str, ...], where: str) -> None:
+    extra = sorted(set(spec) - set(allowed))
+    if extra:
+        raise ParameterError(f"{where}: unknown key(s) {extra}; allowed: {', '.join(allowed)}")
+
+
 def normalise_assumptions(
     value: Mapping, ids: tuple[str, ...] | None = None
 ) -> dict[str, dict[str, float]]:
@@ -141,17 +174,11 @@ def normalise_assumptions(
     ParameterError
         Naming the indicator or key and the allowed values.
     """
-    if not isinstance(value, Mapping):
-        raise ParameterError(f"assumptions must be a mapping of indicator -> growth, not {value!r}")
     out = {}
-    for indicator, spec in value.items():
-        where = f"assumptions[{indicator!r}]"
-        _check_indicator(indicator, ids, where)
+    for indicator, spec, where in _entries(value, "assumptions", "growth", ids):
         if not isinstance(spec, Mapping):
             spec = {"growth": spec}
-        extra = sorted(set(spec) - {"growth", "sd"})
-        if extra:
-            raise ParameterError(f"{where}: unknown key(s) {extra}; allowed: growth, sd")
+        _check_keys(spec, ("growth", "sd"), where)
         if "growth" not in spec:
             raise ParameterError(f"{where}: missing 'growth' (annual growth in %)")
         growth = _number(spec["growth"], f"{where}.growth")
@@ -187,18 +214,13 @@ def normalise_ytd(
     ParameterError
         Naming the indicator or key and what is allowed.
     """
-    if not isinstance(value, Mapping):
-        raise ParameterError(f"ytd must be a mapping of indicator -> release, not {value!r}")
     out = {}
-    for indicator, spec in value.items():
-        where = f"ytd[{indicator!r}]"
-        _check_indicator(indicator, ids, where)
+    keys = ("through_month", "growth")
+    for indicator, spec, where in _entries(value, "ytd", "release", ids):
         if not isinstance(spec, Mapping):
             raise ParameterError(f"{where}: expected {{through_month: 2..12, growth: %}}")
-        extra = sorted(set(spec) - {"through_month", "growth"})
-        if extra:
-            raise ParameterError(f"{where}: unknown key(s) {extra}; allowed: through_month, growth")
-        for key in ("through_month", "growth"):
+        _check_keys(spec, keys, where)
+        for key in keys:
             if key not in spec:
                 raise ParameterError(f"{where}: missing {key!r}")
         month = _number(spec["through_month"], f"{where}.through_month")
@@ -215,16 +237,6 @@ def normalise_ytd(
     return out
 
 
-def _ytd(value: Mapping) -> str | None:
-    normalise_ytd(value)
-    return None
-
-
-def _assumptions(value: Mapping) -> str | None:
-    normalise_assumptions(value)
-    return None
-
-
 PARAMS: dict[str, Param] = {
     p.name: p
     for p in (
@@ -239,7 +251,7 @@ PARAMS: dict[str, Param] = {
         Param(
             "region",
             str,
-            "pingxiang",
+            paths.DEFAULT_REGION,
             "region id: its report is read from data/<region>/<year>/",
             check=_region,
         ),
@@ -280,14 +292,14 @@ PARAMS: dict[str, Param] = {
             dict,
             {},
             "custom growth assumptions {indicator: {growth, sd}}",
-            check=_assumptions,
+            normalise=normalise_assumptions,
         ),
         Param(
             "ytd",
             dict,
             {},
             "hypothetical year-to-date releases {indicator: {through_month, growth}}",
-            check=_ytd,
+            normalise=normalise_ytd,
         ),
     )
 }
@@ -401,10 +413,8 @@ def validate(values: Mapping[str, Any], notebook: str = "brief", partial: bool =
             problem = param.check(value)
             if problem:
                 raise ParameterError(f"parameter {name!r} = {value!r}: {problem}")
-        if name == "assumptions":
-            value = normalise_assumptions(value)
-        if name == "ytd":
-            value = normalise_ytd(value)
+        if param.normalise is not None:
+            value = param.normalise(value)
         out[name] = value
     return out
 
@@ -427,7 +437,7 @@ def check_consistency(p: Mapping[str, Any]) -> None:
             "(assumptions: {indicator: {growth: ..., sd: ...}})"
         )
     if p.get("assumptions") or p.get("ytd") or "region" in p:
-        region = p.get("region") or "pingxiang"
+        region = p.get("region") or paths.DEFAULT_REGION
         ids = report_target_ids(region, p.get("year") or latest_year(region))
         normalise_assumptions(p.get("assumptions") or {}, ids)
         normalise_ytd(p.get("ytd") or {}, ids)
@@ -435,8 +445,8 @@ def check_consistency(p: Mapping[str, Any]) -> None:
 
 def latest_year(region: str) -> int:
     """The year of a region's latest report (Pingxiang: 2024)."""
-    years = [y for r, y in paths.reports() if r == region]
-    return max(years) if years else REPORT_YEAR
+    year = paths.latest_year(region)
+    return REPORT_YEAR if year is None else year
 
 
 #: A scenario file is a few lines; anything larger is a mistake (and costly to parse).

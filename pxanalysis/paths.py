@@ -96,6 +96,22 @@ def reports() -> list[tuple[str, int]]:
     return sorted(found)
 
 
+def latest_year(region: str) -> int | None:
+    """The year of a region's latest report package.
+
+    Parameters
+    ----------
+    region : str
+        A region id (``pingxiang``, ``yichun``, ...).
+
+    Returns
+    -------
+    int or None
+        The latest year of :func:`reports` for ``region``; None if it has none.
+    """
+    return max((y for r, y in reports() if r == region), default=None)
+
+
 def builtin_scenario_dir() -> Path:
     """The folder of the scenario files shipped with the package."""
     return home() / "scenarios"

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 #: Year of the report's targets (the 2024 government work report).
 REPORT_YEAR = 2024
+#: Years a report or a figure may refer to.
+FIRST_YEAR, LAST_YEAR = 2000, 2035
+#: A region id (``data/<region>/``): lower-case ASCII letters, digits and ``_``.
+REGION_PATTERN = r"[a-z][a-z0-9_]{1,39}"
 #: The report's date: the default ``as_of`` of every projection. The report was
 #: delivered to the city's people's congress in January 2024; the source does not
 #: give the day, so the end of the month is used (Jiangxi's own report, 2024-01-23,

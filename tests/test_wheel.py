@@ -77,3 +77,20 @@ def test_project_and_brief_run_from_another_directory(installed):
     out = elsewhere / "briefs"
     _run([pxa, "brief", "--scenario", "baseline", "--out", str(out)], cwd=elsewhere, env=env)
     assert (out / "2024/baseline/brief.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_extract_runs_from_the_wheel(installed):
+    """Every subpackage is in the wheel: ``pxanalysis extract`` drafts the shipped Pingxiang text."""
+    env_dir, env, elsewhere = installed
+    home = _run([str(env_dir / "bin" / "python"), "-c", "import pxanalysis.paths as p; print(p.home())"],
+                cwd=elsewhere, env=env).stdout.strip()  # fmt: skip
+    text = Path(home, "data", "pingxiang", "2024", "report_highlights.txt")
+    out = elsewhere / "drafted"
+    done = _run(
+        [str(env_dir / "bin" / "pxanalysis"), "extract", str(text), "--region", "pingxiang",
+         "--year", "2024", "--out", str(out)],
+        cwd=elsewhere, env=env,
+    )  # fmt: skip
+    assert "valid" in done.stdout
+    for name in ("datapackage.json", "figures.csv", "targets.csv", "REVIEW.md"):
+        assert (out / name).is_file(), name

@@ -31,23 +31,6 @@ from pxanalysis.vocab import FIGURE_KINDS
 #: Tables of a report package (the rest live in the history package).
 REPORT_TABLES = ("figures", "targets", "workplan")
 
-__all__ = [
-    "data_dir",
-    "datapackage",
-    "history",
-    "history_observations",
-    "known_by",
-    "levels",
-    "monthly_releases",
-    "non_figures",
-    "panel",
-    "report_figures",
-    "source_text",
-    "target_ids",
-    "targets",
-    "workplan",
-]
-
 
 def data_dir() -> Path:
     """Return the data directory (see :func:`pxanalysis.paths.data_dir`)."""
@@ -127,19 +110,20 @@ def datapackage() -> dict:
 
 
 def _resource(name: str, directory: Path) -> dict:
-    for resource in _datapackage(directory)["resources"]:
-        if resource["name"] == name:
-            return resource
-    raise DataValidationError(
-        directory / "datapackage.json", None, "resources", f"no resource named {name!r}"
-    )
+    """The resource ``name`` of the history package in ``directory`` (not a copy)."""
+    return report_schema.resource(_datapackage(directory), name, directory)
+
+
+@functools.lru_cache(maxsize=8)
+def _report_descriptor(directory: Path) -> dict:
+    """A report package's descriptor (:func:`report_schema.read_descriptor`), read once."""
+    return report_schema.read_descriptor(directory)
 
 
 @functools.lru_cache(maxsize=32)
 def _table(name: str, directory: Path) -> pd.DataFrame:
     if name in REPORT_TABLES:
-        descriptor = report_schema.read_descriptor(directory)
-        resource = report_schema.resource(descriptor, name, directory)
+        resource = report_schema.resource(_report_descriptor(directory), name, directory)
         # the library's schema, always (the tests keep the descriptors' copies equal to it)
         resource = resource | {"schema": report_schema.schema(name)}
     else:
@@ -186,7 +170,7 @@ def load_table(name: str) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=4)
 def _source_text(directory: Path) -> str:
-    descriptor = report_schema.read_descriptor(directory)
+    descriptor = _report_descriptor(directory)
     return read_text(
         directory / report_schema.resource(descriptor, "report_text", directory)["path"]
     )
@@ -314,15 +298,24 @@ def history_observations() -> pd.DataFrame:
     return load_table("history_observations")
 
 
-def _check_series(indicator_id: str) -> None:
+def _check_series(indicator_id: str, directory: Path) -> None:
     series = list(report_schema.HISTORY_SERIES)
-    series += sorted(set(load_table("history_observations")["series"]) - set(series))
+    series += sorted(set(_table("history_observations", directory)["series"]) - set(series))
     check_name(indicator_id, tuple(series), "indicator")
 
 
 #: The basis an indicator's growth is measured in (real: comparable prices).
 SERIES_BASIS = {"gdp": "real", "industrial_value_added": "real", "energy_intensity": "real"}
 _TRUST_RANK = {"high": 3, "medium-high": 2, "medium": 1, "low": 0}
+#: Columns of :func:`history` and of :func:`levels` (``year`` becomes the index).
+HISTORY_COLUMNS = ["year", "value", "kind", "basis", "source", "trust", "quote", "obs_id",
+                   "known_from"]  # fmt: skip
+LEVEL_COLUMNS = ["year", "value", "unit", "level_basis", "break_before", "source", "quote",
+                 "obs_id"]  # fmt: skip
+#: Trust levels of a row, most trusted first.
+TRUST = tuple(_TRUST_RANK)
+#: Geographies of the monthly year-to-date releases.
+RELEASE_GEOS = ("pingxiang", "jiangxi", "china")
 
 
 def _as_date(as_of) -> dt.date | None:
@@ -398,45 +391,48 @@ def history(
 
 def geos() -> tuple[str, ...]:
     """Every geography the history package holds a series for."""
-    return ("pingxiang", "jiangxi", *sorted(set(load_table("jiangxi_cities")["geo"])))
+    return _geos(data_dir())
+
+
+def _geos(directory: Path) -> tuple[str, ...]:
+    return ("pingxiang", "jiangxi", *sorted(set(_table("jiangxi_cities", directory)["geo"])))
+
+
+def _by_year(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``rows`` with ``source_title`` named ``source``, ``columns`` kept, indexed by year."""
+    out = rows.rename(columns={"source_title": "source"})[columns]
+    return out.sort_values("year").set_index("year")
 
 
 @functools.lru_cache(maxsize=256)
 def _history(
     directory: Path, indicator_id: str, geo: str, include_derived: bool, as_of
 ) -> pd.DataFrame:
-    _check_series(indicator_id)
-    check_name(geo, geos(), "geo")
+    _check_series(indicator_id, directory)
+    check_name(geo, _geos(directory), "geo")
     if geo not in ("pingxiang", "jiangxi"):
         return _panel_history(directory, indicator_id, geo, as_of)
-    obs = known_by(load_table("history_observations"), as_of)
+    obs = known_by(_table("history_observations", directory), as_of)
     basis = SERIES_BASIS.get(indicator_id, "nominal")
     mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
     annual = mask & (obs["measure"] == "growth") & (obs["period"] == "full_year")
     annual &= (obs["kind"] == "actual") & (obs["basis"] == basis)
     if include_derived:
         annual |= mask & (obs["kind"] == "derived")
-    out = obs[annual].rename(columns={"source_title": "source"})
-    out = out[
-        ["year", "value", "kind", "basis", "source", "trust", "quote", "obs_id", "known_from"]
-    ]
-    if out["year"].duplicated().any():
-        dupes = sorted(out.loc[out["year"].duplicated(), "year"])
+    out = _by_year(obs[annual], HISTORY_COLUMNS)
+    if out.index.duplicated().any():
+        dupes = sorted(out.index[out.index.duplicated()])
         raise DataValidationError(
             Path(obs.attrs["path"]), None, "preferred", f"{indicator_id}: several rows for {dupes}"
         )
-    return out.sort_values("year").set_index("year")
+    return out
 
 
 def _panel_history(directory: Path, indicator_id: str, geo: str, as_of) -> pd.DataFrame:
     """A Jiangxi panel city's history: real GDP growth (the panel holds nothing else)."""
-    rows = known_by(load_table("jiangxi_cities"), as_of)
+    rows = known_by(_table("jiangxi_cities", directory), as_of)
     keep = (rows["geo"] == geo) & (rows["series"] == indicator_id) & (rows["basis"] == "real")
-    out = rows[keep].rename(columns={"source_title": "source"}).assign(kind="actual")
-    out = out[
-        ["year", "value", "kind", "basis", "source", "trust", "quote", "obs_id", "known_from"]
-    ]
-    return out.sort_values("year").set_index("year")
+    return _by_year(rows[keep].assign(kind="actual"), HISTORY_COLUMNS)
 
 
 def monthly_releases(as_of: str | dt.date | None = None, geo: str | None = None) -> pd.DataFrame:
@@ -449,7 +445,7 @@ def monthly_releases(as_of: str | dt.date | None = None, geo: str | None = None)
     """
     rows = known_by(load_table("monthly_releases"), _as_date(as_of))
     if geo is not None:
-        rows = rows[rows["geo"] == check_name(geo, ("pingxiang", "jiangxi", "china"), "geo")]
+        rows = rows[rows["geo"] == check_name(geo, RELEASE_GEOS, "geo")]
     return rows.reset_index(drop=True)
 
 
@@ -475,7 +471,7 @@ def panel(as_of: str | dt.date | None = None, exclude: str | None = None) -> pd.
 
 @functools.lru_cache(maxsize=16)
 def _panel(directory: Path, as_of) -> pd.DataFrame:
-    rows = known_by(load_table("jiangxi_cities"), as_of)
+    rows = known_by(_table("jiangxi_cities", directory), as_of)
     rows = rows[rows["basis"] == "real"]
     return rows[["geo", "year", "value"]].sort_values(["geo", "year"]).reset_index(drop=True)
 
@@ -501,18 +497,16 @@ def levels(indicator_id: str, geo: str | None = None) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=64)
 def _levels(directory: Path, indicator_id: str, geo: str) -> pd.DataFrame:
-    _check_series(indicator_id)
-    obs = load_table("history_observations")
+    _check_series(indicator_id, directory)
+    obs = _table("history_observations", directory)
     mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
     mask &= (obs["measure"] == "level") & (obs["period"] == "full_year")
-    out = obs[mask].rename(columns={"source_title": "source"})
-    out = out[["year", "value", "unit", "level_basis", "break_before", "source", "quote", "obs_id"]]
-    return out.sort_values("year").set_index("year")
+    return _by_year(obs[mask], LEVEL_COLUMNS)
 
 
 @functools.lru_cache(maxsize=4)
 def _non_figures(directory: Path) -> tuple:
-    descriptor = report_schema.read_descriptor(directory)
+    descriptor = _report_descriptor(directory)
     path = directory / report_schema.resource(descriptor, "non_figures", directory)["path"]
     entries = yaml.safe_load(read_text(path))["non_figures"]
     for number, entry in enumerate(entries, start=1):
@@ -539,7 +533,8 @@ def non_figures() -> list[dict]:
 def clear_cache() -> None:
     """Forget every cached load (after editing a data file in a session)."""
     for fn in (
-        _datapackage, _table, _source_text, _non_figures, _targets, _history, _levels, _panel,
+        _datapackage, _report_descriptor, _table, _source_text, _non_figures, _targets, _history,
+        _levels, _panel,
     ):  # fmt: skip
         fn.cache_clear()
     reports.clear_cache()

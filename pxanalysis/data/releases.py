@@ -24,15 +24,15 @@ from pxanalysis.data.report_schema import HISTORY_SERIES
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataValidationError, ParameterError, check_name
 
-GEOS = ("pingxiang", "jiangxi", "china")
-TRUST = ("high", "medium-high", "medium", "low")
+GEOS = loaders.RELEASE_GEOS
+TRUST = loaders.TRUST
 #: |growth| beyond this (%) is not a year-to-date figure but a typo.
 GROWTH_LIMIT = 100.0
 
 
 def path() -> Path:
-    """The releases file of the current data directory."""
-    return loaders.data_dir() / "monthly" / "releases.csv"
+    """The releases file of the current data directory (the ``monthly_releases`` resource)."""
+    return loaders.data_dir() / _resource()["path"]
 
 
 def period_end(year: int, month: int) -> dt.date:
@@ -82,11 +82,7 @@ def problems(row: dict) -> list[str]:
 
 
 def _resource() -> dict:
-    for resource in loaders.datapackage()["resources"]:
-        if resource["name"] == "monthly_releases":
-            return resource
-    raise DataValidationError(loaders.data_dir() / "datapackage.json", None, "resources",
-                              "no resource named 'monthly_releases'")  # fmt: skip
+    return loaders._resource("monthly_releases", loaders.data_dir())
 
 
 def check(file: Path | None = None) -> int:

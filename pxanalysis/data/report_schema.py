@@ -30,6 +30,7 @@ from pathlib import Path
 
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataValidationError, ParameterError
+from pxanalysis.vocab import FIGURE_KINDS, FIRST_YEAR, LAST_YEAR, REGION_PATTERN
 
 #: Units a figure may carry, longest first (so that 亿元 is read before 元).
 UNITS = (
@@ -54,7 +55,6 @@ QUALIFIER_WORDS = (
 _QUALIFIER = "(?:" + "|".join(QUALIFIER_WORDS) + r"|1至\d{1,2}月|区间:\d+(?:\.\d+)?-\d+(?:\.\d+)?)"
 QUALIFIER_PATTERN = f"{_QUALIFIER}(?:;{_QUALIFIER})*"
 MEASURES = ("growth", "level", "count", "share", "change", "ratio")
-KINDS = ("actual", "estimate", "target", "commitment")
 MONTHS = ("feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov")
 PERIODS = ("full_year", *(f"jan_{m}" for m in MONTHS))
 #: Series the history package may hold for a target (``history_series``).
@@ -64,9 +64,6 @@ HISTORY_SERIES = (
     "gdp_per_capita", "fiscal_revenue_total", "primary_value_added", "secondary_value_added",
     "tertiary_value_added", "consumer_prices",
 )  # fmt: skip
-#: Years a report or a figure may refer to.
-FIRST_YEAR, LAST_YEAR = 2000, 2035
-REGION_PATTERN = r"[a-z][a-z0-9_]{1,39}"
 TARGET_ID_PATTERN = r"[a-z0-9_]+|[^\s,;]{1,40}"
 
 
@@ -93,7 +90,7 @@ FIELDS = {
         _string("indicator", True),
         _string("indicator_en"),
         _field("year", "integer", True, minimum=FIRST_YEAR, maximum=LAST_YEAR),
-        _string("kind", True, enum=list(KINDS)),
+        _string("kind", True, enum=list(FIGURE_KINDS)),
         _string("measure", True, enum=list(MEASURES)),
         _field("value", "number", True),
         _string("value_text", True, pattern=r"\d+(\.\d+)?"),
@@ -380,11 +377,13 @@ def validate(directory: Path) -> dict:
     directory = Path(directory)
     descriptor = read_descriptor(directory)
     text = read_text(directory / resource(descriptor, "report_text", directory)["path"])
-    tables = {}
-    for name in ("figures", "targets", "workplan"):
-        item = resource(descriptor, name, directory)
-        tables[name] = validate_rows(directory / item["path"], item.get("schema") or schema(name))
-    figures_path = directory / resource(descriptor, "figures", directory)["path"]
+    tables, files = {}, {}
+    for name in FIELDS:
+        # the library's schema, always (as the loaders read the tables; the tests keep
+        # the committed descriptors' copies equal to it)
+        files[name] = directory / resource(descriptor, name, directory)["path"]
+        tables[name] = validate_rows(files[name], schema(name))
+    figures_path, targets_path = files["figures"], files["targets"]
     for number, row in enumerate(tables["figures"], start=1):
         if row["quote"] not in text:
             raise DataValidationError(figures_path, number, "quote", "not verbatim in the text")
@@ -392,7 +391,6 @@ def validate(directory: Path) -> dict:
         if row["value_text"] not in quote and not _numeral_quote(row):
             raise DataValidationError(figures_path, number, "value_text", "not in the quote")
     ids = {r["figure_id"]: r for r in tables["figures"]}
-    targets_path = directory / resource(descriptor, "targets", directory)["path"]
     for number, row in enumerate(tables["targets"], start=1):
         target = ids.get(row["figure_id"])
         if target is None or target["kind"] != "target":

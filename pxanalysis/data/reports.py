@@ -62,16 +62,6 @@ class Report:
 _current: list[tuple[str, int]] = [(paths.DEFAULT_REGION, REPORT_YEAR)]
 
 
-def available() -> list[tuple[str, int]]:
-    """Every (region, year) with a report package under ``<home>/data``."""
-    return paths.reports()
-
-
-def directory(region: str, year: int) -> Path:
-    """The folder of a report (which need not exist)."""
-    return paths.report_dir(region, year)
-
-
 @functools.lru_cache(maxsize=16)
 def _describe(folder: Path) -> Report:
     descriptor = report_schema.read_descriptor(folder)
@@ -100,9 +90,9 @@ def describe(region: str, year: int) -> Report:
     """
     report_schema.check_region(region)
     report_schema.check_year(year)
-    folder = directory(region, year)
+    folder = paths.report_dir(region, year)
     if not (folder / "datapackage.json").is_file():
-        held = ", ".join(f"{r} {y}" for r, y in available()) or "none"
+        held = ", ".join(f"{r} {y}" for r, y in paths.reports()) or "none"
         raise ParameterError(
             f"no report for region {region!r}, year {year}: {folder}/datapackage.json not "
             f"found (reports held: {held}); draft one with `pxanalysis extract REPORT.txt "
@@ -137,8 +127,9 @@ def use(region: str | None = None, year: int | None = None) -> Report:
     """
     region = region or _current[0][0]
     if year is None:
-        years = [y for r, y in available() if r == region]
-        year = max(years) if years else _current[0][1]
+        year = paths.latest_year(region)
+        if year is None:
+            year = _current[0][1]
     report = describe(region, year)
     _current[0] = (region, year)
     return report

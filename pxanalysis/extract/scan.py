@@ -13,21 +13,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import cn2an
-
+from pxanalysis.data.report_schema import MONTHS, QUALIFIER_WORDS
 from pxanalysis.extract import rules
 from pxanalysis.extract.text import Text
 
 NUMBER = re.compile(r"(?<![0-9.])(\d+(?:\.\d+)?)(?:\s*[%])?")
 CHINESE_NUMBER = re.compile(r"([一二两三四五六七八九十百千万]+)(?=亿元|万元|亿斤|万人|万吨|万亩)")
+#: The month a year-to-date figure runs through (1至N月) -> its period's name (``jan_<name>``).
+MONTH_NAMES = dict(enumerate(MONTHS, start=2))
 
 
 @dataclass
 class Figure:
     """One figure found in the text."""
 
-    start: int  # normalised positions of the number
-    end: int
+    start: int  # normalised position of the number
     value: float
     value_text: str
     unit: str
@@ -39,7 +39,6 @@ class Figure:
     period: str = "full_year"
     section: str = ""
     quote: str = ""
-    quote_span: tuple[int, int] = (0, 0)
     confidence: float = 0.9
     reasons: list[str] = field(default_factory=list)
     main_target: bool = False
@@ -85,7 +84,7 @@ def _mode_for(heading: str, current: str) -> str:
     return current
 
 
-def _excluded(line: str, start: int, end: int, unit: str, after: int) -> str:
+def _excluded(line: str, start: int, end: int, after: int) -> str:
     """Why a number is not a figure ('' when it is one)."""
     before = line[max(0, start - 12) : start]
     if line.count("“", 0, start) > line.count("”", 0, start):
@@ -163,10 +162,6 @@ def _shared_name(sentence: str, shared: int, start: int) -> str:
     last = parts[-1]
     tail = next((t for t in SHARED_TAILS if last.endswith(t) and last != t), "")
     names = [p + tail for p in parts[:-1]] + [last]
-    for cid_names in rules.CANONICAL.values():  # prefer the canonical spelling when one fits
-        for n in cid_names:
-            if n.endswith(tail) and tail and any(n == p + tail for p in parts[:-1]):
-                break
     return names[min(index, len(names) - 1)]
 
 
@@ -219,7 +214,7 @@ def _scan_line(text, line, line_start, section, report_year, review_year, figure
         target_from = -1
         if target_line:
             cue = next((c for c in rules.TARGET_CUES if c in sentence), None)
-            target_from = sentence.find(cue) if cue else (-1 if not target_line else 0)
+            target_from = sentence.find(cue) if cue else 0
         found = list(NUMBER.finditer(sentence)) + list(CHINESE_NUMBER.finditer(sentence))
         for m in sorted(found, key=lambda m: m.start()):
             _figure(text, line, line_start, s_start, sentence, m, section, report_year,
@@ -230,6 +225,8 @@ def _value(m) -> tuple[float, str, bool]:
     token = m.group(1)
     if token[0].isdigit():
         return float(token), token, False
+    import cn2an  # only for a Chinese numeral (it takes ~0.1 s to import)
+
     for candidate in (token, "一" + token):  # 千亿元 is written without its 一
         try:
             return float(cn2an.cn2an(candidate, "smart")), token, True
@@ -275,7 +272,7 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
         or re.search(r"\d%?\s*[-—–~～至到]\s*$", sentence[:start])  # a range's upper bound
     ):
         return
-    why = _excluded(sentence, start, end, unit, after)
+    why = _excluded(sentence, start, end, after)
     if why:
         return
     while sentence[after : after + 1] == " ":
@@ -329,10 +326,8 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
     pm = re.search(r"1至(\d{1,2})月|1-(\d{1,2})月", sentence[:start])
     if pm and unit not in rules.COUNT_UNITS:
         month = int(pm.group(1) or pm.group(2))
-        names = {2: "feb", 3: "mar", 4: "apr", 5: "may", 6: "jun", 7: "jul", 8: "aug",
-                 9: "sep", 10: "oct", 11: "nov"}  # fmt: skip
-        if month in names:
-            period = f"jan_{names[month]}"
+        if month in MONTH_NAMES:
+            period = f"jan_{MONTH_NAMES[month]}"
             qualifiers.append(f"1至{month}月")
     mode = section.mode
     is_target = target_from >= 0 and start >= target_from or mode == "target"
@@ -402,7 +397,6 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
     figures.append(
         Figure(
             start=line_start + s_start + start,
-            end=line_start + s_start + end,
             value=value,
             value_text=token if not chinese else f"{value:g}",
             unit=unit,
@@ -414,7 +408,6 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
             period=period,
             section=" > ".join(section.path),
             quote=quote,
-            quote_span=(abs_start, abs_end),
             confidence=confidence,
             reasons=reasons,
             main_target=kind == "target" and is_target,
@@ -423,13 +416,11 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
     )
 
 
-ORDER = ("预计", "力争", "争取", "确保", "累计", "左右", "以上", "以内", "以下", "余", "超")
-
-
 def _order(qualifiers: list[str]) -> list[str]:
+    """The qualifiers without repeats, the schema's words in the schema's order first."""
     seen = list(dict.fromkeys(qualifiers))
-    known = [q for q in ORDER if q in seen]
-    return known + [q for q in seen if q not in ORDER]
+    known = [q for q in QUALIFIER_WORDS if q in seen]
+    return known + [q for q in seen if q not in QUALIFIER_WORDS]
 
 
 ITEM = re.compile(r"(?:^|(?<=。))\s*([^,。;:、\d%“”()]{3,14})。")

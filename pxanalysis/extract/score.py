@@ -24,8 +24,9 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from pxanalysis.data import report_schema
 from pxanalysis.extract import rules
-from pxanalysis.extract.draft import Draft
+from pxanalysis.extract.draft import Draft, draft
 from pxanalysis.extract.text import normalise
 
 
@@ -117,21 +118,7 @@ def package_gold(figures: list[dict], targets: list[dict]) -> list[dict]:
 
 def draft_rows(result: Draft) -> list[dict]:
     """The draft's figures as comparable rows."""
-    main = {t["figure_id"]: t["target_id"] for t in result.targets}
-    return [
-        _row(
-            r["value"],
-            r["unit"],
-            r["year"],
-            r["kind"],
-            r["qualifier"],
-            r["indicator"],
-            r["figure_id"] in main,
-            r["quote"],
-            main.get(r["figure_id"]),
-        )  # fmt: skip
-        for r in result.figures
-    ]
+    return package_gold(result.figures, result.targets)
 
 
 def _same_target(gold: dict, drafted: dict) -> bool:
@@ -209,8 +196,6 @@ def held_out(gold_dir: Path) -> list[dict]:
 
 def score_held_out(gold_dir: Path, report_id: str, year: int) -> Score:
     """Draft the held-out report ``report_id`` and score it against its gold table."""
-    from pxanalysis.extract.draft import draft
-
     gold_dir = Path(gold_dir)
     text = (gold_dir / f"{report_id}.txt").read_text(encoding="utf-8")
     result = draft(text, "heldout", int(year))
@@ -219,9 +204,6 @@ def score_held_out(gold_dir: Path, report_id: str, year: int) -> Score:
 
 def score_package(directory: Path, name: str) -> Score:
     """Draft a report package's text and score it against the package's own tables."""
-    from pxanalysis.data import report_schema
-    from pxanalysis.extract.draft import draft
-
     tables = report_schema.validate(Path(directory))
     report = tables["report"]
     result = draft(tables["text"], report["region"], int(report["year"]))
