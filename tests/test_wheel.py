@@ -42,15 +42,17 @@ def installed(tmp_path_factory):
     site = _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                 cwd=tmp).stdout.strip()  # fmt: skip
     Path(site, "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], cwd=tmp
-    )
+    # a PYTHONPATH to a checkout would let pip see its egg-info and skip the install
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PXANALYSIS_", "PYTHONPATH"))}
     env.update(
         PATH=f"{env_dir / 'bin'}{os.pathsep}{os.environ['PATH']}",
         PYTHONHASHSEED="0",
         JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"),
     )
+    _run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        cwd=tmp, env=env,
+    )  # fmt: skip
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()
     return env_dir, env, elsewhere
