@@ -287,15 +287,28 @@ def _targets(directory: Path) -> pd.DataFrame:
     return out[columns]
 
 
-def history_observations() -> pd.DataFrame:
+def history_observations(as_of: str | dt.date | None = None) -> pd.DataFrame:
     """Return every historical row found, Pingxiang and Jiangxi, all vintages.
+
+    Parameters
+    ----------
+    as_of : date or 'YYYY-MM-DD', optional
+        Only the rows known on that date, the best known then preferred
+        (:func:`known_by`); default: all.
 
     Returns
     -------
     pandas.DataFrame
         See the ``history_observations`` schema in ``datapackage.json``.
     """
-    return load_table("history_observations")
+    if as_of is None:
+        return load_table("history_observations")
+    return _known_observations(data_dir(), _as_date(as_of)).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _known_observations(directory: Path, as_of: dt.date) -> pd.DataFrame:
+    return known_by(_table("history_observations", directory), as_of)
 
 
 def _check_series(indicator_id: str, directory: Path) -> None:
@@ -412,7 +425,7 @@ def _history(
     check_name(geo, _geos(directory), "geo")
     if geo not in ("pingxiang", "jiangxi"):
         return _panel_history(directory, indicator_id, geo, as_of)
-    obs = known_by(_table("history_observations", directory), as_of)
+    obs = _known_observations(directory, _as_date(as_of))
     basis = SERIES_BASIS.get(indicator_id, "nominal")
     mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
     annual = mask & (obs["measure"] == "growth") & (obs["period"] == "full_year")
@@ -534,7 +547,7 @@ def clear_cache() -> None:
     """Forget every cached load (after editing a data file in a session)."""
     for fn in (
         _datapackage, _report_descriptor, _table, _source_text, _non_figures, _targets, _history,
-        _levels, _panel,
+        _levels, _panel, _known_observations,
     ):  # fmt: skip
         fn.cache_clear()
     reports.clear_cache()

@@ -107,7 +107,7 @@ class Anchor:
 
 
 def _obs(as_of) -> pd.DataFrame:
-    return data.known_by(data.history_observations(), series.as_date(as_of))
+    return data.history_observations(series.as_date(as_of))
 
 
 def report_label() -> str:
