@@ -186,8 +186,15 @@ def clean_leftovers(out: Path) -> list[Path]:
         re.compile(r"^\..+\.old-(\d+)$"),  # swap_into_place() without renameat2
         re.compile(r"^\.manifest\.json-(\d+)-\d+$"),  # _write_aside()
     ]
-    for folder in (out, *(p for p in out.iterdir() if p.is_dir() and p.name.isdigit())):
-        for entry in folder.iterdir():
+    reports = [  # 2024/, yichun-2023/ …: every folder but failed/ and hidden ones
+        p for p in out.iterdir() if p.is_dir() and p.name != "failed" and not p.name.startswith(".")
+    ]
+    for folder in (out, *reports):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:  # a folder of someone else's under --out: none of ours in it
+            continue
+        for entry in entries:
             m = next((m for p in patterns if (m := p.match(entry.name))), None)
             if m and not _alive(int(m.group(1))):
                 if entry.is_dir():
