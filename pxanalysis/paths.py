@@ -21,6 +21,8 @@ This is the only module that does path arithmetic on ``__file__``.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -117,6 +119,21 @@ def builtin_scenario_dir() -> Path:
     return home() / "scenarios"
 
 
+def builtin_scenario(name: str) -> Path:
+    """The shipped scenario file of ``name``: ``<home>/scenarios/<name>.yaml`` (may not exist).
+
+    Parameters
+    ----------
+    name : str
+        A scenario name (``baseline``, ``optimistic`` …).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return builtin_scenario_dir() / f"{name}.yaml"
+
+
 def user_scenario_dir() -> Path:
     """Where user scenario files live (and the explorer saves them)."""
     override = os.environ.get("PXANALYSIS_SCENARIO_DIR")
@@ -149,3 +166,58 @@ def display(path: Path) -> str:
         return str(path.resolve().relative_to(home().resolve()))
     except ValueError:
         return str(path)
+
+
+def umask_mode(base: int = 0o666) -> int:
+    """The mode a new file (``base`` 0o666) or folder (0o777) gets under the current umask.
+
+    ``mkstemp`` and ``mkdtemp`` create 0600 and 0700; what they create is given
+    this mode before it is published.
+
+    Parameters
+    ----------
+    base : int
+        0o666 for a file, 0o777 for a folder.
+
+    Returns
+    -------
+    int
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    return base & ~mask
+
+
+def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write ``path`` whole or not at all: ``write(tmp)`` fills a temporary file beside it,
+    which then gets the umask's mode and is renamed over ``path``.
+
+    Missing parent folders are created. On any failure (``write`` raising, a
+    full disk) the temporary file is removed and ``path`` is left as it was.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to write.
+    write : callable
+        Called with the temporary file's path (same folder, same suffix); writes
+        the content there (and may check it: raising leaves ``path`` untouched).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, umask_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

@@ -117,3 +117,10 @@ def test_saved_scenario_round_trips_into_the_brief(explorer, tmp_path):
 def test_bad_file_name_is_refused(explorer, tmp_path):
     assert explorer.save("../evil", directory=tmp_path) is None
     assert "file name" in explorer.w_message.value
+
+
+def test_a_save_that_fails_leaves_no_temporary_file(explorer, tmp_path):
+    (tmp_path / "blocked.yaml").mkdir()  # the file cannot be renamed over a folder
+    assert explorer.save("blocked", directory=tmp_path, replace=True) is None
+    assert "⚠" in explorer.w_message.value
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked.yaml"]

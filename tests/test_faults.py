@@ -524,6 +524,21 @@ def test_8_modes_and_leftovers(tmp_path, good, fault):
     )
 
 
+def test_8_leftovers_in_a_region_folder_are_removed(tmp_path, fault):
+    row = fault("8 leftovers in yichun-2023/", "dead runs' .old/.manifest removed there too")
+    out = tmp_path / "out"
+    for folder in ("2024", "yichun-2023"):
+        (out / folder / ".baseline.old-999999999").mkdir(parents=True)
+        (out / folder / ".manifest.json-999999999-1").write_text("{}")
+    live = out / "yichun-2023" / f".baseline.old-{os.getpid()}"
+    live.mkdir()
+    removed = publish.clean_leftovers(out)
+    left = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    assert left == ["2024", "yichun-2023", f"yichun-2023/.baseline.old-{os.getpid()}"]
+    assert len(removed) == 4 and live.exists()
+    row["observed"] = f"{len(removed)} removed (2024/ and yichun-2023/), live one kept"
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -138,6 +138,22 @@ def test_the_cli_adds_and_checks_with_exit_codes(releases_copy, capsys):
     assert "releases.csv, row" in capsys.readouterr().err
 
 
+def test_an_added_release_leaves_the_file_with_the_umask_mode(releases_copy):
+    # a release used to be written through mkstemp: the file ended 0600 after `ytd add`
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        releases_copy.chmod(0o644)
+        releases.add(**GOOD)
+        mode = stat.S_IMODE(releases_copy.stat().st_mode)
+    finally:
+        os.umask(mask)
+    assert mode == 0o644
+    assert not list(releases_copy.parent.glob(".*"))
+
+
 def test_the_data_package_describes_the_releases():
     resource = next(r for r in data.datapackage()["resources"] if r["name"] == "monthly_releases")
     fields = {f["name"] for f in resource["schema"]["fields"]}

@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from fontTools import subset
@@ -34,7 +33,9 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
 
+from pxanalysis import paths
 from pxanalysis.errors import UnreadablePdfError
+from pxanalysis.present.style import DEBIAN_PACKAGE, find_cjk_font
 
 #: The CSS family name the brief's stylesheet uses for every text.
 FAMILY = "PxBriefCJK"
@@ -127,15 +128,30 @@ def faces() -> dict[int, Path]:
 
     Without a bold file the regular face serves every weight: chromium would
     otherwise embolden it synthetically, which it prints as an unnamed Type 3 font.
-    """
-    from pxanalysis.present import style  # matplotlib and seaborn: not for a no-op run
+    Found once per setting of ``PXANALYSIS_CJK_FONT`` and ``FONTCONFIG_FILE``.
 
-    regular = style.find_cjk_font()
+    Returns
+    -------
+    dict
+        ``{400: regular file}``, and ``700: bold file`` where there is one.
+
+    Raises
+    ------
+    pxanalysis.errors.FontNotFoundError
+        If no CJK font is installed (names the Debian package).
+    """
+    return dict(_faces(os.environ.get("PXANALYSIS_CJK_FONT"), os.environ.get("FONTCONFIG_FILE")))
+
+
+@functools.lru_cache(maxsize=8)
+def _faces(override: str | None, fontconfig: str | None) -> tuple[tuple[int, Path], ...]:
+    """:func:`faces` for one setting of its environment variables (the cache key)."""
+    regular = find_cjk_font()
     bold = regular.with_name(regular.name.replace("Regular", "Bold"))
-    out = {400: regular}
+    out = [(400, regular)]
     if bold != regular and bold.is_file():
-        out[700] = bold
-    return out
+        out.append((700, bold))
+    return tuple(out)
 
 
 #: First bytes of a cache entry: ``PXSUBSET1 <n>\n``, then n bytes of characters, then the font.
@@ -171,17 +187,17 @@ def _cached_subset(path: Path, wanted: set[str]) -> bytes:
     characters = "".join(sorted(wanted))
     data = _subset(path, characters)
     encoded = characters.encode("utf-8")
+    content = _CACHE_MAGIC + str(len(encoded)).encode() + b"\n" + encoded + data
     with contextlib.suppress(OSError):  # a cache that cannot be written costs time only
-        cache.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_CACHE_MAGIC + str(len(encoded)).encode() + b"\n" + encoded + data)
-            os.replace(tmp, entry)  # characters and font: one file, one rename
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        paths.atomic_write(entry, lambda tmp: tmp.write_bytes(content))  # one file, one rename
     return data
+
+
+def _missing(text: str, cmaps) -> str:
+    """The characters of ``text`` (spaces aside) that one of ``cmaps`` lacks, sorted."""
+    return "".join(
+        sorted({ch for ch in text if not ch.isspace() and any(ord(ch) not in c for c in cmaps)})
+    )
 
 
 def missing_glyphs(text: str) -> str:
@@ -192,10 +208,7 @@ def missing_glyphs(text: str) -> str:
     pxanalysis.errors.FontNotFoundError
         If no CJK font is installed.
     """
-    cmaps = [_cmap(str(p)) for p in faces().values()]
-    return "".join(
-        sorted({ch for ch in text if not ch.isspace() and any(ord(ch) not in c for c in cmaps)})
-    )
+    return _missing(text, [_cmap(str(p)) for p in faces().values()])
 
 
 def font_face(text: str) -> str:
@@ -268,7 +281,7 @@ def check_pdf(pdf: Path, expected: str = "") -> None:
     text = _poppler("pdftotext", pdf)
     fix = (
         f"the brief must embed {postscript} from {path}: install the Debian package "
-        f"{_debian_package()} (or set PXANALYSIS_CJK_FONT to a CJK font file)"
+        f"{DEBIAN_PACKAGE} (or set PXANALYSIS_CJK_FONT to a CJK font file)"
     )
     if not fonts or not text.strip():
         raise UnreadablePdfError(
@@ -282,17 +295,10 @@ def check_pdf(pdf: Path, expected: str = "") -> None:
         )
     if not all(embedded for _, embedded in fonts):
         raise UnreadablePdfError(f"{pdf.name} does not embed its font: {fix}")
-    cmap = _cmap(str(path))
-    missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in cmap})
+    missing = _missing(text, [_cmap(str(path))])
     if missing:
         raise UnreadablePdfError(
-            f"{pdf.name}: the font {postscript} has no glyph for {''.join(missing[:20])!r}"
+            f"{pdf.name}: the font {postscript} has no glyph for {missing[:20]!r}"
         )
     if expected and expected not in text:
         raise UnreadablePdfError(f"{pdf.name}: the text layer lacks {expected!r}")
-
-
-def _debian_package() -> str:
-    from pxanalysis.present import style
-
-    return style.DEBIAN_PACKAGE

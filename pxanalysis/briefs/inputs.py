@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from pxanalysis import __version__, params, paths
+from pxanalysis.briefs import publish
 from pxanalysis.briefs.plan import Job
 from pxanalysis.briefs.publish import OUTPUTS, read_manifest, recorded_hashes, sha256
 from pxanalysis.data import loaders
@@ -29,21 +30,20 @@ DATED_TABLES = ("history_observations", "jiangxi_cities", "monthly_releases", "t
 def information_hash(as_of: str, report_dir: Path | None = None) -> str:
     """sha256 of the data as known on ``as_of`` (dated tables cut, other files whole),
     and of the report package in ``report_dir``."""
-    digest = hashlib.sha256()
-    if report_dir is not None:
-        for file in sorted(Path(report_dir).iterdir()):
-            if file.is_file():
-                digest.update(file.name.encode())
-                digest.update(file.read_bytes())
     base = loaders.data_dir()
-    for resource in sorted(loaders.datapackage()["resources"], key=lambda r: r["name"]):
-        digest.update(resource["name"].encode())
-        if resource["name"] in DATED_TABLES:
-            table = loaders.known_by(loaders.load_table(resource["name"]), as_of)
+    dated = {
+        base / r["path"]: r["name"]
+        for r in loaders.datapackage()["resources"]
+        if r["name"] in DATED_TABLES
+    }
+    digest = hashlib.sha256()
+    for file in publish.data_files(report_dir):  # the files the manifest records
+        digest.update(file.name.encode())  # not its path: a moved data folder is the same data
+        if file in dated:
+            table = loaders.known_by(loaders.load_table(dated[file]), as_of)
             digest.update(table.to_csv(index=False).encode())
         else:
-            digest.update((base / resource["path"]).read_bytes())
-    digest.update((base / "datapackage.json").read_bytes())
+            digest.update(file.read_bytes())
     return digest.hexdigest()
 
 
@@ -65,8 +65,7 @@ def inputs_hash(job: Job) -> str:
     resolved = params.resolve_brief(job.parameters)
     text = json.dumps(resolved, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(text.encode())
-    report_dir = paths.report_dir(resolved["region"], resolved["year"])
-    digest.update(information_hash(resolved["as_of"], report_dir).encode())
+    digest.update(information_hash(resolved["as_of"], job.report_dir).encode())
     digest.update(package_hash().encode())
     return digest.hexdigest()
 
@@ -78,12 +77,12 @@ def unchanged(jobs: list[Job], out: Path) -> dict[str, str]:
     its published files still have the hashes the manifest recorded.
     """
     same = {}
+    manifests: dict[Path, dict] = {}  # one read per report folder, not per brief
     for job in jobs:
         manifest_path = Path(out) / job.folder / "manifest.json"
-        if not manifest_path.exists():
-            continue
-        manifest = read_manifest(manifest_path, keep_aside=False)
-        entry = manifest["scenarios"].get(job.name, {})
+        if manifest_path not in manifests:
+            manifests[manifest_path] = read_manifest(manifest_path, keep_aside=False)
+        entry = manifests[manifest_path]["scenarios"].get(job.name, {})
         recorded = recorded_hashes(entry)
         folder = Path(out) / job.folder / job.name
         if entry.get("inputs_sha256") != job.inputs:
@@ -99,6 +98,7 @@ def unchanged(jobs: list[Job], out: Path) -> dict[str, str]:
 
 
 def clear_cache() -> None:
-    """Forget the cached hashes (after editing data or code in a session)."""
+    """Forget the cached hashes and commit (after editing data or code in a session)."""
     information_hash.cache_clear()
     package_hash.cache_clear()
+    publish.clear_cache()

@@ -21,7 +21,6 @@ from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from papermill.exceptions import PapermillExecutionError
 
 from pxanalysis import paths
 from pxanalysis.errors import KernelError
@@ -36,21 +35,16 @@ RESET = "get_ipython().run_line_magic('reset', '-f')\nimport matplotlib.pyplot a
 
 
 class KernelSession:
-    """One ``python3`` kernel reused for several notebooks (reset in between).
+    """One ``python3`` kernel reused for several notebooks (reset in between); it runs in
+    the package home."""
 
-    Parameters
-    ----------
-    cwd : path, optional
-        The kernel's working directory (default: the package home).
-    """
-
-    def __init__(self, cwd: Path | None = None):
+    def __init__(self):
         self.km = AsyncKernelManager(kernel_name=KERNEL)
         env = dict(
             os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline"
         )
         try:
-            run_sync(self.km.start_kernel)(cwd=str(cwd or paths.home()), env=env)
+            run_sync(self.km.start_kernel)(cwd=str(paths.home()), env=env)
         except Exception as exc:  # noqa: BLE001 - any start failure is a kernel error
             raise KernelError(f"could not start the {KERNEL} kernel: {exc}") from exc
         self.kc = BlockingKernelClient()
@@ -69,13 +63,6 @@ class KernelSession:
                 self.close()
                 raise KernelError(f"the {KERNEL} kernel did not start: {exc}") from None
         self.used = False
-
-    @property
-    def pid(self) -> int | None:
-        """The kernel's process id (None once it is gone)."""
-        provisioner = getattr(self.km, "provisioner", None)
-        process = getattr(provisioner, "process", None)
-        return getattr(process, "pid", None)
 
     def alive(self) -> bool:
         return bool(run_sync(self.km.is_alive)())
@@ -150,8 +137,6 @@ def execute(
             request_save_on_cell_execute=True,
             execution_timeout=cell_timeout,
         )
-    except PapermillExecutionError:
-        raise
     except CellTimeoutError:
         raise KernelError(f"a cell ran longer than the cell timeout ({cell_timeout:g} s)") from None
     except (DeadKernelError, RuntimeError) as exc:

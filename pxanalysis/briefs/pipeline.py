@@ -47,18 +47,11 @@ from papermill.exceptions import PapermillExecutionError
 from pxanalysis import paths
 from pxanalysis.briefs import fonts, pdf, publish
 from pxanalysis.briefs.kernel import PREIMPORT, KernelSession, execute
+from pxanalysis.briefs.log import say
 from pxanalysis.briefs.plan import Job, Outcome
 from pxanalysis.briefs.render import add_run_parameters, notebook_parameters, to_html
 from pxanalysis.errors import KernelError, stop_signal
-from pxanalysis.present import style
 from pxanalysis.vocab import DEFAULT_BRIEF_TIMEOUT, DEFAULT_CELL_TIMEOUT, REPORT_YEAR
-
-
-def _report_dir(job: Job):
-    """The folder of the report a job's brief reads (planned jobs always name it)."""
-    region = job.parameters.get("region", paths.DEFAULT_REGION)
-    return paths.report_dir(region, int(job.parameters.get("year", REPORT_YEAR)))
-
 
 #: Text every brief's PDF must contain (checked after printing).
 EXPECTED_TEXT = "萍乡"
@@ -77,19 +70,6 @@ def guarded(log):
             log(message)
 
     return safe
-
-
-def print_log(message: str) -> None:
-    """Print a log line; once stdout is gone (a closed pipe, a full disk), drop the rest."""
-    try:
-        print(message, flush=True)
-    except (OSError, ValueError):
-        # stdout now points at /dev/null, so that neither later lines nor the
-        # interpreter's last flush raise again
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.close(devnull)
 
 
 def _on_signal(signum, frame) -> None:
@@ -130,7 +110,7 @@ def _check_stop() -> None:
 def preflight() -> None:
     """Fail early, with the package to install, when chromium or the CJK font is missing."""
     pdf.find_chromium()
-    style.find_cjk_font()
+    fonts.faces()  # the font files the HTML embeds and the PDF check reads (cached)
 
 
 def _running_cell(notebook: Path) -> str:
@@ -171,6 +151,20 @@ def _os_problem(exc: OSError, out: Path) -> str:
     )
 
 
+def _describe(exc: Exception, out: Path, tmp: Path | None) -> str:
+    """Why a brief failed, said plainly (a cell, the kernel, a read or write, anything else)."""
+    if isinstance(exc, PapermillExecutionError):
+        return (
+            f"cell {exc.cell_index} (execution count {exc.exec_count}) failed: "
+            f"{exc.ename}: {exc.evalue}"
+        )
+    if isinstance(exc, KernelError) and tmp is not None:
+        return f"{_running_cell(tmp / 'brief.ipynb')}: {exc}"
+    if isinstance(exc, OSError):
+        return _os_problem(exc, out)
+    return f"{type(exc).__name__}: {exc}"
+
+
 def execute_stage(job: Job, out: Path, session: KernelSession, timeouts: dict) -> tuple:
     """Execute one brief into a fresh build folder under ``out``.
 
@@ -186,21 +180,11 @@ def execute_stage(job: Job, out: Path, session: KernelSession, timeouts: dict) -
     t0 = time.perf_counter()
     try:
         tmp = publish.temp_dir(out, job.name)
-        outcome.provenance = publish.provenance(_report_dir(job))
+        outcome.provenance = publish.provenance(job.report_dir)
         session.reset()
         execute(notebook_parameters(job.parameters), tmp / "brief.ipynb", session, **timeouts)
     except Exception as exc:  # noqa: BLE001 - reported per brief; the others go on
-        if isinstance(exc, PapermillExecutionError):
-            outcome.error = (
-                f"cell {exc.cell_index} (execution count {exc.exec_count}) failed: "
-                f"{exc.ename}: {exc.evalue}"
-            )
-        elif isinstance(exc, KernelError):
-            outcome.error = f"{_running_cell(tmp / 'brief.ipynb')}: {exc}"
-        elif isinstance(exc, OSError):
-            outcome.error = _os_problem(exc, out)
-        else:
-            outcome.error = f"{type(exc).__name__}: {exc}"
+        outcome.error = _describe(exc, out, tmp)
         _keep_failed(outcome, out, tmp)
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -242,13 +226,11 @@ def finish_stage(job: Job, outcome: Outcome, tmp: Path, out: Path, printer, log=
             **outcome.provenance,
             "outputs": {"sha256": {n: publish.sha256(tmp / n) for n in publish.OUTPUTS}},
         }
-        final = publish.publish(tmp, out, job.folder, job.name, entry, log)
+        final = publish.publish(tmp, out, job.folder, job.name, entry, log, job.report_dir)
         outcome.outputs = {n: str(final / n) for n in publish.OUTPUTS} | entry["outputs"]
         outcome.ok = True
     except Exception as exc:  # noqa: BLE001 - reported per brief; the others go on
-        outcome.error = (
-            _os_problem(exc, out) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
-        )
+        outcome.error = _describe(exc, out, tmp)
         _keep_failed(outcome, out, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -399,7 +381,7 @@ def _worker(args) -> list[Outcome]:
     jobs, out, timeouts = args
     _STOP["busy"] = True
     try:
-        return _render_serial(jobs, Path(out), print_log, timeouts)
+        return _render_serial(jobs, Path(out), say, timeouts)
     except KeyboardInterrupt as exc:
         os._exit(128 + stop_signal(exc))  # its kernel and chromium are stopped; no other shard
     finally:

@@ -41,6 +41,14 @@ class Job:
     source: str = ""
     inputs: str = ""  # sha256 of everything the brief depends on (briefs.inputs)
     folder: str = str(REPORT_YEAR)  # the report's folder under --out: 2024, yichun-2023
+    report_dir: Path | None = None  # the report package the brief reads (data/<region>/<year>)
+
+    def __post_init__(self):
+        if self.report_dir is None:  # built by hand: the report its parameters name, or the default
+            region = self.parameters.get("region", paths.DEFAULT_REGION)
+            self.report_dir = paths.report_dir(
+                region, int(self.parameters.get("year", REPORT_YEAR))
+            )
 
 
 @dataclass
@@ -66,7 +74,7 @@ class Plan:
 
 def scenario_files() -> list[Path]:
     """Every scenario file: the shipped ones in their order, then the user's by name."""
-    shipped = [paths.builtin_scenario_dir() / f"{name}.yaml" for name in SHIPPED_SCENARIO_FILES]
+    shipped = [paths.builtin_scenario(name) for name in SHIPPED_SCENARIO_FILES]
     shipped = [p for p in shipped if p.is_file()]
     seen = {p.resolve() for p in shipped}
     user = sorted(paths.user_scenario_dir().glob("*.yaml"))
@@ -75,10 +83,37 @@ def scenario_files() -> list[Path]:
 
 def is_shipped(path: Path) -> bool:
     """Whether ``path`` is one of the scenario files shipped with the package."""
-    shipped = {
-        (paths.builtin_scenario_dir() / f"{n}.yaml").resolve() for n in SHIPPED_SCENARIO_FILES
-    }
+    shipped = {paths.builtin_scenario(n).resolve() for n in SHIPPED_SCENARIO_FILES}
     return Path(path).resolve() in shipped
+
+
+def read_scenario(path: str | Path, scenario: str | None = None) -> dict:
+    """The parameters of a scenario file, checked against ``--scenario`` where given.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A scenario YAML file (a ``--params`` file, or a shipped one).
+    scenario : str, optional
+        The ``--scenario`` given with it: the file's ``scenario:`` must be the
+        same (a file without one gets it).
+
+    Returns
+    -------
+    dict
+        The file's parameters (not validated yet).
+
+    Raises
+    ------
+    ParameterError
+        If the file cannot be read, or names another scenario.
+    """
+    values = params.read_file(path)
+    if scenario is not None and values.setdefault("scenario", scenario) != scenario:
+        raise ParameterError(
+            f"--scenario {scenario} disagrees with scenario: {values['scenario']} in {path}"
+        )
+    return values
 
 
 def check_home() -> Path:
@@ -125,7 +160,7 @@ def check_title(title: str, where: str) -> str:
     ParameterError
         Naming the characters without a glyph and the font.
     """
-    from pxanalysis.briefs import fonts  # fontTools: only when a brief has its own title
+    from pxanalysis.briefs import fonts  # fontTools, matplotlib: only for a brief with a title
 
     title = clean_title(title)
     try:
@@ -159,11 +194,7 @@ def _job(
         raise ParameterError(
             f"scenario file {path}: {name!r} is the name of a shipped scenario; rename the file"
         )
-    values = params.read_file(path)
-    if scenario is not None and values.setdefault("scenario", scenario) != scenario:
-        raise ParameterError(
-            f"--scenario {scenario} disagrees with scenario: {values['scenario']} in {path}"
-        )
+    values = read_scenario(path, scenario)
     if lang:
         values["lang"] = lang
     if as_of:
@@ -181,7 +212,7 @@ def _job(
         values["title"] = check_title(resolved["title"], f"scenario file {path}")
     values["region"], values["year"] = report.region, report.year
     values["as_of"] = resolved["as_of"] or report.date  # a brief always records its date
-    return Job(name=name, parameters=values, source=str(path), folder=report.key)
+    return Job(name, values, str(path), folder=report.key, report_dir=report.directory)
 
 
 def plan(
@@ -229,8 +260,9 @@ def plan(
     scenario = scenario or "baseline"
     if scenario not in BUILTIN_SCENARIOS:
         raise ParameterError(f"scenario {scenario!r} needs --params FILE.yaml with its assumptions")
-    builtin = paths.builtin_scenario_dir() / f"{scenario}.yaml"
-    return Plan([_job(builtin, lang, as_of=as_of, region=region, year=year)])
+    return Plan(
+        [_job(paths.builtin_scenario(scenario), lang, as_of=as_of, region=region, year=year)]
+    )
 
 
 def check_out(out: Path) -> Path:

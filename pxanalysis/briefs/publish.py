@@ -41,8 +41,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 from pxanalysis import __version__, paths
 from pxanalysis.data import loaders
 from pxanalysis.errors import PublishError, PxError
@@ -60,8 +58,12 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
 def git_commit() -> str:
-    """The checkout's commit (``+dirty`` with uncommitted changes), or ``unknown``."""
+    """The checkout's commit (``+dirty`` with uncommitted changes), or ``unknown``.
+
+    Asked once per process (a run records the commit it started from).
+    """
     root = paths.checkout()
     if root is None:
         return "unknown (installed package)"
@@ -75,15 +77,46 @@ def git_commit() -> str:
         return "unknown"
 
 
-def data_hashes(report_dir: Path | None = None) -> dict:
-    """sha256 of every file of the history package and of the report package in ``report_dir``."""
+def data_files(report_dir: Path | None = None) -> list[Path]:
+    """The files a brief reads: the history package's (its resources, then its descriptor)
+    and, given ``report_dir``, every file of that report package (by name).
+
+    Parameters
+    ----------
+    report_dir : pathlib.Path, optional
+        A report package's folder (``data/<region>/<year>``); skipped if it is not a folder.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
     base = loaders.data_dir()
-    descriptor = base / "datapackage.json"
-    resources = loaders.datapackage()["resources"]
-    files = [base / r["path"] for r in resources] + [descriptor]
+    files = [base / r["path"] for r in loaders.datapackage()["resources"]]
+    files.append(base / "datapackage.json")
     if report_dir is not None and Path(report_dir).is_dir():
         files += sorted(p for p in Path(report_dir).iterdir() if p.is_file())
-    return {paths.display(f): sha256(f) for f in files}
+    return files
+
+
+def data_hashes(report_dir: Path | None = None) -> dict:
+    """sha256 of every file of the history package and of the report package in ``report_dir``.
+
+    Hashed once per data folder and report folder in a process (every brief of a
+    run reads the same files); :func:`pxanalysis.briefs.inputs.clear_cache` forgets them.
+    """
+    return dict(_data_hashes(loaders.data_dir(), None if report_dir is None else Path(report_dir)))
+
+
+@functools.lru_cache(maxsize=16)
+def _data_hashes(base: Path, report_dir: Path | None) -> tuple[tuple[str, str], ...]:
+    """:func:`data_hashes` of the history package in ``base`` (the cache key)."""
+    return tuple((paths.display(f), sha256(f)) for f in data_files(report_dir))
+
+
+def clear_cache() -> None:
+    """Forget the data files' hashes and the commit (see :func:`data_hashes`)."""
+    _data_hashes.cache_clear()
+    git_commit.cache_clear()
 
 
 def provenance(report_dir: Path | None = None) -> dict:
@@ -99,34 +132,22 @@ def provenance(report_dir: Path | None = None) -> dict:
         data = {"unreadable": str(exc)}
     return {
         "package_version": __version__,
-        "git_commit": _git_commit_once(),
+        "git_commit": git_commit(),
         "python": sys.version.split()[0],
         "data_files": data,
     }
 
 
-@functools.lru_cache(maxsize=1)
-def _git_commit_once() -> str:
-    return git_commit()
-
-
-def folder_mode() -> int:
-    """The mode a new folder gets under the current umask (``mkdtemp`` would give 0700)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o777 & ~mask
-
-
 def make_dir(path: Path) -> Path:
     """``mkdir -p`` with the umask's mode."""
-    path.mkdir(parents=True, exist_ok=True, mode=folder_mode())
+    path.mkdir(parents=True, exist_ok=True, mode=paths.umask_mode(0o777))
     return path
 
 
 def temp_dir(out: Path, name: str) -> Path:
     """A fresh build folder ``<out>/.tmp-<name>-<pid>-*`` with the umask's mode."""
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-{os.getpid()}-", dir=out))
-    tmp.chmod(folder_mode())
+    tmp.chmod(paths.umask_mode(0o777))  # mkdtemp gives 0700
     return tmp
 
 
@@ -165,8 +186,15 @@ def clean_leftovers(out: Path) -> list[Path]:
         re.compile(r"^\..+\.old-(\d+)$"),  # swap_into_place() without renameat2
         re.compile(r"^\.manifest\.json-(\d+)-\d+$"),  # _write_aside()
     ]
-    for folder in (out, *(p for p in out.iterdir() if p.is_dir() and p.name.isdigit())):
-        for entry in folder.iterdir():
+    reports = [  # 2024/, yichun-2023/ …: every folder but failed/ and hidden ones
+        p for p in out.iterdir() if p.is_dir() and p.name != "failed" and not p.name.startswith(".")
+    ]
+    for folder in (out, *reports):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:  # a folder of someone else's under --out: none of ours in it
+            continue
+        for entry in entries:
             m = next((m for p in patterns if (m := p.match(entry.name))), None)
             if m and not _alive(int(m.group(1))):
                 if entry.is_dir():
@@ -263,6 +291,8 @@ def _entry_from_folder(folder: Path, previous: dict | None, log=print) -> dict:
         return previous | {"outputs": paths_now | {"sha256": hashes}}
     entry = {"outputs": paths_now | {"sha256": hashes}, "rebuilt_from_folder": True}
     try:
+        import nbformat  # jsonschema: not for a run that publishes nothing
+
         from pxanalysis.briefs import render  # nbconvert and fonts: only for a rebuild
 
         nb = nbformat.read(folder / "brief.ipynb", as_version=4)
@@ -310,10 +340,18 @@ def read_manifest(path: Path, log=print, keep_aside: bool = True) -> dict:
     return manifest
 
 
-def manifest_for(year_dir: Path, old: dict, year: int, new: dict[str, dict], log=print) -> dict:
+def manifest_for(
+    year_dir: Path,
+    old: dict,
+    year: int,
+    new: dict[str, dict],
+    log=print,
+    report_dir: Path | None = None,
+) -> dict:
     """The manifest of ``year_dir`` once the briefs of ``new`` are published.
 
-    Every other entry comes from what the folders hold now.
+    Every other entry comes from what the folders hold now; the top-level
+    ``data_files`` are those of the report package in ``report_dir`` (the new briefs').
     """
     scenarios = {}
     for folder in sorted(
@@ -325,11 +363,6 @@ def manifest_for(year_dir: Path, old: dict, year: int, new: dict[str, dict], log
             previous = old["scenarios"].get(folder.name)
             scenarios[folder.name] = _entry_from_folder(folder, previous, log)
     scenarios.update(new)
-    report_dir = None
-    for entry in new.values():
-        given = entry.get("parameters", {})
-        if given.get("region") and given.get("year"):
-            report_dir = paths.report_dir(given["region"], int(given["year"]))
     return {
         "year": year,
         "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -355,8 +388,19 @@ def _write_aside(path: Path, text: str) -> Path:
     return tmp
 
 
-def publish(tmp: Path, out: Path, year: int, name: str, entry: dict, log=print) -> Path:
+def publish(
+    tmp: Path,
+    out: Path,
+    year: int,
+    name: str,
+    entry: dict,
+    log=print,
+    report_dir: Path | None = None,
+) -> Path:
     """Publish the complete brief folder ``tmp`` as ``<out>/<year>/<name>`` with its manifest entry.
+
+    ``report_dir`` is the report package the brief read (its files' hashes go in
+    the manifest's top-level ``data_files``).
 
     The new manifest is written beside the old one first; only then is the
     folder swapped into place and the manifest renamed over the old one, so a
@@ -373,7 +417,7 @@ def publish(tmp: Path, out: Path, year: int, name: str, entry: dict, log=print) 
     with locked(out):
         old = read_manifest(path, log)
         entry = entry | {"outputs": {k: str(final / k) for k in OUTPUTS} | entry["outputs"]}
-        manifest = manifest_for(year_dir, old, year, {name: entry}, log)
+        manifest = manifest_for(year_dir, old, year, {name: entry}, log, report_dir)
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         try:
             staged = _write_aside(path, text)

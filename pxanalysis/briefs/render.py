@@ -66,11 +66,16 @@ def css() -> str:
 
 
 def add_run_parameters(nb, lang: str):
-    """Append the run-parameters table, read from the notebook's papermill metadata."""
+    """``nb`` with the run-parameters table appended, read from its papermill metadata.
+
+    ``nb`` itself is left as it is; the result shares its cells (:func:`to_html`
+    copies what it changes).
+    """
     given = given_parameters(nb)
     defaults = {n: params.PARAMS[n].default for n in params.NOTEBOOK_PARAMS["brief"]}
-    nb = copy.deepcopy(nb)
-    nb.cells.append(nbformat.v4.new_markdown_cell(run_parameters_markdown(given, defaults, lang)))
+    table = nbformat.v4.new_markdown_cell(run_parameters_markdown(given, defaults, lang))
+    nb = copy.copy(nb)
+    nb.cells = [*nb.cells, table]
     return nb
 
 

@@ -14,11 +14,10 @@ import calendar
 import csv
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from pxanalysis import paths
 from pxanalysis.data import loaders
 from pxanalysis.data.report_schema import HISTORY_SERIES
 from pxanalysis.data.schema import read_text, validate_rows
@@ -173,14 +172,11 @@ def add(
     writer = csv.DictWriter(buffer, fieldnames=list(row), lineterminator="\n")
     writer.writerow(row)
     new_text = text + ("" if text.endswith("\n") else "\n") + buffer.getvalue()
-    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(new_text)
-        check(Path(tmp))  # the whole file, as it would be
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(new_text, encoding="utf-8", newline="")
+        check(tmp)  # the whole file, as it would be
+
+    paths.atomic_write(file, write)  # with the umask's mode, as the file had
     loaders.clear_cache()
     return row

@@ -146,7 +146,7 @@ def load(name_or_path: str | Path) -> Scenario:
     """
     text = str(name_or_path)
     if text in params.SCENARIOS:
-        path = paths.builtin_scenario_dir() / f"{text}.yaml"
+        path = paths.builtin_scenario(text)
         if not path.exists():
             raise ParameterError(f"no scenario file for {text!r}; give a path to a YAML file")
     else:

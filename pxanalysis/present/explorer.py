@@ -17,7 +17,6 @@ message and keeps the last valid chart; nothing raises into the notebook.
 from __future__ import annotations
 
 import io
-import os
 import re
 import threading
 import time
@@ -328,11 +327,8 @@ class Explorer:
             values = self.as_params()
             params.validate(values, notebook="scenario_file")  # what the brief will check
             header = f"# Saved by the pxanalysis explorer. Render it with:\n#   pxanalysis brief --params {path}\n"
-            directory.mkdir(parents=True, exist_ok=True)
-            tmp = directory / f".{name}.yaml.tmp"
-            tmp.write_text(header + yaml.safe_dump(values, allow_unicode=True, sort_keys=False),
-                           encoding="utf-8")  # fmt: skip
-            os.replace(tmp, path)
+            text = header + yaml.safe_dump(values, allow_unicode=True, sort_keys=False)
+            paths.atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         except (ParameterError, OSError) as exc:
             self.w_message.value = f'<span style="color:#c0392b">⚠ {escape(str(exc))}</span>'
             return None

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from pxanalysis import paths
 from pxanalysis.engine import backtest, comparison, judgement
 from pxanalysis.engine.scenarios import Scenario
 from pxanalysis.errors import ParameterError
@@ -62,26 +61,6 @@ def check_target(path: Path) -> Path:
     return path
 
 
-def _file_mode() -> int:
-    """The mode a new file gets under the current umask (``mkstemp`` would give 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def _atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, _file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write(scenario: Scenario, path: str | Path) -> list[Path]:
     """Write the export.
 
@@ -115,11 +94,13 @@ def write(scenario: Scenario, path: str | Path) -> list[Path]:
                 for name, frame in frames.items():
                     labels.zh_columns(frame).to_excel(xl, sheet_name=SHEETS_ZH[name], index=False)
 
-        _atomic(path, write_xlsx)
+        paths.atomic_write(path, write_xlsx)
         return [path]
     written = []
     for name, frame in frames.items():
         target = path if name == "comparison" else path.with_name(f"{path.stem}_{name}.csv")
-        _atomic(target, lambda tmp, f=frame: f.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        paths.atomic_write(
+            target, lambda tmp, f=frame: f.to_csv(tmp, index=False, encoding="utf-8-sig")
+        )
         written.append(target)
     return written

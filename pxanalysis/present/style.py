@@ -3,6 +3,9 @@
 matplotlib caches its font list and never rescans, so a font installed after the
 first import is invisible to it. :func:`setup_cjk` therefore registers the font
 *file* directly with ``fontManager.addfont``.
+
+seaborn and pandas are imported by the functions that use them: finding the
+font (:func:`find_cjk_font`, which the briefs call) costs no seaborn import.
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pandas as pd
-import seaborn as sns
 from matplotlib import font_manager, rcParams
 from matplotlib.ft2font import FT2Font
 
@@ -107,6 +108,8 @@ def apply_theme() -> Path:
     pathlib.Path
         The registered font file.
     """
+    import seaborn as sns
+
     sns.set_theme(style="whitegrid", context="notebook")
     path = setup_cjk()
     rcParams["figure.dpi"] = 100
@@ -120,6 +123,8 @@ def setup_notebook() -> None:
     Figures are PNG only (SVG output is not reproducible under nbval), and
     pandas shows up to 200 rows so that the report's tables are never cut.
     """
+    import pandas as pd
+
     apply_theme()
     try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
