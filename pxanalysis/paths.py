@@ -9,7 +9,8 @@ in this order:
 
 Other places:
 
-- **data**: ``<home>/data/<region>``, or ``PXANALYSIS_DATA_DIR`` (one region's folder);
+- **data**: ``<home>/data`` (regions, shared packages, the indicator registry), or
+  ``PXANALYSIS_DATA_DIR`` (a folder laid out the same way);
 - **built-in scenarios**: ``<home>/scenarios``; **user scenarios** (the explorer
   saves there; ``--scenario all`` renders them too): ``PXANALYSIS_SCENARIO_DIR``,
   else the checkout's ``scenarios/``, else ``./scenarios``;
@@ -36,7 +37,7 @@ DEFAULT_REGION = "pingxiang"
 
 def checkout() -> Path | None:
     """The source checkout the package runs from, or None for an installed package."""
-    marker = _CHECKOUT / "data" / DEFAULT_REGION / "datapackage.json"
+    marker = _CHECKOUT / "data" / "registry" / "indicators.yaml"
     if (_CHECKOUT / "pyproject.toml").is_file() and marker.is_file():
         return _CHECKOUT
     return None
@@ -67,33 +68,56 @@ def home() -> Path:
     )
 
 
-def data_dir(region: str = DEFAULT_REGION) -> Path:
-    """A region's data folder (``PXANALYSIS_DATA_DIR`` overrides the default region's)."""
+def data_root() -> Path:
+    """The data folder: ``PXANALYSIS_DATA_DIR`` if set, else ``<home>/data``.
+
+    It holds one folder per region (``<region>/region.yaml`` and its report
+    packages ``<region>/<year>/``), the shared context packages (``shared/*/``),
+    the indicator registry (``registry/``) and the extraction corpus.
+    """
     override = os.environ.get("PXANALYSIS_DATA_DIR")
-    if override and region == DEFAULT_REGION:
-        return Path(override)
-    return home() / "data" / region
+    if override:
+        path = Path(override)
+        if not path.is_dir():
+            raise DataError(f"PXANALYSIS_DATA_DIR={override} is not a directory")
+        return path
+    return home() / "data"
+
+
+def region_dir(region: str) -> Path:
+    """A region's folder: ``<data>/<region>`` (its profile and report packages)."""
+    return data_root() / region
+
+
+def data_dir(region: str = DEFAULT_REGION) -> Path:
+    """A region's folder (kept for callers of the single-region layout; see :func:`region_dir`)."""
+    return region_dir(region)
+
+
+def shared_dirs() -> tuple[Path, ...]:
+    """The shared context packages: every ``<data>/shared/<name>/`` with a ``datapackage.json``.
+
+    Any region may use a shared package's rows whose ``geo`` is its id (Pingxiang's
+    history, Jiangxi's series and city panel, national context …).
+    """
+    return tuple(sorted(p.parent for p in (data_root() / "shared").glob("*/datapackage.json")))
 
 
 def regions() -> tuple[str, ...]:
-    """The regions with a report package under ``<home>/data`` (``<region>/<year>/``)."""
+    """The regions with a report package under the data folder (``<region>/<year>/``)."""
     return tuple(sorted({region for region, _ in reports()}))
 
 
 def report_dir(region: str, year: int) -> Path:
     """The folder of a region's report of ``year``: ``<data>/<region>/<year>``."""
-    return data_dir(region) / str(year)
+    return region_dir(region) / str(year)
 
 
 def reports() -> list[tuple[str, int]]:
-    """Every (region, year) with a report package (``<home>/data/<region>/<year>/``)."""
+    """Every (region, year) with a report package (``<data>/<region>/<year>/datapackage.json``)."""
     found = {
         (p.parent.parent.name, int(p.parent.name))
-        for p in (home() / "data").glob("*/[12][0-9][0-9][0-9]/datapackage.json")
-    }
-    found |= {
-        (DEFAULT_REGION, int(p.parent.name))
-        for p in data_dir().glob("[12][0-9][0-9][0-9]/datapackage.json")
+        for p in data_root().glob("*/[12][0-9][0-9][0-9]/datapackage.json")
     }
     return sorted(found)
 

@@ -16,8 +16,21 @@ settings.register_profile("pxanalysis", derandomize=True, print_blob=True)
 settings.load_profile("pxanalysis")
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data" / "pingxiang"
+#: The data folder (regions, shared packages, registry) and Pingxiang's region folder.
+DATA_ROOT = ROOT / "data"
+DATA = DATA_ROOT / "pingxiang"
+#: The shared context package of Jiangxi (Pingxiang's history, the city panel, releases).
+JIANGXI = DATA_ROOT / "shared" / "jiangxi"
 SHARED = ROOT.parent / "shared"
+#: Folders of data/ that no loader reads (the extraction corpus): left out of copies.
+NOT_COPIED = ("extract_gold", "corpus")
+
+
+def copy_data(target: Path) -> Path:
+    """A copy of the data folder at ``target`` (without the extraction corpus)."""
+    shutil.copytree(DATA_ROOT, target, ignore=lambda d, names: [n for n in names if
+                    Path(d) == DATA_ROOT and n in NOT_COPIED])  # fmt: skip
+    return target
 
 
 def pytest_collection_finish(session):
@@ -32,11 +45,10 @@ def pytest_collection_finish(session):
 
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
-    """A writable copy of data/pingxiang used by the loaders for one test."""
+    """A writable copy of the data folder, used by the loaders for one test (its root)."""
     from pxanalysis import data
 
-    target = tmp_path / "pingxiang"
-    shutil.copytree(DATA, target)
+    target = copy_data(tmp_path / "data")
     monkeypatch.setenv("PXANALYSIS_DATA_DIR", str(target))
     data.clear_cache()
     yield target

@@ -31,7 +31,7 @@ from pxanalysis.briefs import fonts, publish
 from pxanalysis.data import loaders
 from pxanalysis.errors import DataValidationError, PublishError, UnreadablePdfError
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_data
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 BIN = Path(sys.executable).parent
@@ -589,7 +589,7 @@ def test_8_a_publish_never_leaves_the_final_folder_missing(tmp_path, fault):
 )  # fmt: skip
 def test_9_bad_files_name_the_file(data_copy, fault, case, damage, message):
     row = fault(f"9 {case}", "DataValidationError naming the file (and line)")
-    damage(data_copy / "2024/figures.csv")
+    damage(data_copy / "pingxiang/2024/figures.csv")
     loaders.clear_cache()
     with pytest.raises(DataValidationError) as info:
         loaders.targets()
@@ -660,10 +660,11 @@ def test_b15_params_must_be_a_regular_file(tmp_path, fault, kind):
 @pytest.mark.parametrize(
     ("case", "package", "damage", "message"),
     [
-        ("no resources", ".", lambda d: d.pop("resources"), "field 'resources': missing"),
-        ("no schema.fields", ".", lambda d: d["resources"][0]["schema"].pop("fields"),
+        ("no resources", "shared/jiangxi", lambda d: d.pop("resources"),
+         "field 'resources': missing"),
+        ("no schema.fields", "shared/jiangxi", lambda d: d["resources"][0]["schema"].pop("fields"),
          "field 'resources[0] (history_observations).schema.fields': missing"),
-        ("report, no resources", "2024", lambda d: d.pop("resources"),
+        ("report, no resources", "pingxiang/2024", lambda d: d.pop("resources"),
          "field 'resources': missing"),
     ],
 )  # fmt: skip
@@ -677,7 +678,7 @@ def test_b16_a_descriptor_without_a_key_names_file_and_key(
     descriptor.write_text(json.dumps(content), encoding="utf-8")
     loaders.clear_cache()
     with pytest.raises(DataValidationError) as info:
-        loaders.targets() if package == "2024" else loaders.history("gdp")
+        loaders.targets() if package == "pingxiang/2024" else loaders.history("gdp")
     assert "datapackage.json" in str(info.value) and message in str(info.value)
     row["observed"] = str(info.value).replace(str(data_copy), "…")[:90]
 
@@ -754,10 +755,11 @@ def test_b4_a_title_is_inert_text_and_b1_b9_in_the_same_run(tmp_path, good, faul
     row9 = fault("B9 data changed, out dir moved", "each entry: its own data hashes, paths")
     out = _copy_good(good, tmp_path / "out")  # a moved output folder
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data/pingxiang", data)
-    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    copy_data(data)
+    shared = data / "shared/jiangxi/datapackage.json"
+    descriptor = json.loads(shared.read_text(encoding="utf-8"))
     descriptor["description"] += " (changed)"
-    (data / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), "utf-8")
+    shared.write_text(json.dumps(descriptor, ensure_ascii=False), "utf-8")
     mine = tmp_path / "inj.yaml"
     mine.write_text(
         'scenario: baseline\ntitle: "萍乡 ![img](http://127.0.0.1:9/i.png) [js](javascript:alert(1))'
@@ -783,9 +785,7 @@ def test_b4_a_title_is_inert_text_and_b1_b9_in_the_same_run(tmp_path, good, faul
     before = json.loads((good / "2024/manifest.json").read_text(encoding="utf-8"))
     base, inj = manifest["scenarios"]["baseline"], manifest["scenarios"]["inj"]
     assert base["data_files"] == before["scenarios"]["baseline"]["data_files"]
-    assert inj["data_files"][str(data / "datapackage.json")] == publish.sha256(
-        data / "datapackage.json"
-    )
+    assert inj["data_files"][str(shared)] == publish.sha256(shared)
     assert base["outputs"]["brief.pdf"] == str(out / "2024/baseline/brief.pdf")
     assert inj["parameters"]["title"].startswith("萍乡 ![img]")
     row9["observed"] = "baseline keeps its data hashes, inj has the new ones; paths under new out"

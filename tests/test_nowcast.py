@@ -83,7 +83,7 @@ def test_the_path_starts_in_january_and_steps_at_each_release(annual):
 
 @pytest.fixture
 def releases_copy(data_copy):
-    return data_copy / "monthly/releases.csv"
+    return data_copy / "shared/jiangxi/monthly/releases.csv"
 
 
 GOOD = dict(indicator=IVA, through_month=7, growth=7.5, published="2024-08-16",
@@ -155,8 +155,7 @@ def test_an_added_release_leaves_the_file_with_the_umask_mode(releases_copy):
 
 
 def test_the_data_package_describes_the_releases():
-    resource = next(r for r in data.datapackage()["resources"] if r["name"] == "monthly_releases")
-    fields = {f["name"] for f in resource["schema"]["fields"]}
+    fields = {f["name"] for f in data.loaders.resource_schema("monthly_releases")["fields"]}
     assert {"through_month", "growth", "published", "known_from", "quote", "trust"} <= fields
     rows = data.monthly_releases()
     assert (

@@ -212,7 +212,7 @@ def _job(
         values["title"] = check_title(resolved["title"], f"scenario file {path}")
     values["region"], values["year"] = report.region, report.year
     values["as_of"] = resolved["as_of"] or report.date  # a brief always records its date
-    return Job(name, values, str(path), folder=report.key, report_dir=report.directory)
+    return Job(name, values, str(path), folder=report.folder, report_dir=report.directory)
 
 
 def plan(

@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 from pxanalysis import __version__, paths
-from pxanalysis.data import loaders
+from pxanalysis.data import loaders, regions, registry, report_schema
 from pxanalysis.errors import PublishError, PxError
 from pxanalysis.vocab import REPORT_DATE
 
@@ -78,8 +78,9 @@ def git_commit() -> str:
 
 
 def data_files(report_dir: Path | None = None) -> list[Path]:
-    """The files a brief reads: the history package's (its resources, then its descriptor)
-    and, given ``report_dir``, every file of that report package (by name).
+    """The files a brief reads: the indicator registry, every shared package (its
+    resources, then its descriptor) and, given ``report_dir``, the profiles and report
+    packages of the report's region and of the regions above it (their own history).
 
     Parameters
     ----------
@@ -90,12 +91,29 @@ def data_files(report_dir: Path | None = None) -> list[Path]:
     -------
     list of pathlib.Path
     """
-    base = loaders.data_dir()
-    files = [base / r["path"] for r in loaders.datapackage()["resources"]]
-    files.append(base / "datapackage.json")
+    files = [registry.path()]
+    for base, descriptor in loaders.datapackages().items():
+        files += [base / r["path"] for r in descriptor["resources"]]
+        files.append(base / "datapackage.json")
     if report_dir is not None and Path(report_dir).is_dir():
-        files += sorted(p for p in Path(report_dir).iterdir() if p.is_file())
+        files += [f for _, package in region_packages(Path(report_dir)) for f in package]
     return files
+
+
+def region_packages(report_dir: Path) -> list[tuple[str, list[Path]]]:
+    """``(date, files)`` of every report package of the region of ``report_dir`` and of the
+    regions above it (each region's profile comes with date ''): what its history reads."""
+    region = Path(report_dir).parent.name
+    out = []
+    for rid in [region, *(r.id for r in regions.ancestors(region))]:
+        profile = regions.profile_path(rid)
+        if profile.is_file():
+            out.append(("", [profile]))
+        for folder in sorted(paths.region_dir(rid).glob("[12][0-9][0-9][0-9]")):
+            if (folder / "datapackage.json").is_file():
+                date = str(report_schema.read_descriptor(folder)["report"]["date"])
+                out.append((date, sorted(p for p in folder.iterdir() if p.is_file())))
+    return out
 
 
 def data_hashes(report_dir: Path | None = None) -> dict:
@@ -104,7 +122,7 @@ def data_hashes(report_dir: Path | None = None) -> dict:
     Hashed once per data folder and report folder in a process (every brief of a
     run reads the same files); :func:`pxanalysis.briefs.inputs.clear_cache` forgets them.
     """
-    return dict(_data_hashes(loaders.data_dir(), None if report_dir is None else Path(report_dir)))
+    return dict(_data_hashes(paths.data_root(), None if report_dir is None else Path(report_dir)))
 
 
 @functools.lru_cache(maxsize=16)

@@ -18,12 +18,10 @@ import re
 from pathlib import Path
 
 from pxanalysis import paths
-from pxanalysis.data import loaders
-from pxanalysis.data.report_schema import HISTORY_SERIES
+from pxanalysis.data import loaders, registry, report_schema
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataValidationError, ParameterError, check_name
 
-GEOS = loaders.RELEASE_GEOS
 TRUST = loaders.TRUST
 #: |growth| beyond this (%) is not a year-to-date figure but a typo.
 GROWTH_LIMIT = 100.0
@@ -31,7 +29,7 @@ GROWTH_LIMIT = 100.0
 
 def path() -> Path:
     """The releases file of the current data directory (the ``monthly_releases`` resource)."""
-    return loaders.data_dir() / _resource()["path"]
+    return loaders.resource_path("monthly_releases")
 
 
 def period_end(year: int, month: int) -> dt.date:
@@ -81,7 +79,7 @@ def problems(row: dict) -> list[str]:
 
 
 def _resource() -> dict:
-    return loaders._resource("monthly_releases", loaders.data_dir())
+    return {"path": str(path()), "schema": loaders.resource_schema("monthly_releases")}
 
 
 def check(file: Path | None = None) -> int:
@@ -130,8 +128,8 @@ def add(
         For an unknown indicator or geography, a month outside 2..12, a date not
         after the period, a quote without the figure, or a release already there.
     """
-    check_name(indicator, HISTORY_SERIES, "indicator")
-    check_name(geo, GEOS, "geo")
+    check_name(indicator, registry.ids(), "indicator")
+    report_schema.check_region(geo)
     check_name(trust, TRUST, "trust")
     if not source.strip() or not quote.strip():
         raise ParameterError("a release needs --source and --quote (the sentence that states it)")

@@ -28,15 +28,19 @@ import re
 import unicodedata
 from pathlib import Path
 
+from pxanalysis.data import registry
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataValidationError, ParameterError
 from pxanalysis.vocab import FIGURE_KINDS, FIRST_YEAR, LAST_YEAR, REGION_PATTERN
 
 #: Units a figure may carry, longest first (so that 亿元 is read before 元).
 UNITS = (
-    "微克/立方米", "万人次", "万亿元", "亿元", "万元", "亿斤", "万吨", "万户", "万人", "万亩", "万家",
-    "万个", "万辆", "万平方米", "平方公里", "公里", "百分点", "%", "元", "个", "家", "项", "场", "名",
-    "户", "人", "条", "所", "座", "亩", "吨", "倍", "辆", "台", "套", "次", "批", "处", "件", "张",
+    "微克/立方米", "万吨标准煤", "吨标准煤", "万吨/年", "万千瓦时", "亿千瓦时", "万千瓦", "千瓦时",
+    "千瓦", "万标箱", "万人次", "亿人次", "万亿美元", "亿美元", "万美元", "万亿元", "亿元", "万元",
+    "万亿斤", "亿斤", "万亿立方米", "亿立方米", "万立方米", "万吨", "万户", "万人", "万亩", "万家",
+    "万个", "万辆", "万套", "万间", "万平方米", "平方米", "平方公里", "公里", "百分点", "%", "美元",
+    "元", "个", "家", "项", "场", "名", "户", "人", "条", "所", "座", "亩", "吨", "倍", "辆", "台",
+    "套", "次", "批", "处", "件", "张", "年",
 )  # fmt: skip
 #: Qualifiers of a figure (always written in simplified characters).
 QUALIFIER_WORDS = (
@@ -50,6 +54,7 @@ QUALIFIER_WORDS = (
     "以内",
     "以下",
     "余",
+    "多",
     "超",
 )
 _QUALIFIER = "(?:" + "|".join(QUALIFIER_WORDS) + r"|1至\d{1,2}月|区间:\d+(?:\.\d+)?-\d+(?:\.\d+)?)"
@@ -57,13 +62,6 @@ QUALIFIER_PATTERN = f"{_QUALIFIER}(?:;{_QUALIFIER})*"
 MEASURES = ("growth", "level", "count", "share", "change", "ratio")
 MONTHS = ("feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov")
 PERIODS = ("full_year", *(f"jan_{m}" for m in MONTHS))
-#: Series the history package may hold for a target (``history_series``).
-HISTORY_SERIES = (
-    "gdp", "budget_revenue", "industrial_value_added", "fixed_asset_investment",
-    "industrial_investment", "retail_sales", "urban_income", "rural_income", "energy_intensity",
-    "gdp_per_capita", "fiscal_revenue_total", "primary_value_added", "secondary_value_added",
-    "tertiary_value_added", "consumer_prices",
-)  # fmt: skip
 TARGET_ID_PATTERN = r"[a-z0-9_]+|[^\s,;]{1,40}"
 
 
@@ -86,7 +84,7 @@ FIELDS = {
     "figures": [
         _string("figure_id", True, unique=True, pattern=r"(r|t|c)\d{2}_[a-z0-9_]+"),
         _string("section", True),
-        _string("item_id", pattern=r"\d{1,2}\.\d{1,2}"),
+        _string("item_id", pattern=r"\d{1,3}\.\d{1,3}"),
         _string("indicator", True),
         _string("indicator_en"),
         _field("year", "integer", True, minimum=FIRST_YEAR, maximum=LAST_YEAR),
@@ -106,12 +104,12 @@ FIELDS = {
         _string("figure_id", True, unique=True, pattern=r"t\d{2}_[a-z0-9_]+"),
         _string("direction", True, enum=["increase", "decrease"]),
         _string("counterpart_figure_id", pattern=r"r\d{2}_[a-z0-9_]+"),
-        _string("history_series", enum=list(HISTORY_SERIES)),
-        _field("order", "integer", True, unique=True, minimum=1, maximum=40),
+        _string("history_series", pattern=r"[a-z][a-z0-9_]{1,39}"),
+        _field("order", "integer", True, unique=True, minimum=1),
     ],
     "workplan": [
-        _string("item_id", True, unique=True, pattern=r"\d{1,2}\.\d{1,2}"),
-        _field("area_id", "integer", True, minimum=1, maximum=20),
+        _string("item_id", True, unique=True, pattern=r"\d{1,3}\.\d{1,3}"),
+        _field("area_id", "integer", True, minimum=1),
         _string("area", True),
         _string("area_en"),
         _string("item", True),
@@ -184,7 +182,7 @@ DESCRIBED = {
     (
         "figures",
         "qualifier",
-    ): "';'-separated qualifiers: 预计, 力争, 争取, 确保, 累计, 左右, 以上, 以内, 以下, 余, 超 (突破/超过), 1至N月, 区间:a-b",
+    ): "';'-separated qualifiers: 预计, 力争, 争取, 确保, 累计, 左右, 以上, 以内, 以下, 余, 多, 超 (突破/超过), 1至N月, 区间:a-b",
     ("figures", "period"): "full_year, or jan_<month> for a year-to-date figure (1至11月: jan_nov)",
     ("figures", "quote"): "Verbatim fragment of the report's text containing the figure",
     ("figures", "note"): "How the row was read, where it needed a decision",
@@ -208,7 +206,7 @@ DESCRIBED = {
     (
         "targets",
         "history_series",
-    ): "Series id in the history package (history/observations.csv, the Jiangxi city panel); empty where none is held",
+    ): "Indicator id of the registry (data/registry/indicators.yaml) whose history the target uses; empty where none",
     ("targets", "order"): "Order in the report",
     ("workplan", "item_id"): "area.item",
     ("workplan", "area_id"): "Area number",
@@ -397,6 +395,12 @@ def validate(directory: Path) -> dict:
             raise DataValidationError(
                 targets_path, number, "figure_id", f"{row['figure_id']} is not a target figure"
             )
+        series = row.get("history_series")
+        if series and registry.get(series) is None:
+            raise DataValidationError(
+                targets_path, number, "history_series",
+                f"{series!r} is not an indicator of the registry ({registry.path()})",
+            )  # fmt: skip
         counterpart = row.get("counterpart_figure_id")
         if counterpart and counterpart not in ids:
             raise DataValidationError(

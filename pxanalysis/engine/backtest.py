@@ -20,14 +20,13 @@ difference of absolute errors with its standard error.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from pxanalysis import data
+from pxanalysis import caching, data
 from pxanalysis.engine import calibration, series
 from pxanalysis.engine import methods as registry
 from pxanalysis.errors import MethodUnavailable, check_name
@@ -62,7 +61,7 @@ def _key(series_by_geo: dict[str, pd.Series]) -> tuple:
     )
 
 
-@functools.lru_cache(maxsize=4096)
+@caching.memoize(maxsize=4096)
 def _forecasts(key: tuple, method: str, horizon: int, window: int | None) -> pd.DataFrame:
     rows = []
     need = max(registry.MIN_OBS, registry.METHOD_MIN_OBS[method])
@@ -299,5 +298,5 @@ def summary(results: pd.DataFrame, exclude_pandemic: bool = False) -> pd.DataFra
 
 
 def clear_cache() -> None:
-    """Forget cached backtest forecasts."""
-    _forecasts.cache_clear()
+    """Forget cached backtest forecasts (every cache: :func:`pxanalysis.caching.clear`)."""
+    caching.clear()

@@ -11,7 +11,7 @@ reviewed, corrected and then read by the engine like any other report:
   headline restating a target) is one row, quoted where it is stated as a target
   if it is one, else where it first appears;
 - ``targets.csv``: the main expected targets (主要预期目标), mapped to canonical
-  ids where the indicator is a common one (:data:`pxanalysis.extract.rules.CANONICAL`),
+  ids where the indicator is one of the registry's (``data/registry/indicators.yaml``),
   else kept under their Chinese names;
 - ``workplan.csv``: the areas of work and their items.
 
@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pxanalysis.data import report_schema
+from pxanalysis.data import registry, report_schema
 from pxanalysis.errors import ParameterError
 from pxanalysis.extract import rules
 from pxanalysis.extract.scan import Figure, scan, workplan_items
@@ -99,7 +99,7 @@ def _figure_rows(figures: list[Figure], items: list[dict]) -> list[dict]:
                 "section": f.section or "(no heading)",
                 "item_id": item_id if f.kind == "commitment" else None,
                 "indicator": f.indicator or "(unnamed)",
-                "indicator_en": rules.ENGLISH.get(cid, "") if cid else "",
+                "indicator_en": registry.get(cid).en if cid else "",
                 "year": f.year,
                 "kind": f.kind,
                 "measure": f.measure,
@@ -128,7 +128,11 @@ def _target_rows(rows: list[dict]) -> list[dict]:
         if cid in seen:
             continue
         seen.add(cid)
-        decrease = row["value"] < 0 or cid in rules.CEILING or {"以内", "以下"} & set(f.qualifiers)
+        decrease = (
+            row["value"] < 0
+            or registry.direction(cid) == "decrease"
+            or {"以内", "以下"} & set(f.qualifiers)
+        )
         counterpart = next(
             (
                 r["figure_id"]
@@ -145,7 +149,7 @@ def _target_rows(rows: list[dict]) -> list[dict]:
                 "figure_id": row["figure_id"],
                 "direction": "decrease" if decrease else "increase",
                 "counterpart_figure_id": counterpart,
-                "history_series": cid if cid in report_schema.HISTORY_SERIES else None,
+                "history_series": cid if registry.get(cid) else None,
                 "order": len(out) + 1,
             }
         )

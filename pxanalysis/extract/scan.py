@@ -125,7 +125,7 @@ def _indicator(clause: str, at: int) -> str:
     head = LEAD.sub("", head)
     head = TRIM_HEAD.sub("", head)
     whole = head.strip(" “”\"'()")
-    if whole in rules.EXACT:
+    if whole in rules.exact_names():
         return whole  # 经济增长: the verb is part of the name
     head = TRIM_TAIL.sub("", head)
     head = TRIM_TAIL.sub("", head)  # 继续保持: two verbs
