@@ -81,8 +81,8 @@ def inputs_hash(job: Job) -> str:
     return digest.hexdigest()
 
 
-def unchanged(jobs: list[Job], out: Path) -> dict[str, str]:
-    """The briefs of ``jobs`` that need no rebuild: ``{name: inputs hash}``.
+def unchanged(jobs: list[Job], out: Path) -> dict[tuple[str, str], str]:
+    """The briefs of ``jobs`` that need no rebuild: ``{(folder, name): inputs hash}``.
 
     A brief needs none when the manifest records the same inputs hash for it and
     its published files still have the hashes the manifest recorded.
@@ -104,7 +104,7 @@ def unchanged(jobs: list[Job], out: Path) -> dict[str, str]:
         except OSError:  # an unreadable brief is rebuilt
             kept = False
         if kept:
-            same[job.name] = job.inputs
+            same[(job.folder, job.name)] = job.inputs
     return same
 
 

@@ -234,6 +234,8 @@ def plan(
     if scenario is not None:
         check_name(scenario, (*SCENARIOS, "all"), "scenario")
     check_home()
+    if region == ALL_REGIONS:
+        return _every_region(scenario, params_file, lang, as_of, year)
     if scenario == "all":
         if params_file:
             raise ParameterError(
@@ -263,6 +265,53 @@ def plan(
     return Plan(
         [_job(paths.builtin_scenario(scenario), lang, as_of=as_of, region=region, year=year)]
     )
+
+
+#: ``--region all``: every region with a report of the year (or its latest report).
+ALL_REGIONS = "all"
+
+
+def held_reports(year: int | None = None) -> list[reports.Report]:
+    """The reports ``--region all`` judges: every region's report of ``year``, or each
+    region's latest report when ``year`` is None.
+
+    Raises
+    ------
+    ParameterError
+        If no region has a report of that year.
+    """
+    found: dict[str, int] = {}
+    for region, y in paths.reports():
+        if (year is None or y == year) and y >= found.get(region, 0):
+            found[region] = y
+    if not found:
+        held = sorted({y for _, y in paths.reports()})
+        raise ParameterError(
+            f"--region all: no region has a report of {year} (years held: "
+            f"{', '.join(map(str, held)) or 'none'})"
+        )
+    return [reports.describe(region, y) for region, y in sorted(found.items())]
+
+
+def _every_region(scenario, params_file, lang, as_of, year) -> Plan:
+    """The jobs of ``--region all``: the scenario (default baseline) for every held report."""
+    if scenario == "all" or params_file:
+        raise ParameterError(
+            "--region all renders one scenario for every region: give --scenario NAME "
+            "(default baseline), not 'all' or --params"
+        )
+    scenario = scenario or "baseline"
+    if scenario not in BUILTIN_SCENARIOS:
+        raise ParameterError(
+            f"--region all: scenario {scenario!r} needs --params; use a built-in one"
+        )
+    if as_of:
+        raise ParameterError("--region all judges every region as of its own report: no --as-of")
+    path = paths.builtin_scenario(scenario)
+    jobs = [
+        _job(path, lang, region=report.region, year=report.year) for report in held_reports(year)
+    ]
+    return Plan(jobs)
 
 
 def check_out(out: Path) -> Path:

@@ -87,8 +87,8 @@ class Indicator:
 
 
 def path() -> Path:
-    """The registry file: ``<home>/data/registry/indicators.yaml``."""
-    return paths.home() / "data" / "registry" / "indicators.yaml"
+    """The registry file: ``<data>/registry/indicators.yaml``."""
+    return paths.data_root() / "registry" / "indicators.yaml"
 
 
 def _problem(file: Path, number: int | None, field: str | None, message: str):

@@ -22,18 +22,55 @@ written) and ``REVIEW.md``, the rows a human should check first.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pxanalysis import paths
 from pxanalysis.data import registry, report_schema
-from pxanalysis.errors import ParameterError
+from pxanalysis.errors import DataValidationError, ParameterError
 from pxanalysis.extract import rules
 from pxanalysis.extract.scan import Figure, scan, workplan_items
 from pxanalysis.extract.text import Text, normalise
 
 #: Rows below this confidence are listed in ``REVIEW.md`` for a human to check.
 REVIEW_BELOW = 0.8
+#: The longest text drafted (characters): a full national report has about 40,000,
+#: a provincial one 30,000; a file of a million characters is not one report.
+MAX_TEXT_CHARS = 1_000_000
+#: The most figures one report may give: the longest reports hold about 600.
+MAX_FIGURES = 10_000
+
+
+def read_report(source: Path) -> str:
+    """The text of a report file: a regular UTF-8 file of at most :data:`MAX_TEXT_CHARS`.
+
+    Raises
+    ------
+    ParameterError
+        For a missing file, a folder, pipe or device, a file too large, or one not UTF-8.
+    """
+    from pxanalysis.safe_yaml import read_bytes
+
+    source = Path(source)
+    try:
+        raw = read_bytes(source, limit=4 * MAX_TEXT_CHARS)
+    except DataValidationError as exc:
+        raise ParameterError(f"{source}: {exc.problem}: give the report's text file") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ParameterError(f"{source}: not UTF-8 at line {line}; save it as UTF-8") from None
+    if len(text) > MAX_TEXT_CHARS:
+        raise ParameterError(
+            f"{source} has {len(text)} characters, more than one report ({MAX_TEXT_CHARS}): "
+            "split it into one file per report"
+        )
+    return text
 
 
 @dataclass
@@ -198,8 +235,17 @@ def draft(
     """
     report_schema.check_region(region)
     report_schema.check_year(year)
+    if len(source) > MAX_TEXT_CHARS:
+        raise ParameterError(
+            f"the text has {len(source)} characters, more than one report ({MAX_TEXT_CHARS})"
+        )
     text = normalise(source)
     figures = _merge(scan(text, year))
+    if len(figures) > MAX_FIGURES:
+        raise ParameterError(
+            f"the text gives {len(figures)} figures, more than any report ({MAX_FIGURES}): is it "
+            "one report?"
+        )
     items = workplan_items(text)
     rows = _figure_rows(figures, items)
     targets = _target_rows(rows)
@@ -247,35 +293,125 @@ def _review(rows: list[dict], targets: list[dict], text: Text) -> list[str]:
     return lines
 
 
-def write(result: Draft, out: Path) -> Path:
-    """Write the draft into ``out`` (created) and validate it; return ``out``.
+def check_out(out: Path, region: str, year: int, replace: bool = False) -> Path:
+    """Where a draft may be written, checked before anything is read or written.
+
+    Inside the data folder a package goes to ``<data>/<region>/<year>/`` and nowhere
+    else (never onto a region's folder, a shared package or the registry); outside it,
+    to any new or empty folder. A folder that already holds a report package is
+    replaced only with ``replace``; a folder holding anything else never is.
 
     Raises
     ------
     ParameterError
-        If ``out`` exists and is not an empty directory or a previous draft.
-    DataValidationError
-        If the written package does not validate (a bug: it names the row).
+        Naming the folder and what to do instead.
     """
-    out = Path(out)
+    out = Path(out).absolute()
+    root = paths.data_root().absolute()
+    expected = (root / region / str(year)).absolute()
+    if out.is_relative_to(root) and out != expected:
+        raise ParameterError(
+            f"--out {out}: inside the data folder a report package goes to {expected} only "
+            "(leave --out out to write there)"
+        )
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out {out} is a file, not a directory")
-    if out.is_dir() and any(out.iterdir()) and not (out / "datapackage.json").is_file():
-        raise ParameterError(
-            f"--out {out} is not empty and holds no draft: give a new or empty directory"
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "report.txt").write_text(result.text.source, encoding="utf-8")
-    report_schema.write_csv(out / "figures.csv", "figures", result.figures)
-    report_schema.write_csv(out / "targets.csv", "targets", result.targets)
-    report_schema.write_csv(out / "workplan.csv", "workplan", result.workplan)
-    package = report_schema.package(result.report)
-    (out / "datapackage.json").write_text(
-        json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    (out / "REVIEW.md").write_text(_review_text(result), encoding="utf-8")
-    report_schema.validate(out)
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / "datapackage.json").is_file():
+            raise ParameterError(
+                f"--out {out} is not empty and holds no report package: give a new or empty "
+                "directory"
+            )
+        if not replace:
+            raise ParameterError(
+                f"--out {out} already holds a report package (perhaps reviewed by hand): "
+                "give --replace to overwrite it, or another --out"
+            )
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ParameterError(f"--out {out}: {parent} is a file, not a folder")
     return out
+
+
+def write(result: Draft, out: Path, replace: bool = False) -> Path:
+    """Write the draft into ``out`` whole and valid, or not at all; return ``out``.
+
+    The package is written into a temporary folder beside ``out`` and validated
+    there; only a valid package takes ``out``'s place (an old package, with
+    ``replace``, is swapped out in the same step and removed). An invalid draft
+    leaves nothing behind.
+
+    Raises
+    ------
+    ParameterError
+        If ``out`` may not be written (see :func:`check_out`).
+    DataValidationError
+        If the drafted package does not validate: naming the table, the row and
+        the field to fix (a bug of the extractor, or a text it cannot read).
+    """
+    out = check_out(out, result.region, result.year, replace)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.draft-"))
+    try:
+        os.chmod(staging, paths.umask_mode(0o777))
+        (staging / "report.txt").write_text(result.text.source, encoding="utf-8")
+        report_schema.write_csv(staging / "figures.csv", "figures", result.figures)
+        report_schema.write_csv(staging / "targets.csv", "targets", result.targets)
+        report_schema.write_csv(staging / "workplan.csv", "workplan", result.workplan)
+        package = report_schema.package(result.report)
+        (staging / "datapackage.json").write_text(
+            json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        (staging / "REVIEW.md").write_text(_review_text(result), encoding="utf-8")
+        try:
+            report_schema.validate(staging)
+        except DataValidationError as exc:
+            raise DataValidationError(
+                out / exc.path.name, exc.row, exc.field,
+                f"{exc.problem} (the draft is not valid, so nothing was written: check that "
+                "row of the text, or report the extractor's mistake)",
+            ) from None  # fmt: skip
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+        os.replace(staging, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
+
+
+def write_profile(region: str, name: str, name_en: str, level: str, parent: str | None) -> Path:
+    """Write ``<data>/<region>/region.yaml`` (a new region's profile); return its path.
+
+    Raises
+    ------
+    ParameterError
+        For a level that is not one of the levels, or a missing parent.
+    """
+    from pxanalysis.data import regions
+
+    if level not in regions.LEVELS:
+        raise ParameterError(f"--level {level!r}: one of {', '.join(regions.LEVELS)}")
+    if level != "national" and not parent:
+        raise ParameterError("--parent: the id of the region one level up (e.g. jiangxi)")
+    if parent:
+        report_schema.check_region(parent)
+    lines = [
+        "# A region's profile (written by pxanalysis extract; check the names)",
+        f"id: {region}",
+        f"name: {json.dumps(name, ensure_ascii=False)}",
+        f"name_en: {json.dumps(name_en, ensure_ascii=False)}",
+        f"level: {level}  # national | province | prefecture | county",
+        f"parent: {parent if parent else 'null'}",
+    ]
+    path = regions.profile_path(region)
+    paths.atomic_write(path, lambda tmp: tmp.write_text("\n".join(lines) + "\n", encoding="utf-8"))
+    return path
 
 
 def _review_text(result: Draft) -> str:
