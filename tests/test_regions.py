@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from pxanalysis import data
-from pxanalysis.data import registry, regions
+from pxanalysis.data import regions, registry
 from pxanalysis.engine import comparison, projection, scenarios
 
 from .conftest import ROOT
