@@ -17,12 +17,11 @@ This module imports no numerical library.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pxanalysis import paths
+from pxanalysis import caching, paths
 from pxanalysis.errors import DataValidationError, ParameterError
 from pxanalysis.safe_yaml import load_yaml
 from pxanalysis.vocab import REGION_PATTERN
@@ -115,7 +114,7 @@ def _read(file: Path, stamp: tuple) -> Region:
                   str(code), tuple(aliases))  # fmt: skip
 
 
-_read_cached = functools.lru_cache(maxsize=1024)(_read)
+_read_cached = caching.memoize(maxsize=1024)(_read)
 
 
 def _stamp(file: Path) -> tuple | None:
@@ -178,5 +177,5 @@ def parent(region: str) -> Region | None:
 
 
 def clear_cache() -> None:
-    """Forget the parsed profiles."""
-    _read_cached.cache_clear()
+    """Forget the parsed profiles (every cache: :func:`pxanalysis.caching.clear`)."""
+    caching.clear()

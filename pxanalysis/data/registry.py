@@ -16,12 +16,12 @@ This module imports no numerical library (the extractor reads it).
 
 from __future__ import annotations
 
-import functools
+import os
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from pxanalysis import paths
+from pxanalysis import caching, paths
 from pxanalysis.errors import DataValidationError, check_name
 from pxanalysis.safe_yaml import load_yaml
 
@@ -88,6 +88,11 @@ class Indicator:
 
 def path() -> Path:
     """The registry file: ``<data>/registry/indicators.yaml``."""
+    return _path(os.environ.get("PXANALYSIS_DATA_DIR"), os.environ.get("PXANALYSIS_HOME"))
+
+
+@caching.memoize(maxsize=8)
+def _path(data_dir: str | None, home: str | None) -> Path:
     return paths.data_root() / "registry" / "indicators.yaml"
 
 
@@ -145,8 +150,12 @@ def _entry(file: Path, number: int, raw) -> Indicator:
     return Indicator(**values)
 
 
-@functools.lru_cache(maxsize=4)
-def _load(file: Path, stamp: tuple) -> dict[str, Indicator]:
+@caching.memoize(maxsize=8)
+def _load(file: Path) -> dict[str, Indicator]:
+    if not file.is_file():
+        raise DataValidationError(
+            file, None, None, "the indicator registry is missing: reinstall, or set PXANALYSIS_HOME"
+        )
     document = load_yaml(file)
     if not isinstance(document, dict) or not isinstance(document.get("indicators"), list):
         raise _problem(file, None, "indicators", "the file must hold `indicators:`, a list")
@@ -164,16 +173,6 @@ def _load(file: Path, stamp: tuple) -> dict[str, Indicator]:
     return out
 
 
-def _stamp(file: Path) -> tuple:
-    try:
-        st = file.stat()
-    except FileNotFoundError:
-        raise DataValidationError(
-            file, None, None, "the indicator registry is missing: reinstall, or set PXANALYSIS_HOME"
-        ) from None
-    return (st.st_mtime_ns, st.st_size)
-
-
 def indicators() -> dict[str, Indicator]:
     """Every indicator of the registry, by id (in the file's order).
 
@@ -182,8 +181,7 @@ def indicators() -> dict[str, Indicator]:
     DataValidationError
         If the file is missing or an entry is malformed (naming the entry and key).
     """
-    file = path()
-    return _load(file, _stamp(file))
+    return _load(path())
 
 
 def ids() -> tuple[str, ...]:
@@ -201,9 +199,9 @@ def require(indicator_id: str) -> Indicator:
     return indicators()[check_name(indicator_id, ids(), "indicator")]
 
 
-@functools.lru_cache(maxsize=8)
-def _matchers(stamp: tuple) -> tuple:
-    table = indicators()
+@caching.memoize(maxsize=8)
+def _matchers(file: Path) -> tuple:
+    table = _load(file)
     exact = {name: entry.id for entry in table.values() for name in entry.exact}
     aliases = sorted(
         ((alias, entry) for entry in table.values() for alias in entry.aliases),
@@ -221,7 +219,7 @@ def canonical(name: str) -> str | None:
     name = (name or "").strip()
     if not name:
         return None
-    exact, aliases = _matchers(_stamp(path()))
+    exact, aliases = _matchers(path())
     if name in exact:
         return exact[name]
     for alias, entry in aliases:
@@ -249,6 +247,5 @@ def loading(indicator_id: str) -> float:
 
 
 def clear_cache() -> None:
-    """Forget the parsed registry."""
-    _load.cache_clear()
-    _matchers.cache_clear()
+    """Forget the parsed registry (and every other cache: :func:`pxanalysis.caching.clear`)."""
+    caching.clear()

@@ -10,6 +10,7 @@ is the clause it sits in, cut verbatim from the source, never across a line.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -84,10 +85,16 @@ def _mode_for(heading: str, current: str) -> str:
     return current
 
 
-def _excluded(line: str, start: int, end: int, after: int) -> str:
-    """Why a number is not a figure ('' when it is one)."""
+def _excluded(line: str, start: int, end: int, after: int, quoted: bool | None = None) -> str:
+    """Why a number is not a figure ('' when it is one).
+
+    ``quoted``: whether the number is inside quotation marks (counted once per
+    sentence by the caller; counted here when not given).
+    """
     before = line[max(0, start - 12) : start]
-    if line.count("“", 0, start) > line.count("”", 0, start):
+    if quoted is None:
+        quoted = line.count("“", 0, start) > line.count("”", 0, start)
+    if quoted:
         return "inside quotation marks (a name)"
     if _ch(line, start - 1) in "第+" or before.endswith(("第", "前", "列全省", "居全省")):
         return "an ordinal or rank"
@@ -95,14 +102,14 @@ def _excluded(line: str, start: int, end: int, after: int) -> str:
         start
         and line[start - 1].isascii()
         and line[start - 1].isalpha()
-        and not line[:start].endswith("GDP")
+        and not line.endswith("GDP", 0, start)
     ):
         return "part of a name (PM2.5, 5G)"
     if before.endswith("时速"):
         return "a speed class (时速350公里高铁)"
     if re.search(r"(应到|实到|出席|列席)(代表|委员)$", before):
         return "meeting attendance"
-    tail = line[after:].lstrip()
+    tail = line[after : after + 12].lstrip()
     if tail[:2] in ("以上", "以下") and "\u4e00" <= _ch(tail, 2) <= "\u9fff":
         return "a threshold inside a definition (2000万元以上项目)"
     if before.endswith("连续"):
@@ -148,15 +155,19 @@ def _list_closing(sentence: str, after: int) -> str:
     return closing
 
 
-def _shared_name(sentence: str, shared: int, start: int) -> str:
-    """The name of the figure at ``start``, an item of the 分别 list opened at ``shared``."""
+def _shared_name(sentence: str, shared: int, start: int, index: int | None = None) -> str:
+    """The name of the figure at ``start``, an item of the 分别 list opened at ``shared``.
+
+    ``index``: how many numbers of the list come before it (counted here if not given).
+    """
     head_start = max(sentence.rfind(ch, 0, shared) for ch in ",:;") + 1
     head = re.sub(
         r"^(预计|力争|争取|确保|全年|全市|全省|今年|其中)+", "", sentence[head_start:shared]
     )
     head = head.strip(" “”\"'()")
     parts = [p for p in re.split(r"[、和及与]", head) if p]
-    index = len(NUMBER.findall(sentence[shared:start]))
+    if index is None:
+        index = len(NUMBER.findall(sentence[shared:start]))
     if len(parts) < 2:
         return head
     last = parts[-1]
@@ -167,7 +178,7 @@ def _shared_name(sentence: str, shared: int, start: int) -> str:
 
 def _name_after(sentence: str, after: int) -> str:
     """The name of a figure written number first (195个省大中小型项目): the words after it."""
-    rest = re.split(r"[,。;:、]", sentence[after:], maxsplit=1)[0]
+    rest = re.split(r"[,。;:、]", sentence[after : after + 60], maxsplit=1)[0]
     rest = re.split(r"预计|实现|纳入|进驻|均|完成|达到|水质|住院|获评|加入", rest, maxsplit=1)[0]
     return rest.strip(" “”\"'()")[:20]
 
@@ -205,6 +216,64 @@ def _sentences(line: str):
         yield start, len(line)
 
 
+class _Sentence:
+    """One sentence and what every figure in it asks about its left context, found once.
+
+    Each figure needs the last 预计/力争/… before it, the last year, the 分别 list it
+    belongs to, whether it is inside quotation marks: looked up here by bisection,
+    so a sentence of n figures costs O(n log n), never O(n²) (a 100 kB list).
+    """
+
+    def __init__(self, sentence: str, start: int):
+        self.text, self.start = sentence, start
+        self.numbers = [m.start(1) for m in NUMBER.finditer(sentence)]
+        self.opens = [i for i, ch in enumerate(sentence) if ch == "“"]
+        self.closes = [i for i, ch in enumerate(sentence) if ch == "”"]
+        self.scoped = {w: [m.start() for m in re.finditer(w, sentence)] for w in rules.SCOPED}
+        self.years = [(m.start(), int(m.group(1)), _ch(sentence, m.end()) == "的")
+                      for m in rules.YEAR.finditer(sentence)]  # fmt: skip
+        self.shared = [m.start() for m in re.finditer("分别", sentence)]
+        self.seps = [i for i, ch in enumerate(sentence) if ch in ",:;"]
+        ytd = re.search(r"1至(\d{1,2})月|1-(\d{1,2})月", sentence)
+        self.ytd = (ytd.start(), int(ytd.group(1) or ytd.group(2))) if ytd else None
+        self.closings: dict[int, str] = {}
+        self.last: Figure | None = None  # the previous figure of the sentence
+
+    def quoted(self, at: int) -> bool:
+        return bisect.bisect_left(self.opens, at) > bisect.bisect_left(self.closes, at)
+
+    def last_before(self, positions: list[int], at: int, low: int = 0) -> int:
+        """The last position in ``positions`` before ``at`` (and at or after ``low``), or -1."""
+        i = bisect.bisect_left(positions, at) - 1
+        return positions[i] if i >= 0 and positions[i] >= low else -1
+
+    def year_before(self, at: int) -> int | None:
+        """The last year written before ``at`` that is not a base year (2015年的)."""
+        i = bisect.bisect_left(self.years, (at,)) - 1
+        while i >= 0:
+            if not self.years[i][2]:
+                return self.years[i][1]
+            i -= 1
+        return None
+
+    def list_of(self, at: int) -> int:
+        """Where the 分别 list holding the figure at ``at`` opens, or -1."""
+        shared = self.last_before(self.shared, at)
+        if shared >= 0 and self.last_before(self.seps, at, shared) >= 0:
+            return -1  # the 分别 list ended before this figure
+        return shared
+
+    def closing(self, shared: int, after: int) -> str:
+        """The qualifier closing the 分别 list opened at ``shared`` (walked once)."""
+        if shared not in self.closings:
+            self.closings[shared] = _list_closing(self.text, after)
+        return self.closings[shared]
+
+    def index_in_list(self, shared: int, at: int) -> int:
+        """How many numbers of the list opened at ``shared`` come before ``at``."""
+        return bisect.bisect_left(self.numbers, at) - bisect.bisect_left(self.numbers, shared)
+
+
 def _scan_line(text, line, line_start, section, report_year, review_year, figures):
     target_line = any(c in line for c in rules.TARGET_CUES)
     for s_start, s_end in _sentences(line):
@@ -216,9 +285,9 @@ def _scan_line(text, line, line_start, section, report_year, review_year, figure
             cue = next((c for c in rules.TARGET_CUES if c in sentence), None)
             target_from = sentence.find(cue) if cue else 0
         found = list(NUMBER.finditer(sentence)) + list(CHINESE_NUMBER.finditer(sentence))
+        context = _Sentence(sentence, line_start + s_start)
         for m in sorted(found, key=lambda m: m.start()):
-            _figure(text, line, line_start, s_start, sentence, m, section, report_year,
-                    review_year, target_from, figures)  # fmt: skip
+            _figure(text, context, m, section, report_year, review_year, target_from, figures)
 
 
 def _value(m) -> tuple[float, str, bool]:
@@ -235,8 +304,12 @@ def _value(m) -> tuple[float, str, bool]:
     return None, token, True
 
 
-def _figure(text, line, line_start, s_start, sentence, m, section, report_year, review_year,
-            target_from, figures):  # fmt: skip
+#: How far (characters) a figure's unit, range and threshold words are looked for after it.
+_AHEAD = 40
+
+
+def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_from, figures):
+    sentence = ctx.text
     start, end = m.start(1), m.end(1)
     value, token, chinese = _value(m)
     if value is None:
@@ -249,8 +322,8 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
     if sentence[after : after + 1] == "%" and sentence[after + 1 : after + 2] in rules.RANGE_SEP:
         after += 1  # 5%—5.5%: the first % closes the lower bound
     if sentence[after : after + 1] in rules.RANGE_SEP:
-        m2 = re.match(r"[-—–~～至到]\s*(\d+(?:\.\d+)?)", sentence[after:])
-        if m2 and rules.unit_of(sentence[after + m2.end() :].lstrip()):
+        m2 = re.match(r"[-—–~～至到]\s*(\d+(?:\.\d+)?)", sentence[after : after + _AHEAD])
+        if m2 and rules.unit_of(sentence[after + m2.end() : after + m2.end() + _AHEAD].lstrip()):
             range_to = m2.group(1)
             after += m2.end()
             while sentence[after : after + 1] == " ":
@@ -258,7 +331,7 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
     if sentence.startswith("余", after):
         qualifiers.append("余")
         after += 1
-    found = rules.unit_of(sentence[after:])
+    found = rules.unit_of(sentence[after : after + _AHEAD])
     if not found:
         return
     unit, length = found
@@ -269,10 +342,10 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
         _ch(sentence, start - 1) in ".-—"
         or _ch(sentence, end) in ":："
         or sentence[start - 1 : start].isdigit()
-        or re.search(r"\d%?\s*[-—–~～至到]\s*$", sentence[:start])  # a range's upper bound
+        or re.search(r"\d%?\s*[-—–~～至到]\s*$", sentence[max(0, start - 12) : start])
     ):
         return
-    why = _excluded(sentence, start, end, after)
+    why = _excluded(sentence, start, end, after, ctx.quoted(start))
     if why:
         return
     while sentence[after : after + 1] == " ":
@@ -286,18 +359,17 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
         qualifiers.append(f"区间:{token}-{range_to}")
     # the clause and everything before the figure in the sentence
     clause_start = max(sentence.rfind(ch, 0, start) for ch in ",、:") + 1
-    shared = sentence.rfind("分别", 0, start)
-    if shared >= 0 and any(ch in sentence[shared:start] for ch in ",:;"):
-        shared = -1  # the 分别 list ended before this figure
-    before = sentence[:start]
+    shared = ctx.list_of(start)
     # scoped qualifiers (预计, 力争, 争取, 确保): from the word to the end of the sentence;
     # one written right after 、 qualifies that item of the list only
     scoped, pledge_at = [], -1
     for word in rules.SCOPED:
-        at = before.rfind(word)
+        at = ctx.last_before(ctx.scoped[word], start)
         if at < 0:
             continue
-        if _ch(before, at - 1) == "、" and any(ch in before[at:] for ch in ",、"):
+        if _ch(sentence, at - 1) == "、" and any(
+            sentence.find(ch, at, start) >= 0 for ch in ",、"
+        ):
             continue
         if word in rules.PLAN_ONLY:  # a later 确保 closes an earlier 力争's scope
             if at < pledge_at:
@@ -308,24 +380,22 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
     if section.estimates_from_here and "预计" not in scoped and section.mode != "plan":
         scoped.append("预计")  # 预计(下同): every later review figure is an estimate
     # 累计 governs the first figure after it in its clause
-    at = before.rfind("累计")
-    if at >= clause_start and not NUMBER.search(before, at):
+    at = sentence.rfind("累计", clause_start, start)
+    if at >= 0 and not NUMBER.search(sentence, at, start):
         qualifiers.insert(0, "累计")
     # a 分别 list's closing qualifier covers the items without one of their own
     if shared >= 0 and not any(q in rules.AFTER for q in qualifiers):
-        closing = _list_closing(sentence, after)
+        closing = ctx.closing(shared, after)
         if closing:
             qualifiers.append(closing)
     for word in rules.SURPASS:
-        if before.endswith(word) or before[-len(word) - 1 : -1] == word:
+        if sentence.endswith(word, 0, start) or sentence[start - len(word) - 1 : start - 1] == word:
             qualifiers.append("超")
     # kind and year; a year followed by 的 (是2015年的1.5倍) is a base year, not the figure's
-    year_m = [y for y in rules.YEAR.finditer(sentence[:start]) if _ch(sentence, y.end()) != "的"]
-    explicit = int(year_m[-1].group(1)) if year_m else None
+    explicit = ctx.year_before(start)
     period = "full_year"
-    pm = re.search(r"1至(\d{1,2})月|1-(\d{1,2})月", sentence[:start])
-    if pm and unit not in rules.COUNT_UNITS:
-        month = int(pm.group(1) or pm.group(2))
+    if ctx.ytd is not None and ctx.ytd[0] < start and unit not in rules.COUNT_UNITS:
+        month = ctx.ytd[1]
         if month in MONTH_NAMES:
             period = f"jan_{MONTH_NAMES[month]}"
             qualifiers.append(f"1至{month}月")
@@ -361,30 +431,30 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
     if kind == "actual" and "预计" in qualifiers:
         kind = "estimate"
     # sign
-    measure = rules.measure_of(
-        unit, sentence[shared if shared >= 0 else clause_start : start], whole=shared >= 0
-    )
+    if shared >= 0:
+        measure = rules.measure_of(unit, sentence[shared : min(start, shared + 20)], whole=True)
+    else:
+        measure = rules.measure_of(unit, sentence[clause_start:start])
     verb_zone = sentence[max(clause_start, start - 8) : start]
     if measure == "growth" and any(w in verb_zone for w in rules.DECLINE):
         value = -value
     # indicator name
     clause = sentence[clause_start:start]
     if shared >= 0:
-        name = _shared_name(sentence, shared, start)
+        name = _shared_name(sentence, shared, start, ctx.index_in_list(shared, start))
     else:
         name = _indicator(clause, len(clause)) or _name_after(sentence, after)
-    sentence_start = line_start + s_start
-    previous = [f for f in figures if f.start >= sentence_start]
-    if not name and previous and previous[-1].indicator:
-        name = previous[-1].indicator  # 地区生产总值增长4.1%,2024年预计增长5%: same subject
+    if not name and ctx.last is not None and ctx.last.indicator:
+        name = ctx.last.indicator  # 地区生产总值增长4.1%,2024年预计增长5%: same subject
         reasons.append("name carried from the previous figure of the sentence")
     # quote: the clause through the figure and its trailing qualifier, verbatim
     q_start = clause_start
     if shared >= 0:
         q_start = max(sentence.rfind(ch, 0, shared) for ch in ",:;") + 1
-    abs_start = line_start + s_start + q_start
-    abs_end = line_start + s_start + after
-    quote = text.span(abs_start, abs_end).strip()
+        if start - q_start > MAX_QUOTE:  # a list too long to quote whole: the item's clause
+            q_start = clause_start
+            reasons.append("a long list: the item's own clause quoted")
+    quote = text.span(ctx.start + q_start, ctx.start + after).strip()
     confidence = 0.9
     if chinese:
         confidence = 0.6
@@ -394,26 +464,31 @@ def _figure(text, line, line_start, s_start, sentence, m, section, report_year, 
     if not name:
         confidence = min(confidence, 0.5)
         reasons.append("no indicator name found")
-    figures.append(
-        Figure(
-            start=line_start + s_start + start,
-            value=value,
-            value_text=token if not chinese else f"{value:g}",
-            unit=unit,
-            measure=measure,
-            kind=kind,
-            year=year,
-            indicator=name,
-            qualifiers=_order(qualifiers),
-            period=period,
-            section=" > ".join(section.path),
-            quote=quote,
-            confidence=confidence,
-            reasons=reasons,
-            main_target=kind == "target" and is_target,
-            in_target_list=is_target,
-        )
+    figure = Figure(
+        start=ctx.start + start,
+        value=value,
+        value_text=token if not chinese else f"{value:g}",
+        unit=unit,
+        measure=measure,
+        kind=kind,
+        year=year,
+        indicator=name,
+        qualifiers=_order(qualifiers),
+        period=period,
+        section=" > ".join(section.path),
+        quote=quote,
+        confidence=confidence,
+        reasons=reasons,
+        main_target=kind == "target" and is_target,
+        in_target_list=is_target,
     )
+    figures.append(figure)
+    ctx.last = figure
+
+
+#: The longest quote of a 分别 list item (characters before the figure); longer lists
+#: quote the item's own clause.
+MAX_QUOTE = 200
 
 
 def _order(qualifiers: list[str]) -> list[str]:
