@@ -91,7 +91,7 @@ FIELDS = {
         _string("kind", True, enum=list(FIGURE_KINDS)),
         _string("measure", True, enum=list(MEASURES)),
         _field("value", "number", True),
-        _string("value_text", True, pattern=r"\d+(\.\d+)?"),
+        _string("value_text", True, pattern=r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?"),
         _string("unit", True, enum=list(UNITS)),
         _string("qualifier", pattern=QUALIFIER_PATTERN),
         _string("period", True, enum=list(PERIODS)),
@@ -106,6 +106,7 @@ FIELDS = {
         _string("counterpart_figure_id", pattern=r"r\d{2}_[a-z0-9_]+"),
         _string("history_series", pattern=r"[a-z][a-z0-9_]{1,39}"),
         _field("order", "integer", True, unique=True, minimum=1),
+        _string("level_figure_id", pattern=r"t\d{2}_[a-z0-9_]+"),
     ],
     "workplan": [
         _string("item_id", True, unique=True, pattern=r"\d{1,3}\.\d{1,3}"),
@@ -177,7 +178,7 @@ DESCRIBED = {
     (
         "figures",
         "value_text",
-    ): "The number exactly as written in the quote (without sign words; a Chinese numeral is converted)",
+    ): "The number exactly as written in the quote (without sign words; thousands separators kept; a Chinese numeral is converted)",
     ("figures", "unit"): "Unit (万名 normalised to 万人; traditional characters to simplified)",
     (
         "figures",
@@ -208,6 +209,10 @@ DESCRIBED = {
         "history_series",
     ): "Indicator id of the registry (data/registry/indicators.yaml) whose history the target uses; empty where none",
     ("targets", "order"): "Order in the report",
+    (
+        "targets",
+        "level_figure_id",
+    ): "The same target stated as a level (地区生产总值增长5.5%、达到1250亿元: the 1250), in figures.csv",
     ("workplan", "item_id"): "area.item",
     ("workplan", "area_id"): "Area number",
     ("workplan", "area"): "Area heading",
@@ -401,6 +406,11 @@ def validate(directory: Path) -> dict:
                 targets_path, number, "history_series",
                 f"{series!r} is not an indicator of the registry ({registry.path()})",
             )  # fmt: skip
+        level = row.get("level_figure_id")
+        if level and (level not in ids or ids[level]["kind"] != "target"):
+            raise DataValidationError(
+                targets_path, number, "level_figure_id", f"{level} is not a target figure"
+            )
         counterpart = row.get("counterpart_figure_id")
         if counterpart and counterpart not in ids:
             raise DataValidationError(

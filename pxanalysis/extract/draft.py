@@ -155,42 +155,64 @@ def _figure_rows(figures: list[Figure], items: list[dict]) -> list[dict]:
 
 
 def _target_rows(rows: list[dict]) -> list[dict]:
-    out, seen = [], set()
+    """One main target per indicator, in the report's order.
+
+    An indicator the registry measures as growth (or a rate) takes its figure in %
+    (地区生产总值增长5%左右), never its level (达到67665亿元); a level stated with it is
+    linked as the target's ``level_figure_id``.
+    """
+    out, by_id = [], {}
     review = [r for r in rows if r["kind"] in ("actual", "estimate")]
-    for row in rows:
-        f = row["_figure"]
-        if not f.main_target or row["measure"] not in ("growth", "share", "level", "count"):
-            continue
+    mains = [r for r in rows if r["_figure"].main_target
+             and r["measure"] in ("growth", "share", "level", "count")]  # fmt: skip
+    for row in mains:
         cid = rules.canonical(row["indicator"]) or row["indicator"]
-        if cid in seen:
+        entry = registry.get(cid)
+        wants_rate = entry is not None and entry.measure in ("growth", "rate")
+        is_rate = row["unit"] == "%"
+        held = by_id.get(cid)
+        if held is not None:
+            if wants_rate and is_rate and held["_row"]["unit"] != "%":
+                held["level_figure_id"] = held["figure_id"]  # the rate replaces the level
+                held.update(_target(row, cid, review, held["order"]))
+            elif wants_rate and not is_rate and held["_row"]["unit"] == "%":
+                held.setdefault("level_figure_id", row["figure_id"])
             continue
-        seen.add(cid)
-        decrease = (
-            row["value"] < 0
-            or registry.direction(cid) == "decrease"
-            or {"以内", "以下"} & set(f.qualifiers)
-        )
-        counterpart = next(
-            (
-                r["figure_id"]
-                for r in review
-                if (rules.canonical(r["indicator"]) or r["indicator"]) == cid
-                and r["measure"] == row["measure"]
-                and r["year"] == row["year"] - 1
-            ),
-            None,
-        )
-        out.append(
-            {
-                "target_id": cid,
-                "figure_id": row["figure_id"],
-                "direction": "decrease" if decrease else "increase",
-                "counterpart_figure_id": counterpart,
-                "history_series": cid if registry.get(cid) else None,
-                "order": len(out) + 1,
-            }
-        )
+        by_id[cid] = _target(row, cid, review, len(out) + 1)
+        out.append(by_id[cid])
+    for target in out:
+        target.pop("_row")
+        if target.get("level_figure_id") == target["figure_id"]:
+            target["level_figure_id"] = None
     return out
+
+
+def _target(row: dict, cid: str, review: list[dict], order: int) -> dict:
+    f = row["_figure"]
+    decrease = (
+        row["value"] < 0
+        or registry.direction(cid) == "decrease"
+        or {"以内", "以下"} & set(f.qualifiers)
+    )
+    counterpart = next(
+        (
+            r["figure_id"]
+            for r in review
+            if (rules.canonical(r["indicator"]) or r["indicator"]) == cid
+            and r["measure"] == row["measure"]
+            and r["year"] == row["year"] - 1
+        ),
+        None,
+    )
+    return {
+        "target_id": cid,
+        "figure_id": row["figure_id"],
+        "direction": "decrease" if decrease else "increase",
+        "counterpart_figure_id": counterpart,
+        "history_series": cid if registry.get(cid) else None,
+        "order": order,
+        "_row": row,
+    }
 
 
 #: The information date of a report whose date is not given: the end of January of its

@@ -36,12 +36,18 @@ SCOPED = ("预计", "力争", "争取", "确保")
 #: ... of which only these in the work plan (in a review, 争取 means "secured").
 PLAN_ONLY = ("力争", "争取", "确保")
 AFTER = ("左右", "以上", "以内", "以下")
+#: Words written between a number and its unit that qualify it (400多万人, 1.2万余家).
+BETWEEN = ("余", "多")
 SURPASS = ("突破", "超过")
 
 #: Headings and cues of the sections.
 REVIEW_CUES = ("工作回顾", "过去一年", "过去五年", "成绩单", "回顾")
 PLAN_CUES = ("工作安排", "工作任务", "重点工作", "总体要求", "主要任务")
 TARGET_CUES = ("主要预期目标", "预期目标", "主要目标")
+#: A news write-up's way of stating a target (报告还将今年GDP增长目标设为5%左右).
+TARGET_PHRASE = re.compile(r"(?:今年|20\d{2}年).{0,24}?目标(?:设为|设定为|定为|确定为|为|是)")
+#: Fiscal plans: quantified, but plans, never growth targets (赤字率拟按3%左右安排).
+FISCAL_PLAN = re.compile(r"赤字|专项债|国债|财政支出|一般公共预算支出|转移支付|减税降费")
 SUMMARY_CUES = ("主要经济指标", "摘要")
 
 

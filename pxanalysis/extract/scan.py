@@ -19,6 +19,9 @@ from pxanalysis.extract import rules
 from pxanalysis.extract.text import Text
 
 NUMBER = re.compile(r"(?<![0-9.])(\d+(?:\.\d+)?)(?:\s*[%])?")
+#: A number with thousands separators (1,200萬人): one figure when the commas are ASCII in the
+#: source (a full-width ，, which normalises to the same ',', separates clauses).
+GROUPED = re.compile(r"(?<![0-9.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![0-9])")
 CHINESE_NUMBER = re.compile(r"([一二两三四五六七八九十百千万]+)(?=亿元|万元|亿斤|万人|万吨|万亩)")
 #: The month a year-to-date figure runs through (1至N月) -> its period's name (``jan_<name>``).
 MONTH_NAMES = dict(enumerate(MONTHS, start=2))
@@ -114,6 +117,8 @@ def _excluded(line: str, start: int, end: int, after: int, quoted: bool | None =
         return "a threshold inside a definition (2000万元以上项目)"
     if before.endswith("连续"):
         return "a streak"
+    if line.startswith(("个方面", "方面", "大方面"), end):
+        return "how many parts of work the report lists (6个方面工作)"
     return ""
 
 
@@ -166,6 +171,9 @@ def _shared_name(sentence: str, shared: int, start: int, index: int | None = Non
     )
     head = head.strip(" “”\"'()")
     parts = [p for p in re.split(r"[、和及与]", head) if p]
+    if len(parts) == 1 and head.startswith("城乡") and len(head) > 2:
+        parts = ["城镇", head[2:]]  # 城乡居民收入分别增长7%和8%: urban, then rural
+        parts[1] = "农村" + parts[1]
     if index is None:
         index = len(NUMBER.findall(sentence[shared:start]))
     if len(parts) < 2:
@@ -208,12 +216,27 @@ def scan(text: Text, report_year: int) -> list[Figure]:
 
 
 def _sentences(line: str):
+    """The sentences of a line: up to 。, ! or ? (a ; list stays one sentence: 预计 before it
+    governs every item)."""
     start = 0
-    for m in re.finditer(r"[。;!?]", line):
+    for m in re.finditer(r"[。!?]", line):
         yield start, m.end()
         start = m.end()
     if start < len(line):
         yield start, len(line)
+
+
+#: Words around a year that make it a base of comparison, not the figure's year:
+#: 是2015年的1.5倍, 恢复到2019年水平, 比2019年增长, 2020年以来.
+_BASE_AFTER = ("的", "水平", "以来", "同期")
+_BASE_BEFORE = ("比", "较", "与", "恢复到", "相当于")
+
+
+def _base_year(sentence: str, m) -> bool:
+    """Whether the year matched by ``m`` is a base of comparison (see :data:`_BASE_AFTER`)."""
+    return sentence.startswith(_BASE_AFTER, m.end()) or sentence.endswith(
+        _BASE_BEFORE, 0, m.start()
+    )
 
 
 class _Sentence:
@@ -230,7 +253,7 @@ class _Sentence:
         self.opens = [i for i, ch in enumerate(sentence) if ch == "“"]
         self.closes = [i for i, ch in enumerate(sentence) if ch == "”"]
         self.scoped = {w: [m.start() for m in re.finditer(w, sentence)] for w in rules.SCOPED}
-        self.years = [(m.start(), int(m.group(1)), _ch(sentence, m.end()) == "的")
+        self.years = [(m.start(), int(m.group(1)), _base_year(sentence, m))
                       for m in rules.YEAR.finditer(sentence)]  # fmt: skip
         self.shared = [m.start() for m in re.finditer("分别", sentence)]
         self.seps = [i for i, ch in enumerate(sentence) if ch in ",:;"]
@@ -248,7 +271,7 @@ class _Sentence:
         return positions[i] if i >= 0 and positions[i] >= low else -1
 
     def year_before(self, at: int) -> int | None:
-        """The last year written before ``at`` that is not a base year (2015年的)."""
+        """The last year written before ``at`` that is not a base year (:func:`_base_year`)."""
         i = bisect.bisect_left(self.years, (at,)) - 1
         while i >= 0:
             if not self.years[i][2]:
@@ -274,17 +297,38 @@ class _Sentence:
         return bisect.bisect_left(self.numbers, at) - bisect.bisect_left(self.numbers, shared)
 
 
+def _target_from(sentence: str) -> int:
+    """Where a sentence starts stating targets (a cue, or a write-up's 今年…目标设为), or -1."""
+    at = [sentence.find(c) for c in rules.TARGET_CUES if c in sentence]
+    phrase = rules.TARGET_PHRASE.search(sentence)
+    if phrase:
+        at.append(phrase.start())
+    return min(at) if at else -1
+
+
+def _numbers(text, sentence: str, start: int) -> list:
+    """The numbers of a sentence: grouped ones (1,200 with ASCII commas in the source) as one."""
+    grouped = [m for m in GROUPED.finditer(sentence)
+               if all(text.source[text.origin[start + i]] == ","
+                      for i in range(m.start(1), m.end(1)) if sentence[i] == ",")]  # fmt: skip
+    taken = [(m.start(1), m.end(1)) for m in grouped]
+    plain = [m for m in NUMBER.finditer(sentence)
+             if not any(a <= m.start(1) < b for a, b in taken)]  # fmt: skip
+    return grouped + plain + list(CHINESE_NUMBER.finditer(sentence))
+
+
 def _scan_line(text, line, line_start, section, report_year, review_year, figures):
-    target_line = any(c in line for c in rules.TARGET_CUES)
+    target_line = any(c in line for c in rules.TARGET_CUES) or bool(
+        rules.TARGET_PHRASE.search(line)
+    )
     for s_start, s_end in _sentences(line):
         sentence = line[s_start:s_end]
         if re.search(r"预计\s*\(下同\)", sentence):
             section.estimates_from_here = True
         target_from = -1
         if target_line:
-            cue = next((c for c in rules.TARGET_CUES if c in sentence), None)
-            target_from = sentence.find(cue) if cue else 0
-        found = list(NUMBER.finditer(sentence)) + list(CHINESE_NUMBER.finditer(sentence))
+            target_from = max(_target_from(sentence), 0)
+        found = _numbers(text, sentence, line_start + s_start)
         context = _Sentence(sentence, line_start + s_start)
         for m in sorted(found, key=lambda m: m.start()):
             _figure(text, context, m, section, report_year, review_year, target_from, figures)
@@ -293,7 +337,7 @@ def _scan_line(text, line, line_start, section, report_year, review_year, figure
 def _value(m) -> tuple[float, str, bool]:
     token = m.group(1)
     if token[0].isdigit():
-        return float(token), token, False
+        return float(token.replace(",", "")), token, False
     import cn2an  # only for a Chinese numeral (it takes ~0.1 s to import)
 
     for candidate in (token, "一" + token):  # 千亿元 is written without its 一
@@ -328,9 +372,11 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
             after += m2.end()
             while sentence[after : after + 1] == " ":
                 after += 1
-    if sentence.startswith("余", after):
-        qualifiers.append("余")
-        after += 1
+    for word in rules.BETWEEN:  # 400多万人, 1.2万余家
+        if sentence.startswith(word, after):
+            qualifiers.append(word)
+            after += len(word)
+            break
     found = rules.unit_of(sentence[after : after + _AHEAD])
     if not found:
         return
@@ -358,7 +404,7 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
     if range_to is not None:
         qualifiers.append(f"区间:{token}-{range_to}")
     # the clause and everything before the figure in the sentence
-    clause_start = max(sentence.rfind(ch, 0, start) for ch in ",、:") + 1
+    clause_start = max(sentence.rfind(ch, 0, start) for ch in ",、:;") + 1
     shared = ctx.list_of(start)
     # scoped qualifiers (预计, 力争, 争取, 确保): from the word to the end of the sentence;
     # one written right after 、 qualifies that item of the list only
@@ -367,9 +413,7 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
         at = ctx.last_before(ctx.scoped[word], start)
         if at < 0:
             continue
-        if _ch(sentence, at - 1) == "、" and any(
-            sentence.find(ch, at, start) >= 0 for ch in ",、"
-        ):
+        if _ch(sentence, at - 1) == "、" and any(sentence.find(ch, at, start) >= 0 for ch in ",、"):
             continue
         if word in rules.PLAN_ONLY:  # a later 确保 closes an earlier 力争's scope
             if at < pledge_at:
@@ -447,6 +491,9 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
     if not name and ctx.last is not None and ctx.last.indicator:
         name = ctx.last.indicator  # 地区生产总值增长4.1%,2024年预计增长5%: same subject
         reasons.append("name carried from the previous figure of the sentence")
+    if kind == "target" and rules.FISCAL_PLAN.search(name or clause):
+        kind, is_target = "commitment", False  # 赤字率拟按3%安排: a fiscal plan, not a target
+        reasons.append("a fiscal plan, not a growth target")
     # quote: the clause through the figure and its trailing qualifier, verbatim
     q_start = clause_start
     if shared >= 0:
