@@ -33,14 +33,25 @@ from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataValidationError, ParameterError
 from pxanalysis.vocab import FIGURE_KINDS, FIRST_YEAR, LAST_YEAR, REGION_PATTERN
 
+#: Units of amounts that 万, 亿 and 万亿 scale (万公里, 亿千瓦, 万亿元).
+SCALABLE_UNITS = (
+    "元", "美元", "人", "人次", "户", "家", "个", "辆", "套", "间", "台", "件", "张", "亩", "吨",
+    "斤", "公里", "千瓦", "千瓦时", "标箱", "平方米", "平方公里", "立方米", "吨标准煤", "公斤",
+    "家庭", "册", "头", "株", "只",
+)  # fmt: skip
+#: Units that are never scaled (rates, multiples, counts of events, concentrations).
+PLAIN_UNITS = (
+    "微克/立方米", "万吨/年", "百分点", "%", "‰", "个", "家", "项", "场", "名", "户", "人", "条",
+    "所", "座", "亩", "吨", "倍", "辆", "台", "套", "次", "批次", "批", "处", "件", "张", "年",
+    "工作日", "天", "成", "千米",
+)  # fmt: skip
 #: Units a figure may carry, longest first (so that 亿元 is read before 元).
-UNITS = (
-    "微克/立方米", "万吨标准煤", "吨标准煤", "万吨/年", "万千瓦时", "亿千瓦时", "万千瓦", "千瓦时",
-    "千瓦", "万标箱", "万人次", "亿人次", "万亿美元", "亿美元", "万美元", "万亿元", "亿元", "万元",
-    "万亿斤", "亿斤", "万亿立方米", "亿立方米", "万立方米", "万吨", "万户", "万人", "万亩", "万家",
-    "万个", "万辆", "万套", "万间", "万平方米", "平方米", "平方公里", "公里", "百分点", "%", "美元",
-    "元", "个", "家", "项", "场", "名", "户", "人", "条", "所", "座", "亩", "吨", "倍", "辆", "台",
-    "套", "次", "批", "处", "件", "张", "年",
+UNITS = tuple(
+    sorted(
+        {*PLAIN_UNITS, *SCALABLE_UNITS,
+         *(p + u for p in ("万", "亿", "万亿") for u in SCALABLE_UNITS)},
+        key=lambda u: (-len(u), u),
+    )
 )  # fmt: skip
 #: Qualifiers of a figure (always written in simplified characters).
 QUALIFIER_WORDS = (

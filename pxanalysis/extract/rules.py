@@ -22,12 +22,16 @@ from pxanalysis.data import registry, report_schema
 
 #: Units (normalised text), longest first so that 亿元 wins over 元.
 UNITS = report_schema.UNITS
-UNIT_ALIASES = {"万名": "万人", "个百分点": "百分点", "百分点": "百分点"}
+UNIT_ALIASES = {"万名": "万人", "个百分点": "百分点", "百分点": "百分点", "个工作日": "工作日",
+                "个月": None, "多个": None}  # fmt: skip
+#: People written after 万 or 亿 (1000多万失业人员, 近1亿农村贫困人口): counted in 万人 / 亿人.
+PEOPLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?)(人口|人员|学生|群众|农民工|农民|职工|居民|老人|儿童|"
+                    r"劳动力|毕业生|贫困人口|患者|游客|旅客)")
 COUNT_UNITS = {"个", "家", "项", "场", "名", "户", "人", "条", "所", "座", "辆", "台", "套", "次",
                "批", "处", "件", "张", "万户", "万人", "万人次", "万家", "万个", "万辆"}  # fmt: skip
 
-#: Words that make the growth after them a decline.
-DECLINE = ("下降", "减少", "回落", "降低")
+#: Words that make the growth (or percentage-point change) after them a decline.
+DECLINE = ("下降", "减少", "回落", "降低", "压减", "缩减", "削减")
 #: Verbs of growth: a % after one of these is a growth rate.
 GROWTH = ("增长", "增速", "同比增长", "提高", "增加", "上涨", "涨幅", "增", "下降", "减少", "回落",
           "降低", "年均增长")  # fmt: skip
@@ -44,8 +48,19 @@ SURPASS = ("突破", "超过")
 REVIEW_CUES = ("工作回顾", "过去一年", "过去五年", "成绩单", "回顾")
 PLAN_CUES = ("工作安排", "工作任务", "重点工作", "总体要求", "主要任务")
 TARGET_CUES = ("主要预期目标", "预期目标", "主要目标")
-#: A news write-up's way of stating a target (报告还将今年GDP增长目标设为5%左右).
-TARGET_PHRASE = re.compile(r"(?:今年|20\d{2}年).{0,24}?目标(?:设为|设定为|定为|确定为|为|是)")
+#: A news write-up's way of stating a target (报告还将今年GDP增长目标设为5%左右,
+#: 2026年地区生产总值预期增长5%以上).
+TARGET_PHRASE = re.compile(
+    r"(?:今年|20\d{2}年).{0,24}?(?:目标(?:设为|设定为|定为|确定为|为|是)|预期增长)"
+)
+#: Words before a target cue that make it a review of targets (完成了…确定的主要目标任务).
+CUE_REVIEWED = re.compile(r"(?:完成|实现|达到|达成|超额|确定的|较好|顺利|各项|好于|高于|低于)[^,。;]{0,8}$")
+#: Words after a target cue that make it no list of targets (主要目标任务, 预期目标完成情况).
+CUE_NOT_A_LIST = ("任务", "完成", "实现情况", "的实现", "顺利")
+#: Cues in a line that the plan of the coming year starts (将重点抓好十方面工作).
+PLAN_PHRASE = re.compile(r"(?:重点抓好|着力抓好|着重抓好|抓好以下|重点做好|做好以下|工作安排|重点工作|主要任务)")
+#: How a paragraph of the review starts (过去一年, 一年来, 去年).
+REVIEW_START = ("过去一年", "一年来", "去年", "过去五年", "五年来")
 #: Fiscal plans: quantified, but plans, never growth targets (赤字率拟按3%左右安排).
 FISCAL_PLAN = re.compile(r"赤字|专项债|国债|财政支出|一般公共预算支出|转移支付|减税降费")
 SUMMARY_CUES = ("主要经济指标", "摘要")
@@ -62,13 +77,21 @@ def canonical(name: str) -> str | None:
 
 
 def unit_of(text: str) -> tuple[str, int] | None:
-    """(unit, length in the text) of the unit starting ``text``, or None."""
+    """(unit, length in the text) of the unit starting ``text``, or None.
+
+    万 or 亿 followed by people (1000多万失业人员 after the 多) is 万人 or 亿人, the rest of
+    the name staying a name.
+    """
     for alias, unit in UNIT_ALIASES.items():
         if text.startswith(alias):
-            return unit, len(alias)
+            return (unit, len(alias)) if unit else None
     for unit in UNITS:
         if text.startswith(unit):
             return unit, len(unit)
+    if text[:1] in ("万", "亿"):
+        people = PEOPLE.match(text, 1)
+        if people and people.end() <= 9:
+            return text[0] + "人", 1
     return None
 
 

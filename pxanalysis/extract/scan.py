@@ -47,6 +47,7 @@ class Figure:
     reasons: list[str] = field(default_factory=list)
     main_target: bool = False
     in_target_list: bool = False
+    sentence: int = 0  # normalised position of its sentence
 
 
 @dataclass
@@ -56,6 +57,8 @@ class Section:
     path: list[str] = field(default_factory=list)
     mode: str = "unknown"  # review | plan | target | summary | unknown
     estimates_from_here: bool = False  # 预计(下同) seen
+    pending_target: bool = False  # a target cue with no figure: its list is on the next line
+    span: int = 1  # years a "from A to B" review spans (过去五年: 5)
 
 
 def _ch(s: str, i: int) -> str:
@@ -110,7 +113,9 @@ def _excluded(line: str, start: int, end: int, after: int, quoted: bool | None =
         return "part of a name (PM2.5, 5G)"
     if before.endswith("时速"):
         return "a speed class (时速350公里高铁)"
-    if re.search(r"(应到|实到|出席|列席)(代表|委员)$", before):
+    if re.search(r"(应到|实到|出席|列席|实出席)(人大)?(代表|委员)?$", before) or re.match(
+        r"(名|位|人)(人大)?(代表|委员)", line[end : end + 6]
+    ):
         return "meeting attendance"
     tail = line[after : after + 12].lstrip()
     if tail[:2] in ("以上", "以下") and "\u4e00" <= _ch(tail, 2) <= "\u9fff":
@@ -208,11 +213,60 @@ def scan(text: Text, report_year: int) -> list[Figure]:
             top = mode != section.mode or rules.YEAR.match(heading) or not section.path
             section.mode = mode
             section.path = [heading] if top else [section.path[0], heading]
+            section.pending_target = False
+            section.span = 5 if "五年" in heading else 10 if "十年" in heading else 1
             if mode in ("plan", "target"):
                 section.estimates_from_here = False
             continue
-        _scan_line(text, line, line_start, section, report_year, review_year, figures)
+        pending = section.pending_target
+        _line_mode(line, section, report_year, review_year)
+        before = len(figures)
+        _scan_line(text, line, line_start, section, report_year, review_year, figures, pending)
+        if pending:
+            section.pending_target = False
+        elif _target_from(line) >= 0 and not any(f.in_target_list for f in figures[before:]):
+            section.pending_target = True  # 主要预期目标是:(words)。 the list follows
+        _target_list(figures[before:], report_year)
     return figures
+
+
+def _line_mode(line: str, section: Section, report_year: int, review_year: int) -> None:
+    """A paragraph's own cue to the mode when no heading gives one (a news write-up):
+    it starts with the report's year or 今年 (plan), the review's year or 过去一年 (review),
+    or announces the work (将重点抓好十方面工作: plan from here)."""
+    if section.mode == "target":
+        return
+    head = line.strip().lstrip("●■•·-*( )")[:12]
+    lead = rules.YEAR.match(head)
+    if lead and int(lead.group(1)) == report_year or head.startswith("今年"):
+        section.mode = "plan"
+    elif lead and int(lead.group(1)) == review_year or head.startswith(rules.REVIEW_START):
+        section.mode = "review"
+        section.span = 5 if head.startswith(("过去五年", "五年来")) else section.span
+    if rules.PLAN_PHRASE.search(line) and section.mode in ("unknown", "review", "summary"):
+        section.mode = "plan"
+
+
+#: Indicators a list of main targets names (one sentence with at least this many of
+#: them, growth rates of the coming year, is the list of main targets).
+TARGET_LIST_MIN = 3
+
+
+def _target_list(figures: list[Figure], report_year: int) -> None:
+    """A sentence listing growth rates of several main indicators for the coming year,
+    under 力争/确保/预期 (a write-up's list of targets without its cue), is the target list."""
+    by_sentence: dict[int, list[Figure]] = {}
+    for f in figures:
+        by_sentence.setdefault(f.sentence, []).append(f)
+    for group in by_sentence.values():
+        candidates = [f for f in group if f.unit == "%" and f.kind in ("commitment",)
+                      and f.year == report_year]  # fmt: skip
+        ids = {rules.canonical(f.indicator) for f in candidates} - {None}
+        if len(ids) < TARGET_LIST_MIN:
+            continue
+        for f in candidates:
+            if rules.canonical(f.indicator) in ids:
+                f.kind, f.main_target, f.in_target_list = "target", True, True
 
 
 def _sentences(line: str):
@@ -298,8 +352,18 @@ class _Sentence:
 
 
 def _target_from(sentence: str) -> int:
-    """Where a sentence starts stating targets (a cue, or a write-up's 今年…目标设为), or -1."""
-    at = [sentence.find(c) for c in rules.TARGET_CUES if c in sentence]
+    """Where a sentence starts stating targets (a cue, or a write-up's 今年…目标设为), or -1.
+
+    A cue that reviews targets (完成了…确定的主要目标任务, 预期目标顺利完成) is none.
+    """
+    at = []
+    for cue in rules.TARGET_CUES:
+        for m in re.finditer(cue, sentence):
+            if rules.CUE_REVIEWED.search(sentence, max(0, m.start() - 12), m.start()):
+                continue
+            if sentence.startswith(rules.CUE_NOT_A_LIST, m.end()):
+                continue
+            at.append(m.start())
     phrase = rules.TARGET_PHRASE.search(sentence)
     if phrase:
         at.append(phrase.start())
@@ -317,17 +381,17 @@ def _numbers(text, sentence: str, start: int) -> list:
     return grouped + plain + list(CHINESE_NUMBER.finditer(sentence))
 
 
-def _scan_line(text, line, line_start, section, report_year, review_year, figures):
-    target_line = any(c in line for c in rules.TARGET_CUES) or bool(
-        rules.TARGET_PHRASE.search(line)
-    )
+def _scan_line(text, line, line_start, section, report_year, review_year, figures,
+               pending=False):  # fmt: skip
+    """The figures of one line; ``pending``: the line is the list a target cue announced."""
+    target_line = pending or _target_from(line) >= 0
     for s_start, s_end in _sentences(line):
         sentence = line[s_start:s_end]
         if re.search(r"预计\s*\(下同\)", sentence):
             section.estimates_from_here = True
         target_from = -1
         if target_line:
-            target_from = max(_target_from(sentence), 0)
+            target_from = 0 if pending else _target_from(sentence)
         found = _numbers(text, sentence, line_start + s_start)
         context = _Sentence(sentence, line_start + s_start)
         for m in sorted(found, key=lambda m: m.start()):
@@ -480,8 +544,13 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
     else:
         measure = rules.measure_of(unit, sentence[clause_start:start])
     verb_zone = sentence[max(clause_start, start - 8) : start]
-    if measure == "growth" and any(w in verb_zone for w in rules.DECLINE):
+    if shared >= 0:
+        verb_zone = sentence[shared : min(start, shared + 8)]
+    if measure in ("growth", "change") and any(w in verb_zone for w in rules.DECLINE):
         value = -value
+    # the base of a change (常住人口城镇化率从60.2%提高到65.2%): the start of the span reviewed
+    if kind in ("actual", "estimate") and _is_base(sentence, clause_start, start, after):
+        year -= section.span
     # indicator name
     clause = sentence[clause_start:start]
     if shared >= 0:
@@ -528,9 +597,22 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
         reasons=reasons,
         main_target=kind == "target" and is_target,
         in_target_list=is_target,
+        sentence=ctx.start,
     )
     figures.append(figure)
     ctx.last = figure
+
+
+_FROM = re.compile(r"(?:从|由)[^,;:、从由]{0,16}$")
+_TO = re.compile(r"\s*(?:以上)?(?:提高|增加|增至|提升|降|减少|下降|压缩|扩大|缩短|上升|升|增长|达)(?:到|至)")
+
+
+def _is_base(sentence: str, clause_start: int, start: int, after: int) -> bool:
+    """Whether the figure is the starting value of 从A提高到B (its year is the span's start)."""
+    if not _FROM.search(sentence, clause_start, start):
+        return False
+    rest = sentence[after : after + 24]
+    return bool(_TO.match(rest) or re.match(r"[^,;。]{0,14}?(?:提高|增加|增|提升|降|减少|压缩|扩大)(?:到|至)", rest))
 
 
 #: The longest quote of a 分别 list item (characters before the figure); longer lists
