@@ -58,7 +58,9 @@ CUE_REVIEWED = re.compile(r"(?:完成|实现|达到|达成|超额|确定的|较�
 #: Words after a target cue that make it no list of targets (主要目标任务, 预期目标完成情况).
 CUE_NOT_A_LIST = ("任务", "完成", "实现情况", "的实现", "顺利")
 #: Cues in a line that the plan of the coming year starts (将重点抓好十方面工作).
-PLAN_PHRASE = re.compile(r"(?:重点抓好|着力抓好|着重抓好|抓好以下|重点做好|做好以下|工作安排|重点工作|主要任务)")
+PLAN_PHRASE = re.compile(r"(?:重点抓好|着力抓好|着重抓好|突出抓好|抓好以下|重点做好|做好以下)")
+#: A note after figures that they are estimates (130亿元、增长6.5%(预计数,下同)).
+ESTIMATE_NOTE = re.compile(r"\(预计(?:数)?(?:,?(下同))?\)?")
 #: How a paragraph of the review starts (过去一年, 一年来, 去年).
 REVIEW_START = ("过去一年", "一年来", "去年", "过去五年", "五年来")
 #: Fiscal plans: quantified, but plans, never growth targets (赤字率拟按3%左右安排).

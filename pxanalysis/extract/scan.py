@@ -236,7 +236,7 @@ def _line_mode(line: str, section: Section, report_year: int, review_year: int) 
     or announces the work (将重点抓好十方面工作: plan from here)."""
     if section.mode == "target":
         return
-    head = line.strip().lstrip("●■•·-*( )")[:12]
+    head = re.sub(r"^.{0,8}?说[,:]", "", line.strip().lstrip("●■•·-*( )"))[:12]
     lead = rules.YEAR.match(head)
     if lead and int(lead.group(1)) == report_year or head.startswith("今年"):
         section.mode = "plan"
@@ -286,11 +286,20 @@ _BASE_AFTER = ("的", "水平", "以来", "同期")
 _BASE_BEFORE = ("比", "较", "与", "恢复到", "相当于")
 
 
+def _bracketed(sentence: str, m) -> bool:
+    """Whether the year matched by ``m`` is inside brackets (扣除2022年灾后重建支出外)."""
+    return sentence.rfind("(", 0, m.start()) > sentence.rfind(")", 0, m.start())
+
+
 def _base_year(sentence: str, m) -> bool:
     """Whether the year matched by ``m`` is a base of comparison (see :data:`_BASE_AFTER`)."""
     return sentence.startswith(_BASE_AFTER, m.end()) or sentence.endswith(
         _BASE_BEFORE, 0, m.start()
     )
+
+
+#: The longest quotation (characters) read as a name: “1+3+N”, “十大攻坚行动”.
+QUOTED_NAME = 24
 
 
 class _Sentence:
@@ -307,8 +316,9 @@ class _Sentence:
         self.opens = [i for i, ch in enumerate(sentence) if ch == "“"]
         self.closes = [i for i, ch in enumerate(sentence) if ch == "”"]
         self.scoped = {w: [m.start() for m in re.finditer(w, sentence)] for w in rules.SCOPED}
-        self.years = [(m.start(), int(m.group(1)), _base_year(sentence, m))
+        self.years = [(m.start(), int(m.group(1)), _base_year(sentence, m) or _bracketed(sentence, m))
                       for m in rules.YEAR.finditer(sentence)]  # fmt: skip
+        self.semis = [i for i, ch in enumerate(sentence) if ch == ";"]
         self.shared = [m.start() for m in re.finditer("分别", sentence)]
         self.seps = [i for i, ch in enumerate(sentence) if ch in ",:;"]
         ytd = re.search(r"1至(\d{1,2})月|1-(\d{1,2})月", sentence)
@@ -317,7 +327,14 @@ class _Sentence:
         self.last: Figure | None = None  # the previous figure of the sentence
 
     def quoted(self, at: int) -> bool:
-        return bisect.bisect_left(self.opens, at) > bisect.bisect_left(self.closes, at)
+        """Whether ``at`` is inside a short quotation (“1269”行动: a name); a long one is
+        someone's words quoted (“2017年,全县实现生产总值255亿元……”), not a name."""
+        if bisect.bisect_left(self.opens, at) <= bisect.bisect_left(self.closes, at):
+            return False
+        opened = self.opens[bisect.bisect_left(self.opens, at) - 1]
+        close = bisect.bisect_left(self.closes, at)
+        end = self.closes[close] if close < len(self.closes) else len(self.text)
+        return end - opened <= QUOTED_NAME
 
     def last_before(self, positions: list[int], at: int, low: int = 0) -> int:
         """The last position in ``positions`` before ``at`` (and at or after ``low``), or -1."""
@@ -325,11 +342,16 @@ class _Sentence:
         return positions[i] if i >= 0 and positions[i] >= low else -1
 
     def year_before(self, at: int) -> int | None:
-        """The last year written before ``at`` that is not a base year (:func:`_base_year`)."""
+        """The last year written before ``at`` that is not a base year (:func:`_base_year`)
+        nor in brackets; a year in an earlier item of a ``;`` list counts only from the
+        list's lead (2023年主要预期目标:A;B(扣除2022年…)C: C is of 2023)."""
+        first_semi = self.semis[0] if self.semis else len(self.text)
+        own_item = self.last_before(self.semis, at) + 1
         i = bisect.bisect_left(self.years, (at,)) - 1
         while i >= 0:
-            if not self.years[i][2]:
-                return self.years[i][1]
+            pos, year, skip = self.years[i]
+            if not skip and (pos >= own_item or pos < first_semi):
+                return year
             i -= 1
         return None
 
@@ -394,8 +416,17 @@ def _scan_line(text, line, line_start, section, report_year, review_year, figure
             target_from = 0 if pending else _target_from(sentence)
         found = _numbers(text, sentence, line_start + s_start)
         context = _Sentence(sentence, line_start + s_start)
+        before = len(figures)
         for m in sorted(found, key=lambda m: m.start()):
             _figure(text, context, m, section, report_year, review_year, target_from, figures)
+        note = rules.ESTIMATE_NOTE.search(sentence)
+        if note:  # 增长6.5%(预计数,下同): the figures before the note are estimates
+            for f in figures[before:]:
+                if f.kind == "actual" and f.start < context.start + note.start():
+                    f.kind = "estimate"
+                    f.qualifiers = _order(["预计", *f.qualifiers])
+            if note.group(1):
+                section.estimates_from_here = True
 
 
 def _value(m) -> tuple[float, str, bool]:
