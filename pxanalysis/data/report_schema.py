@@ -42,8 +42,8 @@ SCALABLE_UNITS = (
 #: Units that are never scaled (rates, multiples, counts of events, concentrations).
 PLAIN_UNITS = (
     "微克/立方米", "万吨/年", "百分点", "%", "‰", "个", "家", "项", "场", "名", "户", "人", "条",
-    "所", "座", "亩", "吨", "倍", "辆", "台", "套", "次", "批次", "批", "处", "件", "张", "年",
-    "工作日", "天", "成", "千米",
+    "所", "座", "亩", "吨", "倍", "辆", "台", "套", "次", "批次", "批", "处", "件次", "件", "张",
+    "年", "工作日", "天", "成", "千米", "类", "起", "例", "届", "颗", "架", "艘",
 )  # fmt: skip
 #: Units a figure may carry, longest first (so that 亿元 is read before 元).
 UNITS = tuple(

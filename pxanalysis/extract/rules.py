@@ -23,12 +23,13 @@ from pxanalysis.data import registry, report_schema
 #: Units (normalised text), longest first so that 亿元 wins over 元.
 UNITS = report_schema.UNITS
 UNIT_ALIASES = {"万名": "万人", "个百分点": "百分点", "百分点": "百分点", "个工作日": "工作日",
-                "个月": None, "多个": None}  # fmt: skip
+                "个月": None, "多个": None, "名": "人"}  # fmt: skip
 #: People written after 万 or 亿 (1000多万失业人员, 近1亿农村贫困人口): counted in 万人 / 亿人.
 PEOPLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?)(人口|人员|学生|群众|农民工|农民|职工|居民|老人|儿童|"
                     r"劳动力|毕业生|贫困人口|患者|游客|旅客)")
 COUNT_UNITS = {"个", "家", "项", "场", "名", "户", "人", "条", "所", "座", "辆", "台", "套", "次",
-               "批", "处", "件", "张", "万户", "万人", "万人次", "万家", "万个", "万辆"}  # fmt: skip
+               "批", "处", "件", "张", "万户", "万人", "万人次", "万家", "万个", "万辆", "批次", "起",
+               "例", "届", "颗", "架", "艘", "类", "件次", "人次"}  # fmt: skip
 
 #: Words that make the growth (or percentage-point change) after them a decline.
 DECLINE = ("下降", "减少", "回落", "降低", "压减", "缩减", "削减")
@@ -42,7 +43,13 @@ PLAN_ONLY = ("力争", "争取", "确保")
 AFTER = ("左右", "以上", "以内", "以下")
 #: Words written between a number and its unit that qualify it (400多万人, 1.2万余家).
 BETWEEN = ("余", "多")
-SURPASS = ("突破", "超过")
+SURPASS = ("突破", "超过", "超", "过")
+#: Words before a number that bound it (不低于2000亿元: 以上; 不超过120个工作日: 以内).
+BOUND_BEFORE = {"不低于": "以上", "不少于": "以上", "不超过": "以内", "不高于": "以内"}
+#: Milestone phrases, not figures (迈上千亿元台阶, 连跨4个千亿元台阶).
+MILESTONE_BEFORE = ("迈上", "跃上", "跨上", "跨越", "连跨", "跨")
+#: A count ranked, not measured (12项主要经济指标有7项位居全州前三).
+RANKED = re.compile(r"^[^,;。]{0,16}?(?:位居|居全|排名|排在|前三|前列|前十)")
 
 #: Headings and cues of the sections.
 REVIEW_CUES = ("工作回顾", "过去一年", "过去五年", "成绩单", "回顾")

@@ -124,6 +124,12 @@ def _excluded(line: str, start: int, end: int, after: int, quoted: bool | None =
         return "a streak"
     if line.startswith(("个方面", "方面", "大方面"), end):
         return "how many parts of work the report lists (6个方面工作)"
+    if before.endswith(rules.MILESTONE_BEFORE) or "台阶" in line[after : after + 6]:
+        return "a milestone (迈上千亿元台阶), not a figure"
+    if rules.RANKED.match(line, after):
+        return "a ranked count (12项指标有7项位居全州前三)"
+    if re.search(r"代表", line[max(0, start - 16) : start]) and line[end : end + 1] in "名人":
+        return "meeting attendance"
     return ""
 
 
@@ -511,8 +517,8 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
         if _ch(sentence, at - 1) == "、" and any(sentence.find(ch, at, start) >= 0 for ch in ",、"):
             continue
         if word in rules.PLAN_ONLY:  # a later 确保 closes an earlier 力争's scope
-            if at < pledge_at:
-                continue
+            if at < pledge_at or sentence.find(";", at, start) >= 0:
+                continue  # 力争 … ends at a ; (预计 does not)
             scoped = [w for w in scoped if w not in rules.PLAN_ONLY]
             pledge_at = at
         scoped.append(word)
@@ -528,10 +534,17 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
         if closing:
             qualifiers.append(closing)
     for word in rules.SURPASS:
-        if sentence.endswith(word, 0, start) or sentence[start - len(word) - 1 : start - 1] == word:
+        if sentence.endswith(word, 0, start):
             qualifiers.append("超")
+            break
+    for word, bound in rules.BOUND_BEFORE.items():
+        if sentence.endswith(word, 0, start) and bound not in qualifiers:
+            qualifiers.append(bound)
     # kind and year; a year followed by 的 (是2015年的1.5倍) is a base year, not the figure's
     explicit = ctx.year_before(start)
+    stated = re.search(r"(20\d{2})年的$", sentence[max(0, start - 8) : start])
+    if stated and unit != "倍":  # 提升到2020年的60.4%: the year is the figure's own
+        explicit = int(stated.group(1))
     period = "full_year"
     if ctx.ytd is not None and ctx.ytd[0] < start and unit not in rules.COUNT_UNITS:
         month = ctx.ytd[1]
@@ -591,6 +604,10 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
     if not name and ctx.last is not None and ctx.last.indicator:
         name = ctx.last.indicator  # 地区生产总值增长4.1%,2024年预计增长5%: same subject
         reasons.append("name carried from the previous figure of the sentence")
+    plan = re.search(r"(十四五|十五五)", sentence)
+    if plan and kind in ("target", "commitment") and "年均" in clause:
+        kind, year, is_target = "commitment", 2025 if plan.group(1) == "十四五" else 2030, False
+        reasons.append("an average over a five-year plan: the plan's last year")
     if kind == "target" and rules.FISCAL_PLAN.search(name or clause):
         kind, is_target = "commitment", False  # 赤字率拟按3%安排: a fiscal plan, not a target
         reasons.append("a fiscal plan, not a growth target")
