@@ -37,13 +37,13 @@ from pxanalysis.vocab import FIGURE_KINDS, FIRST_YEAR, LAST_YEAR, REGION_PATTERN
 SCALABLE_UNITS = (
     "元", "美元", "人", "人次", "户", "家", "个", "辆", "套", "间", "台", "件", "张", "亩", "吨",
     "斤", "公里", "千瓦", "千瓦时", "标箱", "平方米", "平方公里", "立方米", "吨标准煤", "公斤",
-    "家庭", "册", "头", "株", "只",
+    "家庭", "册", "头", "株", "只", "场",
 )  # fmt: skip
 #: Units that are never scaled (rates, multiples, counts of events, concentrations).
 PLAIN_UNITS = (
     "微克/立方米", "万吨/年", "百分点", "%", "‰", "个", "家", "项", "场", "名", "户", "人", "条",
     "所", "座", "亩", "吨", "倍", "辆", "台", "套", "次", "批次", "批", "处", "件次", "件", "张",
-    "年", "工作日", "天", "成", "千米", "类", "起", "例", "届", "颗", "架", "艘",
+    "年", "工作日", "天", "成", "千米", "类", "起", "例", "届", "颗", "架", "艘", "兆元",
 )  # fmt: skip
 #: Units a figure may carry, longest first (so that 亿元 is read before 元).
 UNITS = tuple(

@@ -59,6 +59,7 @@ TARGET_CUES = ("主要预期目标", "预期目标", "主要目标")
 #: 2026年地区生产总值预期增长5%以上).
 TARGET_PHRASE = re.compile(
     r"(?:今年|20\d{2}年).{0,24}?(?:目标(?:设为|设定为|定为|确定为|为|是)|预期增长)"
+    r"|目标[^,;。]{0,4}(?:今年|20\d{2}年)"
 )
 #: Words before a target cue that make it a review of targets (完成了…确定的主要目标任务).
 CUE_REVIEWED = re.compile(r"(?:完成|实现|达到|达成|超额|确定的|较好|顺利|各项|好于|高于|低于)[^,。;]{0,8}$")

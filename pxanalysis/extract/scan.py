@@ -128,6 +128,8 @@ def _excluded(line: str, start: int, end: int, after: int, quoted: bool | None =
         return "a milestone (迈上千亿元台阶), not a figure"
     if rules.RANKED.match(line, after):
         return "a ranked count (12项指标有7项位居全州前三)"
+    if line.endswith("出现", 0, start) and line.startswith("次", end):
+        return "a word count (“发展”出现67次)"
     if re.search(r"代表", line[max(0, start - 16) : start]) and line[end : end + 1] in "名人":
         return "meeting attendance"
     return ""
@@ -519,6 +521,9 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
         if word in rules.PLAN_ONLY:  # a later 确保 closes an earlier 力争's scope
             if at < pledge_at or sentence.find(";", at, start) >= 0:
                 continue  # 力争 … ends at a ; (预计 does not)
+            own = re.match(r"[^,;]*", sentence[at:start])
+            if own and own.end() < start - at and not re.search(r"\d", own.group()):
+                continue  # 在实际工作中争取更好结果,城镇新增就业…: it pledges no figure
             scoped = [w for w in scoped if w not in rules.PLAN_ONLY]
             pledge_at = at
         scoped.append(word)
@@ -594,7 +599,10 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
         value = -value
     # the base of a change (常住人口城镇化率从60.2%提高到65.2%): the start of the span reviewed
     if kind in ("actual", "estimate") and _is_base(sentence, clause_start, start, after):
-        year -= section.span
+        if stated is None and not _YEAR_BEFORE.search(sentence, max(0, start - 6), start):
+            year -= section.span  # 从60.2%提高到65.2%: the base is the span's start
+    elif kind in ("actual", "estimate") and _CHANGED_TO.search(sentence, clause_start, start):
+        year = review_year  # 由2017年929家增长到3605家: the new value is of the year reviewed
     # indicator name
     clause = sentence[clause_start:start]
     if shared >= 0:
@@ -652,6 +660,8 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
 
 
 _FROM = re.compile(r"(?:从|由)[^,;:、从由]{0,16}$")
+_YEAR_BEFORE = re.compile(r"20\d{2}年(?:的)?$")
+_CHANGED_TO = re.compile(r"(?:从|由)20\d{2}年[^,;:]{0,20}(?:提高|增加|增长|提升|上升|增)(?:到|至)$")
 _TO = re.compile(r"\s*(?:以上)?(?:提高|增加|增至|提升|降|减少|下降|压缩|扩大|缩短|上升|升|增长|达)(?:到|至)")
 
 
