@@ -64,7 +64,9 @@ TARGET_PHRASE = re.compile(
 #: Words before a target cue that make it a review of targets (完成了…确定的主要目标任务).
 CUE_REVIEWED = re.compile(r"(?:完成|实现|达到|达成|超额|确定的|较好|顺利|各项|好于|高于|低于)[^,。;]{0,8}$")
 #: Words after a target cue that make it no list of targets (主要目标任务, 预期目标完成情况).
-CUE_NOT_A_LIST = ("任务", "完成", "实现情况", "的实现", "顺利")
+CUE_NOT_A_LIST = ("任务", "完成", "实现情况", "的实现", "顺利", "作为")
+#: How a cue introduces its list (主要预期目标是/为/:/建议为/如下): without one, it is no list.
+CUE_LIST = re.compile(r"[^,。;]{0,4}?(?:是|为|:|如下|建议|拟|确定|设定|安排|定在|\d)")
 #: Cues in a line that the plan of the coming year starts (将重点抓好十方面工作).
 PLAN_PHRASE = re.compile(r"(?:重点抓好|着力抓好|着重抓好|突出抓好|抓好以下|重点做好|做好以下)")
 #: A note after figures that they are estimates (130亿元、增长6.5%(预计数,下同)).

@@ -58,6 +58,7 @@ class Section:
     mode: str = "unknown"  # review | plan | target | summary | unknown
     estimates_from_here: bool = False  # 预计(下同) seen
     pending_target: bool = False  # a target cue with no figure: its list is on the next line
+    moved_by_line: bool = False  # the mode comes from a paragraph's cue, not a heading
     span: int = 1  # years a "from A to B" review spans (过去五年: 5)
 
 
@@ -222,6 +223,7 @@ def scan(text: Text, report_year: int) -> list[Figure]:
             section.mode = mode
             section.path = [heading] if top else [section.path[0], heading]
             section.pending_target = False
+            section.moved_by_line = False
             section.span = 5 if "五年" in heading else 10 if "十年" in heading else 1
             if mode in ("plan", "target"):
                 section.estimates_from_here = False
@@ -238,21 +240,29 @@ def scan(text: Text, report_year: int) -> list[Figure]:
     return figures
 
 
+#: Who is speaking, before a paragraph's own words (岑永杰说, 报告指出,).
+_SPEAKER = re.compile(r"^.{0,10}?(?:说|指出|表示|强调|介绍|提出)[,:]")
+
+
 def _line_mode(line: str, section: Section, report_year: int, review_year: int) -> None:
     """A paragraph's own cue to the mode when no heading gives one (a news write-up):
     it starts with the report's year or 今年 (plan), the review's year or 过去一年 (review),
     or announces the work (将重点抓好十方面工作: plan from here)."""
     if section.mode == "target":
         return
-    head = re.sub(r"^.{0,8}?说[,:]", "", line.strip().lstrip("●■•·-*( )"))[:12]
+    mode_before = section.mode
+    head = _SPEAKER.sub("", line.strip().lstrip("●■•·-*( )"))[:12]
     lead = rules.YEAR.match(head)
     if lead and int(lead.group(1)) == report_year or head.startswith("今年"):
         section.mode = "plan"
     elif lead and int(lead.group(1)) == review_year or head.startswith(rules.REVIEW_START):
         section.mode = "review"
         section.span = 5 if head.startswith(("过去五年", "五年来")) else section.span
-    if rules.PLAN_PHRASE.search(line) and section.mode in ("unknown", "review", "summary"):
+    if rules.PLAN_PHRASE.search(line) and section.mode == "unknown" or (
+        rules.PLAN_PHRASE.search(line) and section.mode == "review" and section.moved_by_line
+    ):
         section.mode = "plan"
+    section.moved_by_line = section.moved_by_line or section.mode != mode_before
 
 
 #: Indicators a list of main targets names (one sentence with at least this many of
@@ -393,6 +403,8 @@ def _target_from(sentence: str) -> int:
                 continue
             if sentence.startswith(rules.CUE_NOT_A_LIST, m.end()):
                 continue
+            if not rules.CUE_LIST.match(sentence, m.end()) and m.end() < len(sentence.rstrip("。")):
+                continue  # 把年度主要预期目标作为一个有机整体: no list follows
             at.append(m.start())
     phrase = rules.TARGET_PHRASE.search(sentence)
     if phrase:
@@ -417,6 +429,8 @@ def _scan_line(text, line, line_start, section, report_year, review_year, figure
     target_line = pending or _target_from(line) >= 0
     for s_start, s_end in _sentences(line):
         sentence = line[s_start:s_end]
+        if s_start and (section.moved_by_line or section.mode == "unknown"):
+            _line_mode(sentence, section, report_year, review_year)  # 2024年,该县将…
         if re.search(r"预计\s*\(下同\)", sentence):
             section.estimates_from_here = True
         target_from = -1
