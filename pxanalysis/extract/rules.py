@@ -23,7 +23,7 @@ from pxanalysis.data import registry, report_schema
 #: Units (normalised text), longest first so that 亿元 wins over 元.
 UNITS = report_schema.UNITS
 UNIT_ALIASES = {"万名": "万人", "个百分点": "百分点", "百分点": "百分点", "个工作日": "工作日",
-                "个月": None, "多个": None, "名": "人"}  # fmt: skip
+                "个月": None, "多个": None}  # fmt: skip
 #: People written after 万 or 亿 (1000多万失业人员, 近1亿农村贫困人口): counted in 万人 / 亿人.
 PEOPLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?)(人口|人员|学生|群众|农民工|农民|职工|居民|老人|儿童|"
                     r"劳动力|毕业生|贫困人口|患者|游客|旅客)")
@@ -58,15 +58,15 @@ TARGET_CUES = ("主要预期目标", "预期目标", "主要目标")
 #: A news write-up's way of stating a target (报告还将今年GDP增长目标设为5%左右,
 #: 2026年地区生产总值预期增长5%以上).
 TARGET_PHRASE = re.compile(
-    r"(?:今年|20\d{2}年).{0,24}?(?:目标(?:设为|设定为|定为|确定为|为|是)|预期增长)"
-    r"|目标[^,;。]{0,4}(?:今年|20\d{2}年)"
+    r"(今年|20\d{2}年).{0,24}?(?:目标(?:设为|设定为|定为|确定为|为|是)|预期增长)"
+    r"|目标[^,;。]{0,4}(今年|20\d{2}年)"
 )
 #: Words before a target cue that make it a review of targets (完成了…确定的主要目标任务).
 CUE_REVIEWED = re.compile(r"(?:完成|实现|达到|达成|超额|确定的|较好|顺利|各项|好于|高于|低于)[^,。;]{0,8}$")
 #: Words after a target cue that make it no list of targets (主要目标任务, 预期目标完成情况).
 CUE_NOT_A_LIST = ("任务", "完成", "实现情况", "的实现", "顺利", "作为")
 #: How a cue introduces its list (主要预期目标是/为/:/建议为/如下): without one, it is no list.
-CUE_LIST = re.compile(r"[^,。;]{0,4}?(?:是|为|:|如下|建议|拟|确定|设定|安排|定在|\d)")
+CUE_LIST = re.compile(r"[^,。;]{0,4}?(?:是|为|:|如下|建议|拟|确定|设定|安排|定在|—|-|\d)")
 #: Cues in a line that the plan of the coming year starts (将重点抓好十方面工作).
 PLAN_PHRASE = re.compile(r"(?:重点抓好|着力抓好|着重抓好|突出抓好|抓好以下|重点做好|做好以下)")
 #: A note after figures that they are estimates (130亿元、增长6.5%(预计数,下同)).

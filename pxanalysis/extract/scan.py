@@ -14,6 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from pxanalysis.data import registry
 from pxanalysis.data.report_schema import MONTHS, QUALIFIER_WORDS
 from pxanalysis.extract import rules
 from pxanalysis.extract.text import Text
@@ -234,7 +235,9 @@ def scan(text: Text, report_year: int) -> list[Figure]:
         _scan_line(text, line, line_start, section, report_year, review_year, figures, pending)
         if pending:
             section.pending_target = False
-        elif _target_from(line) >= 0 and not any(f.in_target_list for f in figures[before:]):
+        elif _target_from(line, report_year) >= 0 and not any(
+            f.in_target_list for f in figures[before:]
+        ):
             section.pending_target = True  # 主要预期目标是:(words)。 the list follows
         _target_list(figures[before:], report_year)
     return figures
@@ -391,10 +394,20 @@ class _Sentence:
         return bisect.bisect_left(self.numbers, at) - bisect.bisect_left(self.numbers, shared)
 
 
-def _target_from(sentence: str) -> int:
-    """Where a sentence starts stating targets (a cue, or a write-up's 今年…目标设为), or -1.
+def _phrase_year(m, report_year: int | None) -> int | None:
+    """The year a write-up's target phrase names (今年: the report's), or None if unknown."""
+    said = m.group(1) or m.group(2)
+    if said == "今年":
+        return report_year
+    return int(said[:4])
 
-    A cue that reviews targets (完成了…确定的主要目标任务, 预期目标顺利完成) is none.
+
+def _target_from(sentence: str, report_year: int | None = None) -> int:
+    """Where a sentence starts stating this year's targets (a cue, or a write-up's
+    今年…目标设为), or -1.
+
+    A cue that reviews targets (完成了…确定的主要目标任务, 预期目标顺利完成) is none; so is
+    a phrase about another year's target (2025年广东设定GDP目标为5%左右).
     """
     at = []
     for cue in rules.TARGET_CUES:
@@ -406,10 +419,19 @@ def _target_from(sentence: str) -> int:
             if not rules.CUE_LIST.match(sentence, m.end()) and m.end() < len(sentence.rstrip("。")):
                 continue  # 把年度主要预期目标作为一个有机整体: no list follows
             at.append(m.start())
-    phrase = rules.TARGET_PHRASE.search(sentence)
-    if phrase:
-        at.append(phrase.start())
+    for phrase in rules.TARGET_PHRASE.finditer(sentence):
+        if report_year is None or _phrase_year(phrase, report_year) == report_year:
+            at.append(phrase.start())
     return min(at) if at else -1
+
+
+def _past_target(sentence: str, start: int, report_year: int) -> int | None:
+    """The earlier year whose target the figure at ``start`` states (2025年…目标为增长5%), or None."""
+    for phrase in rules.TARGET_PHRASE.finditer(sentence, 0, start):
+        year = _phrase_year(phrase, report_year)
+        if year is not None and year < report_year and phrase.end() <= start:
+            return year
+    return None
 
 
 def _numbers(text, sentence: str, start: int) -> list:
@@ -426,7 +448,7 @@ def _numbers(text, sentence: str, start: int) -> list:
 def _scan_line(text, line, line_start, section, report_year, review_year, figures,
                pending=False):  # fmt: skip
     """The figures of one line; ``pending``: the line is the list a target cue announced."""
-    target_line = pending or _target_from(line) >= 0
+    target_line = pending or _target_from(line, report_year) >= 0
     for s_start, s_end in _sentences(line):
         sentence = line[s_start:s_end]
         if s_start and (section.moved_by_line or section.mode == "unknown"):
@@ -435,7 +457,7 @@ def _scan_line(text, line, line_start, section, report_year, review_year, figure
             section.estimates_from_here = True
         target_from = -1
         if target_line:
-            target_from = 0 if pending else _target_from(sentence)
+            target_from = 0 if pending else _target_from(sentence, report_year)
         found = _numbers(text, sentence, line_start + s_start)
         context = _Sentence(sentence, line_start + s_start)
         before = len(figures)
@@ -630,6 +652,14 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
     if plan and kind in ("target", "commitment") and "年均" in clause:
         kind, year, is_target = "commitment", 2025 if plan.group(1) == "十四五" else 2030, False
         reasons.append("an average over a five-year plan: the plan's last year")
+    past = _past_target(sentence, start, report_year) if kind == "actual" else None
+    if past is not None:
+        kind, year = "target", past  # 2025年设定GDP目标为增长5%左右: last year's target
+        reasons.append("an earlier year's target, restated")
+    if kind == "target" and unit in rules.COUNT_UNITS and unit not in ("万人", "人"):
+        entry = registry.get(rules.canonical(name) or "")
+        if entry is None or entry.measure != "count":
+            kind, is_target = "commitment", False  # 推进55个试点项目: a plan's count, not a target
     if kind == "target" and rules.FISCAL_PLAN.search(name or clause):
         kind, is_target = "commitment", False  # 赤字率拟按3%安排: a fiscal plan, not a target
         reasons.append("a fiscal plan, not a growth target")
