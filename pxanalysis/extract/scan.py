@@ -93,6 +93,13 @@ def _mode_for(heading: str, current: str) -> str:
     return current
 
 
+def report_schema_units() -> frozenset:
+    """The units a figure may carry (the report schema's)."""
+    from pxanalysis.data.report_schema import UNITS
+
+    return frozenset(UNITS)
+
+
 def _excluded(line: str, start: int, end: int, after: int, quoted: bool | None = None) -> str:
     """Why a number is not a figure ('' when it is one).
 
@@ -120,7 +127,8 @@ def _excluded(line: str, start: int, end: int, after: int, quoted: bool | None =
     ):
         return "meeting attendance"
     tail = line[after : after + 12].lstrip()
-    if tail[:2] in ("以上", "以下") and "\u4e00" <= _ch(tail, 2) <= "\u9fff":
+    if (tail[:2] in ("以上", "以下") and "\u4e00" <= _ch(tail, 2) <= "\u9fff"
+            and line[end:after].strip() not in ("%", "倍") and not tail.startswith(("以上用", "以下用"))):  # fmt: skip
         return "a threshold inside a definition (2000万元以上项目)"
     if before.endswith("连续"):
         return "a streak"
@@ -516,10 +524,28 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
             qualifiers.append(word)
             after += len(word)
             break
-    found = rules.unit_of(sentence[after : after + _AHEAD])
+    scaled = re.match(r"(万|亿)(多|余)", sentence[after : after + 2])
+    if scaled and rules.unit_of(sentence[after + 2 : after + 2 + _AHEAD]):
+        qualifiers.append(scaled.group(2))  # 7万多家, 14亿多人口: 万家 / 亿人 with 多
+        inner = rules.unit_of(sentence[after + 2 : after + 2 + _AHEAD])
+        sentence_unit = scaled.group(1) + (inner[0] if inner[0] not in ("人口",) else "人")
+        after_unit = after + 2 + inner[1]
+    else:
+        sentence_unit = None
+    if sentence_unit is not None:
+        found = (sentence_unit, after_unit - after)
+    else:
+        found = rules.unit_of(sentence[after : after + _AHEAD])
+    if not found and sentence[after : after + 2] in ("亿多", "万多", "亿余", "万余"):
+        people = rules.PEOPLE.match(sentence, after + 2)
+        if people and people.end() - after <= 10:  # 14亿多人口
+            qualifiers.append(sentence[after + 1])
+            found = (sentence[after] + "人", 2)
     if not found:
         return
     unit, length = found
+    if unit not in report_schema_units():
+        return
     if _ch(sentence, after) == "年" or _ch(sentence, end) in "年月日":
         return
     after += length
@@ -565,17 +591,22 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
         scoped.append(word)
     if section.estimates_from_here and "预计" not in scoped and section.mode != "plan":
         scoped.append("预计")  # 预计(下同): every later review figure is an estimate
-    # 累计 governs the first figure after it in its clause
-    at = sentence.rfind("累计", clause_start, start)
-    if at >= 0 and not NUMBER.search(sentence, at, start):
+    # 累计 governs the first figure after it in its clause, or each item of a 、 list after it
+    item_start = max(sentence.rfind(ch, 0, start) for ch in ",:;") + 1
+    at = sentence.rfind("累计", item_start, start)
+    if at >= 0 and (not NUMBER.search(sentence, at, start)
+                    or sentence.rfind("、", at, start) > sentence.rfind(",", at, start)):  # fmt: skip
         qualifiers.insert(0, "累计")
+    for word in rules.ABOUT_BEFORE:  # 约6700万人
+        if sentence.endswith(word, 0, start) and "左右" not in qualifiers:
+            qualifiers.append("左右")
     # a 分别 list's closing qualifier covers the items without one of their own
     if shared >= 0 and not any(q in rules.AFTER for q in qualifiers):
         closing = ctx.closing(shared, after)
         if closing:
             qualifiers.append(closing)
     for word in rules.SURPASS:
-        if sentence.endswith(word, 0, start):
+        if sentence.endswith(word, 0, start) and not sentence.endswith("不" + word, 0, start):
             qualifiers.append("超")
             break
     for word, bound in rules.BOUND_BEFORE.items():
