@@ -495,28 +495,50 @@ def test_7_a_title_is_text_not_markup(tmp_path, fault):
 # --------------------------------------------------------------------------- 8. publishing
 
 
+def _dead_run_leftovers(out: Path, folders=("2024",), failed: int = 0) -> list[Path]:
+    """What a run that died leaves under ``out``: made by a real process, which then ends.
+
+    In ``out`` a build folder; in each of ``folders`` a staged manifest and the previous
+    brief of a swap; ``failed`` failed notebooks of ``baseline`` in ``out/failed``.
+    """
+    script = (
+        "import os, sys, time; from pathlib import Path; from pxanalysis.briefs import publish\n"
+        "out = publish.make_dir(Path(sys.argv[1])); made = [publish.temp_dir(out, 'baseline')]\n"
+        "for name in sys.argv[2].split(','):\n"
+        "    folder = publish.make_dir(out / name)\n"
+        "    made.append(publish._write_aside(folder / 'manifest.json', '{}').parent)\n"
+        "    made.append(publish.scratch_dir(folder, 'baseline.old'))\n"
+        "nb = made[0] / 'brief.ipynb'; nb.write_text('{}')\n"
+        "for i in range(int(sys.argv[3])):\n"
+        "    kept = publish.keep_failed(out, 'baseline', nb)\n"
+        "    older = kept.with_name(f'baseline-2024010{i}T000000-{os.getpid()}.ipynb')\n"
+        "    kept.rename(older); os.utime(older, (1_700_000_000 + i,) * 2)\n"
+        "    record = out / 'failed' / publish.KEPT_RECORD\n"
+        "    record.write_text(record.read_text().replace(kept.name, older.name))\n"
+        "    made.append(older)\n"
+        "print('\\n'.join(map(str, made)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(out), ",".join(folders), str(failed)],
+                          capture_output=True, text=True, check=True, env=_env())  # fmt: skip
+    return [Path(line) for line in done.stdout.split()]
+
+
 def test_8_modes_and_leftovers(tmp_path, good, fault):
     row = fault(
         "8 folder modes, leftovers", "umask modes; dead runs' .tmp/.old, old failed/ cleaned"
     )
     out = _copy_good(good, tmp_path / "out")
-    (out / ".tmp-baseline-999999999-abcdefgh").mkdir()
-    (out / "2024/.baseline.old-999999999").mkdir()
-    live = out / f".tmp-baseline-{os.getpid()}-abcdefgh"
-    live.mkdir()
-    failed = out / "failed"
-    failed.mkdir()
-    for i in range(8):
-        nb = failed / f"baseline-2024010{i}T000000-1.ipynb"
-        nb.write_text("{}")
-        os.utime(nb, (1_700_000_000 + i, 1_700_000_000 + i))
+    dead = _dead_run_leftovers(out, failed=8)
+    live = publish.temp_dir(out, "baseline")  # this process's: alive
     result = run(["brief", "--scenario", "pessimistic", "--out", str(out)],
                  env=_env())  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    assert not (out / ".tmp-baseline-999999999-abcdefgh").exists()
-    assert not (out / "2024/.baseline.old-999999999").exists()
+    folders = [p for p in dead if p.suffix != ".ipynb"]
+    assert len(folders) == 3 and not any(p.exists() for p in folders)
     assert live.exists()  # a running process's build folder is left alone
+    failed = out / "failed"
     assert len(list(failed.glob("*.ipynb"))) == publish.KEEP_FAILED
+    assert sorted(p.name for p in failed.glob("*.ipynb")) == sorted(p.name for p in dead[-5:])
     mode = stat.S_IMODE((out / "2024/pessimistic").stat().st_mode)
     assert mode == 0o777 & ~_umask()
     row["observed"] = (
@@ -527,16 +549,49 @@ def test_8_modes_and_leftovers(tmp_path, good, fault):
 def test_8_leftovers_in_a_region_folder_are_removed(tmp_path, fault):
     row = fault("8 leftovers in yichun-2023/", "dead runs' .old/.manifest removed there too")
     out = tmp_path / "out"
-    for folder in ("2024", "yichun-2023"):
-        (out / folder / ".baseline.old-999999999").mkdir(parents=True)
-        (out / folder / ".manifest.json-999999999-1").write_text("{}")
-    live = out / "yichun-2023" / f".baseline.old-{os.getpid()}"
-    live.mkdir()
+    dead = _dead_run_leftovers(out, folders=("2024", "yichun-2023"))
+    live = publish.scratch_dir(out / "yichun-2023", "baseline.old")
     removed = publish.clean_leftovers(out)
     left = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
-    assert left == ["2024", "yichun-2023", f"yichun-2023/.baseline.old-{os.getpid()}"]
-    assert len(removed) == 4 and live.exists()
+    assert left == ["2024", "yichun-2023", str(live.relative_to(out)),
+                    str((live / publish.MARKER).relative_to(out))]  # fmt: skip
+    assert sorted(removed) == sorted(dead) and len(removed) == 5 and live.exists()
     row["observed"] = f"{len(removed)} removed (2024/ and yichun-2023/), live one kept"
+
+
+def test_h19_brief_out_never_removes_the_users_files(tmp_path, fault):
+    row = fault(
+        "H19 --out DIR with the user's .x.old-20231115, photos, failed/*.ipynb",
+        "only what the tool recorded making is removed",
+    )
+    out = tmp_path / "out"
+    mine = [
+        out / ".x.old-20231115",  # names that looked like leftovers of dead processes
+        out / ".photos.old-20231115/IMG_0001.jpg",
+        out / ".tmp-holiday-99999999-abcdefgh/IMG_0002.jpg",
+        out / ".manifest.json-99999999-1",
+        out / "2024/.baseline.old-99999999/notes.txt",
+        out / "yichun-2023/.manifest.json-99999999-2",
+        *(out / f"failed/analysis-2023-0{i}.ipynb" for i in range(7)),
+    ]
+    for i, path in enumerate(mine):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"mine {i}")
+        os.utime(path, (1_600_000_000 + i,) * 2)
+    # a marker copied elsewhere (a folder the user renamed) does not make it ours
+    fake = out / ".tmp-copy-99999999-abcdefgh"
+    fake.mkdir()
+    (fake / publish.MARKER).write_text('{"pid": 99999999, "made_as": ".tmp-x-99999999-zzzzzzzz"}')
+    dead = _dead_run_leftovers(out, folders=("2024", "yichun-2023"), failed=7)
+    removed = publish.clean_leftovers(out)
+    assert all(p.read_text() == f"mine {i}" for i, p in enumerate(mine)), (
+        "a file of the user's went"
+    )
+    assert fake.exists()
+    assert sorted(removed) == sorted([p for p in dead if p.suffix != ".ipynb"] + dead[-7:-5])
+    row["observed"] = (
+        f"{len(mine) + 1} files of the user's kept; {len(removed)} leftovers of a dead run removed"
+    )
 
 
 def _umask() -> int:
@@ -1067,3 +1122,46 @@ def test_b18_exports_get_the_umask_mode(tmp_path, monkeypatch, fault):
     modes = {stat.S_IMODE(p.stat().st_mode) for p in written}
     assert modes == {0o666 & ~_umask()}
     row["observed"] = f"{len(written)} files, mode {modes.pop():o}"
+
+
+# --------------------------------------------------------------------------- 11. third review
+# H19: the third adversarial review (issue 19): data loss, wrong numbers, hangs, the machine.
+
+
+def _ytd_add(file: Path, month: int, growth: float, **extra) -> list[str]:
+    args = {"indicator": "retail_sales", "geo": "pingxiang", "year": "2025",
+            "through": str(month), "growth": f"{growth:g}", "published": "2026-01-20",
+            "source": "萍乡市统计局", "quote": f"社会消费品零售总额增长{growth:g}%",
+            "file": str(file)} | extra  # fmt: skip
+    return ["ytd", "add", *(x for k, v in args.items() for x in (f"--{k}", v))]
+
+
+def _releases(tmp_path: Path) -> Path:
+    file = tmp_path / "releases.csv"
+    shutil.copy(ROOT / "data/pingxiang/monthly/releases.csv", file)
+    return file
+
+
+def test_h19_eight_ytd_add_at_once_keep_every_row(tmp_path, fault):
+    row = fault("H19 eight `ytd add` at once", "all 8 rows kept, the file valid")
+    file = _releases(tmp_path)
+    before = file.read_text(encoding="utf-8").count("\n")
+    procs = [
+        subprocess.Popen(
+            [PXA, *_ytd_add(file, month, 4 + month / 10)],
+            cwd=ROOT,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for month in range(2, 10)
+    ]
+    results = [(p.wait(timeout=RUN_BOUND), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    text = file.read_text(encoding="utf-8")
+    added = [m for m in range(2, 10) if f"pingxiang.retail_sales.2025.m{m:02d}," in text]
+    assert added == list(range(2, 10)) and text.count("\n") == before + 8
+    assert run(["ytd", "check", "--file", str(file)]).returncode == 0
+    assert not [p.name for p in tmp_path.iterdir() if p.name != "releases.csv"]
+    row["observed"] = f"8 exits 0, {len(added)} of 8 rows in the file, `ytd check` passes"
