@@ -20,9 +20,11 @@ This is the only module that does path arithmetic on ``__file__``.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -221,3 +223,47 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[Path]:
+    """Hold an exclusive lock for one read-modify-write of ``path`` (or of its folder).
+
+    Every writer that reads a data file, changes it and writes it back (``ytd add``
+    appending a release, the failed-notebook record of the briefs) does so inside
+    ``with paths.locked(file):``, so two at once never both read the old content and
+    the second write never drops the first one's row. The lock is an ``fcntl.flock``
+    on the file's folder (a folder is never replaced, while the file is, by
+    :func:`atomic_write`); it is released when the block ends, or when the process
+    dies. ``path`` may be a folder (then it is the one locked) or a file that does
+    not exist yet (its folder must exist).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file about to be read and rewritten.
+
+    Yields
+    ------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    DataError
+        If the folder cannot be opened (missing, not a folder, not readable).
+    """
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise DataError(
+            f"{folder} cannot be opened to lock {path.name} ({exc.strerror}): "
+            "check that the folder exists and is readable"
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield path
+    finally:
+        os.close(fd)  # closing the only descriptor releases the lock

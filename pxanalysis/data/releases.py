@@ -163,20 +163,21 @@ def add(
     if found:
         raise ParameterError("; ".join(found))
     file = Path(file) if file is not None else path()
-    text = read_text(file)
-    if f"\n{row['release_id']}," in "\n" + text:
-        raise ParameterError(
-            f"{row['release_id']} is already in {file}: edit the file to correct it"
-        )
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(row), lineterminator="\n")
     writer.writerow(row)
-    new_text = text + ("" if text.endswith("\n") else "\n") + buffer.getvalue()
+    with paths.locked(file):  # read, check, rewrite: a concurrent `ytd add` waits, reads ours
+        text = read_text(file)
+        if f"\n{row['release_id']}," in "\n" + text:
+            raise ParameterError(
+                f"{row['release_id']} is already in {file}: edit the file to correct it"
+            )
+        new_text = text + ("" if text.endswith("\n") else "\n") + buffer.getvalue()
 
-    def write(tmp: Path) -> None:
-        tmp.write_text(new_text, encoding="utf-8", newline="")
-        check(tmp)  # the whole file, as it would be
+        def write(tmp: Path) -> None:
+            tmp.write_text(new_text, encoding="utf-8", newline="")
+            check(tmp)  # the whole file, as it would be
 
-    paths.atomic_write(file, write)  # with the umask's mode, as the file had
+        paths.atomic_write(file, write)  # with the umask's mode, as the file had
     loaders.clear_cache()
     return row
