@@ -1165,3 +1165,69 @@ def test_h19_eight_ytd_add_at_once_keep_every_row(tmp_path, fault):
     assert run(["ytd", "check", "--file", str(file)]).returncode == 0
     assert not [p.name for p in tmp_path.iterdir() if p.name != "releases.csv"]
     row["observed"] = f"8 exits 0, {len(added)} of 8 rows in the file, `ytd check` passes"
+
+
+def _yichun_home(tmp_path: Path, **report) -> Path:
+    """A home whose Yichun 2023 report says ``report`` about itself (title, name, source)."""
+    home = tmp_path / "home"
+    (home / "data").mkdir(parents=True)
+    (home / "data/pingxiang").symlink_to(ROOT / "data/pingxiang")
+    shutil.copytree(ROOT / "data/yichun", home / "data/yichun")
+    (home / "notebooks").symlink_to(ROOT / "notebooks")
+    shutil.copytree(ROOT / "scenarios", home / "scenarios")
+    descriptor = home / "data/yichun/2023/datapackage.json"
+    content = json.loads(descriptor.read_text(encoding="utf-8"))
+    content["report"].update(report)
+    descriptor.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    return home
+
+
+def test_h19_a_reports_title_name_and_source_are_text_in_the_brief(tmp_path, fault):
+    row = fault("H19 report title <style>…, --name/--source with links",
+                "printed literally; no <style>, link or /URI in HTML or PDF")  # fmt: skip
+    style = "<style>td{font-size:0}td::after{content:'99%';font-size:9pt}</style>"
+    home = _yichun_home(
+        tmp_path,
+        title=f"{style}宜春市政府工作报告 [报告](https://evil.example/t)",
+        region_name="宜春市[官网](https://evil.example/n)",
+        source="<a href='https://evil.example/s'>中国经济网</a> https://evil.example/bare",
+    )
+    out = tmp_path / "out"
+    result = run(["brief", "--scenario", "baseline", "--region", "yichun", "--year", "2023",
+                  "--out", str(out)], env=_env(PXANALYSIS_HOME=str(home)))  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    folder = out / "yichun-2023/baseline"
+    html = (folder / "brief.html").read_text(encoding="utf-8")
+    body = html[html.index("<body>") :]
+    assert "<style" not in body and "&lt;style&gt;" in body
+    outward = re.findall(r"<(?:a|link|img)\b[^>]*\b(?:href|src)=[\"'](?!#|data:)[^>]*>", body)
+    assert not outward, outward[:3]
+    assert b"/URI" not in (folder / "brief.pdf").read_bytes()
+    text = subprocess.run(["pdftotext", str(folder / "brief.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout.replace("\n", "")  # fmt: skip
+    assert "宜春市[官网](https://evil.example/n)" in text and "<a href='https://evil" in text
+    assert "td{font-size:0}" in text
+    row["observed"] = "exit 0; title, name, source printed as written; no outward href, no /URI"
+
+
+def test_h19_spreadsheet_cells_are_never_formulas(tmp_path, monkeypatch, fault):
+    row = fault("H19 target named =HYPERLINK(…) in CSV/XLSX", "written '=HYPERLINK(…): text")
+    import openpyxl
+    import pandas as pd
+
+    from pxanalysis.present import export
+
+    evil = ['=HYPERLINK("https://evil.example","点此")', "+1+1", "-2+3", "@SUM(A1)", "萍乡"]
+    frame = pd.DataFrame({"indicator": evil, "value": [5.0, -1.0, -2.5, 3.0, 4.0]})
+    frame[evil[0]] = 1  # a column name too
+    monkeypatch.setattr(export, "tables", lambda scenario: dict.fromkeys(export.SHEETS_ZH, frame))
+    (csv_file,) = export.write(None, tmp_path / "x.csv")[:1]
+    csv_text = csv_file.read_text(encoding="utf-8-sig")
+    assert "\n\"'=HYPERLINK(" in csv_text and "\n'+1+1," in csv_text and "\n'@SUM" in csv_text
+    assert ",-1.0" in csv_text  # numbers stay numbers
+    export.write(None, tmp_path / "x.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "x.xlsx").worksheets[0]
+    values = [c for r in sheet.iter_rows() for c in r]
+    assert not [c.coordinate for c in values if c.data_type == "f"]
+    assert sheet["A2"].value == "'" + evil[0] and sheet["B3"].value == -1
+    row["observed"] = "CSV and XLSX: '=HYPERLINK(… as text, 0 formula cells, numbers kept"

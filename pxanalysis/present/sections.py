@@ -2,13 +2,17 @@
 
 A section either returns an object the notebook displays (a DataFrame) or
 displays itself (Markdown, a figure). All reader-facing text is bilingual.
+
+Every text that comes from a report, a data file or a user (a title, a region's
+name, an indicator's name, a source) goes into the Markdown through
+:func:`pxanalysis.present.markup.inert`: it is shown as written, never as markup
+(no ``<style>``, no link). Tables are HTML-escaped by pandas.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from html import escape
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
@@ -19,6 +23,7 @@ from pxanalysis.engine.calibration import ESTIMATE_SD, SHOCK_PROBABILITY
 from pxanalysis.engine.evidence import TARGET_SHORTFALL
 from pxanalysis.engine.meet import ABOUT_BAND
 from pxanalysis.present import labels, plots, style, tables
+from pxanalysis.present.markup import inert
 from pxanalysis.vocab import AUTO_METHOD
 
 
@@ -89,11 +94,11 @@ def title_block(ctx: Context) -> None:
         chosen = selection.choose(ctx.scenario.as_of).method
         method = f"{chosen}({'按规则选定' if _zh(ctx) else 'by the rule'})"
     _md(
-        f"# {escape(ctx.title)}\n\n"
+        f"# {inert(ctx.title)}\n\n"
         f"**{_t('scenario', lang)}**:{labels.scenario(ctx.scenario.name, lang)} · "
         f"**{_t('as_of', lang)}**:{ctx.scenario.as_of} · "
         f"**{_t('method', lang)}**:{method} · "
-        f"**{_t('date', lang)}**:{today}\n\n{_t('data_note', lang)}"
+        f"**{_t('date', lang)}**:{today}\n\n{inert(_t('data_note', lang))}"
     )
 
 
@@ -101,9 +106,9 @@ def headline(ctx: Context) -> None:
     """One paragraph: how many of the targets look likely, and GDP's numbers."""
     c = _compared(ctx).set_index("indicator_id")
     n = len(c)
-    not_judged = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"].isna()]]
-    likely = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"] >= 0.5]]
-    unlikely = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"] < 0.25]]
+    not_judged = [inert(labels.indicator(i, ctx.lang)) for i in c.index[c["p_meet"].isna()]]
+    likely = [inert(labels.indicator(i, ctx.lang)) for i in c.index[c["p_meet"] >= 0.5]]
+    unlikely = [inert(labels.indicator(i, ctx.lang)) for i in c.index[c["p_meet"] < 0.25]]
     sep = "、" if _zh(ctx) else ", "
     grades = c["grade"].value_counts().to_dict()
     if _zh(ctx):
@@ -151,7 +156,7 @@ def _gdp_sentence(c: pd.DataFrame, lang: str) -> str:
 def _not_judged_note(c: pd.DataFrame, lang: str) -> str:
     """Why a target has no judgement (no evidence, a level target, thin history)."""
     parts = [
-        f"{labels.indicator(r.indicator_id, lang)}:{labels.flag(r.flag, lang)}"
+        f"{inert(labels.indicator(r.indicator_id, lang))}:{labels.flag(r.flag, lang)}"
         for r in c.itertuples()
         if pd.isna(r.p_meet) and r.flag in labels.FLAGS
     ]
@@ -310,8 +315,8 @@ def commitments(ctx: Context) -> None:
 def _pool_text(lang: str) -> str:
     """Which series the real-time errors pool: the region and its Jiangxi peers."""
     if lang == "zh":
-        return labels.fill("{region}与江西其他设区市")
-    return labels.fill("{region_en} and Jiangxi's other cities")
+        return inert(labels.fill("{region}与江西其他设区市"))
+    return inert(labels.fill("{region_en} and Jiangxi's other cities"))
 
 
 def _history_text(lang: str) -> str:
@@ -325,17 +330,21 @@ def _history_text(lang: str) -> str:
     years = f"{own.index.min()}—{own.index.max()}" if len(own) else ""
     if lang == "zh":
         gdp = f"GDP实际增速{years}年来自CSMAR城市面板" if years else "无GDP历史"
-        return labels.fill(
-            f"{{region}}{gdp};其余指标没有本市历史数据,按C级证据锚定判断;萍乡和江西其他设区市的GDP增速用于校准。"
+        return inert(
+            labels.fill(
+                f"{{region}}{gdp};其余指标没有本市历史数据,按C级证据锚定判断;萍乡和江西其他设区市的GDP增速用于校准。"
+            )
         )
     gdp = (
         f"real GDP growth {years.replace('—', '-')} from the CSMAR city panel"
         if years
         else "no GDP history"
     )
-    return labels.fill(
-        f"{{region_en}}: {gdp}; no own history for the other indicators, judged from anchors (grade C); "
-        "Pingxiang's and Jiangxi's other cities' GDP growth for calibration."
+    return inert(
+        labels.fill(
+            f"{{region_en}}: {gdp}; no own history for the other indicators, judged from anchors (grade C); "
+            "Pingxiang's and Jiangxi's other cities' GDP growth for calibration."
+        )
     )
 
 
@@ -377,22 +386,23 @@ def sources(ctx: Context) -> None:
         titles = sorted(set(panel.loc[panel["geo"] == report.region, "source_title"]))
     jx = sorted(set(obs.loc[obs["geo"] == "jiangxi", "source_title"]))
     figures = f"data/{report.region}/{report.year}/figures.csv"
-    where = f"; {report.source}" if report.source else ""
+    where = f"; {inert(report.source)}" if report.source else ""
+    title = inert(report.title)
     if ctx.lang == "zh":
-        head = f"- 《{report.title}》{where}(每个数字附原文引语,见 `{figures}`)\n"
+        head = f"- 《{title}》{where}(每个数字附原文引语,见 `{figures}`)\n"
         mid, prov = (
-            labels.fill("{region}历史数据(可信度与修订规则见 `data/pingxiang/history/README.md`):"),
+            inert(labels.fill("{region}"))
+            + "历史数据(可信度与修订规则见 `data/pingxiang/history/README.md`):",
             "江西省(仅作背景):",
         )
     else:
-        head = f"- {report.title}{where} (every figure with its verbatim quote: `{figures}`)\n"
+        head = f"- {title}{where} (every figure with its verbatim quote: `{figures}`)\n"
         mid, prov = (
-            labels.fill(
-                "{region_en} history (trust and revision rule: `data/pingxiang/history/README.md`):"
-            ),
+            inert(labels.fill("{region_en}"))
+            + " history (trust and revision rule: `data/pingxiang/history/README.md`):",
             "Jiangxi province (context only):",
         )
     lines = [f"## {_t('sources', ctx.lang)}", "", head, f"{mid}", ""]
-    lines += [f"- {t}" for t in titles]
-    lines += ["", prov, ""] + [f"- {t}" for t in jx]
+    lines += [f"- {inert(t)}" for t in titles]
+    lines += ["", prov, ""] + [f"- {inert(t)}" for t in jx]
     _md("\n".join(lines))
