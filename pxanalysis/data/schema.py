@@ -14,7 +14,14 @@ import io
 import re
 from pathlib import Path
 
+from pxanalysis.data.bounds import plausible
 from pxanalysis.errors import DataValidationError
+
+#: The Table Schema property that says which columns :func:`validate_rows` checks for
+#: plausibility (:func:`pxanalysis.data.bounds.plausible`): a list of
+#: ``{"indicator": FIELD, "value": FIELD, "measure_field": FIELD}`` or, where every row
+#: has the same measure, ``{"indicator": FIELD, "value": FIELD, "measure": "growth"}``.
+PLAUSIBLE = "x-plausible"
 
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
@@ -100,11 +107,41 @@ def validate_rows(path: Path, schema: dict) -> list[dict]:
     with io.StringIO(read_text(path), newline="") as f:
         reader = csv.reader(f, strict=True)
         try:
-            return _rows(path, reader, schema)
+            rows = _rows(path, reader, schema)
         except csv.Error as exc:
             raise DataValidationError(
                 path, None, None, f"not valid CSV at line {reader.line_num}: {exc} (truncated?)"
             ) from None
+    check_plausible(path, rows, schema)
+    return rows
+
+
+def check_plausible(path: Path, rows: list[dict], schema: dict) -> None:
+    """Check the values the schema's :data:`PLAUSIBLE` property names against their bounds.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file (for the error).
+    rows : list of dict
+        Its typed rows (:func:`validate_rows`).
+    schema : dict
+        Its Table Schema; without :data:`PLAUSIBLE` nothing is checked.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file, the row, the field and the bounds (a typo, a unit error).
+    """
+    for check in schema.get(PLAUSIBLE, ()):
+        for number, row in enumerate(rows, start=1):
+            value = row.get(check["value"])
+            if value is None:
+                continue
+            measure = check.get("measure") or row.get(check.get("measure_field", ""))
+            problem = plausible(str(row.get(check["indicator"])), str(measure), value)
+            if problem:
+                raise DataValidationError(path, number, check["value"], problem)
 
 
 def _rows(path: Path, reader, schema: dict) -> list[dict]:
