@@ -1231,3 +1231,124 @@ def test_h19_spreadsheet_cells_are_never_formulas(tmp_path, monkeypatch, fault):
     assert not [c.coordinate for c in values if c.data_type == "f"]
     assert sheet["A2"].value == "'" + evil[0] and sheet["B3"].value == -1
     row["observed"] = "CSV and XLSX: '=HYPERLINK(… as text, 0 formula cells, numbers kept"
+
+
+def _history_copy(tmp_path: Path, measure: str, value: str) -> tuple[Path, int]:
+    """A copy of the history package whose first preferred Pingxiang GDP ``measure`` is
+    ``value``; returns the folder and the row changed (1-based, as the errors count)."""
+    import csv
+
+    data = tmp_path / "pingxiang"
+    shutil.copytree(ROOT / "data/pingxiang", data)
+    path = data / "history/observations.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    number = next(i for i, r in enumerate(rows, start=1) if r["series"] == "gdp"
+                  and r["geo"] == "pingxiang" and r["measure"] == measure
+                  and r["preferred"] == "true")  # fmt: skip
+    rows[number - 1]["value"] = value
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return data, number
+
+
+@pytest.mark.parametrize(
+    ("case", "measure", "value", "message"),
+    [
+        ("history GDP growth 9999", "growth", "9999", "9999 % is not a plausible growth of gdp"),
+        ("history GDP level -1188", "level", "-1188", "-1188 is not a plausible level of gdp"),
+        ("history GDP growth 1e308", "growth", "1e308", "1e+308 % is not a plausible growth"),
+    ],
+)
+def test_h19_an_implausible_history_value_never_publishes(tmp_path, fault, case, measure, value,
+                                                         message):  # fmt: skip
+    row = fault(f"H19 {case}", "exit 1 naming file, row, bounds; nothing written")
+    data, number = _history_copy(tmp_path, measure, value)
+    out = tmp_path / "x.csv"
+    result = run(["project", "--scenario", "baseline", "--to", str(out)],
+                 env=_env(PXANALYSIS_DATA_DIR=str(data)), timeout=120)  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"observations.csv, row {number} (line {number + 1}), field 'value': " in result.stderr
+    assert message in result.stderr and not out.exists()
+    said = result.stderr.strip().splitlines()[-1]
+    row["observed"] = (
+        f"exit 1: …row {number}, field 'value': {said[said.index(message[:6]) :][:50]}…"
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "extra", "message"),
+    [
+        ("month-12 release 9.9, annual 4.1", dict(geo="jiangxi", indicator="gdp", year="2023",
+         through="12", growth="9.9", quote="全省地区生产总值增长9.9%", published="2024-01-25"),
+         "differs from the annual 4.1 %"),
+        ("release published 2099-01-20", dict(published="2099-01-20"), "after today"),
+        ("release growth 80 (retail sales)", dict(growth="80", quote="增长80%"),
+         "not a plausible growth"),
+        ("release level -1188", dict(level="-1188", unit="亿元"), "not a plausible level"),
+        ("--year 0", dict(year="0"), "--year 0: give the release's year, 2000..2035"),
+    ],
+)  # fmt: skip
+def test_h19_ytd_add_refuses_an_implausible_release(tmp_path, fault, case, extra, message):
+    row = fault(f"H19 ytd add, {case}", "exit 2 saying why, the file unchanged")
+    file = _releases(tmp_path)
+    before = file.read_bytes()
+    args = _ytd_add(file, int(extra.pop("through", 5)), float(extra.get("growth", 4.5)))
+    for key, value in extra.items():
+        if f"--{key}" in args:
+            args[args.index(f"--{key}") + 1] = value
+        else:
+            args += [f"--{key}", value]
+    result = run(args, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert message in result.stderr and file.read_bytes() == before
+    said = result.stderr.strip()
+    row["observed"] = f"exit 2: …{said[said.index(message[:8]) :][:60]}"
+
+
+def test_h19_ytd_check_names_the_row_of_a_bad_release(tmp_path, fault):
+    row = fault("H19 ytd check, a row dated 2099 / month 12 off the annual",
+                "DataValidationError naming the row")  # fmt: skip
+    import csv
+
+    file = _releases(tmp_path)
+    with open(file, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    number = next(
+        i for i, r in enumerate(rows, start=1) if r["release_id"] == "jiangxi.gdp.2022.m12"
+    )
+    said = []
+    for change, message in (
+        ({"growth": "9.9", "quote": "全省地区生产总值增长9.9%"}, "differs from the annual 4.7 %"),
+        ({"known_from": "2099-01-25"}, "after today"),
+    ):
+        changed = [r | change if i == number else r for i, r in enumerate(rows, start=1)]
+        with open(file, "w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(changed)
+        result = run(["ytd", "check", "--file", str(file)], timeout=60)
+        assert result.returncode == 1 and f"row {number} (line {number + 1})" in result.stderr
+        assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
+        said.append(message)
+    row["observed"] = f"exit 1 twice: …releases.csv, row {number}: {' / '.join(said)}"
+
+
+def test_h19_an_empty_report_package_does_not_validate(tmp_path, fault):
+    row = fault("H19 report package without figures/targets",
+                "validate: DataValidationError; brief: exit 2 before any kernel")  # fmt: skip
+    from pxanalysis.data import report_schema
+
+    home = _yichun_home(tmp_path)
+    report = home / "data/yichun/2023"
+    for name in ("figures", "targets"):
+        path = report / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="no figures: a report package holds"):
+        report_schema.validate(report)
+    _usage_case(fault, "brief on it", ["--region", "yichun", "--year", "2023", "--out",
+                str(tmp_path / "out")], "has no targets (targets.csv is empty)",
+                env=_env(PXANALYSIS_HOME=str(home)), label="H19")  # fmt: skip
+    row["observed"] = "validate: '…figures.csv: no figures: …'; brief: exit 2 (see next row)"

@@ -206,6 +206,11 @@ def _job(
     try:
         resolved = params.resolve_brief(values)  # the notebook does the same check
         report = reports.describe(resolved["region"], resolved["year"])
+        if not params.report_target_ids(report.region, report.year):
+            raise ParameterError(
+                f"the report {report.directory} has no targets (targets.csv is empty): "
+                "there is nothing to judge; draft it again or add its targets"
+            )
     except ParameterError as exc:
         raise ParameterError(f"scenario file {path}: {exc}") from None
     if resolved["title"]:  # given here or by a scenario_file: explicit, so it wins in the notebook
