@@ -453,9 +453,59 @@ def latest_year(region: str) -> int:
 MAX_FILE_BYTES = 64 * 1024
 
 
+#: Limits of every YAML file the package reads (:func:`load_yaml`): nesting depth, and
+#: the nodes of the document once its aliases are expanded. A scenario file is a flat
+#: mapping of a few dozen nodes; ``non_figures.yaml`` holds a few hundred. A 497-byte
+#: alias bomb expands to 10^9 nodes, and 10 000 nested ``[`` overflow the stack.
+YAML_MAX_DEPTH = 20
+YAML_MAX_NODES = 100_000
+#: Digits of an integer in a YAML file: a year has 4, no parameter needs 20; Python
+#: refuses to convert more than 4300 (``int('1' * 5000)`` raises).
+YAML_MAX_DIGITS = 20
+
+
+class YAMLLimitError(yaml.YAMLError):
+    """A YAML document beyond :data:`YAML_MAX_DEPTH`, :data:`YAML_MAX_NODES` or
+    :data:`YAML_MAX_DIGITS` (said with the line where it was found)."""
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """A safe YAML loader that refuses a key given twice (YAML would keep the last)
-    and a key that is not text (``1:``, ``yes:``, ``null:``, ``[a, b]:``)."""
+    and a key that is not text (``1:``, ``yes:``, ``null:``, ``[a, b]:``); and, before
+    anything is built, a document nested deeper than :data:`YAML_MAX_DEPTH`, larger
+    than :data:`YAML_MAX_NODES` with its aliases expanded (an alias bomb), or holding
+    an integer of more than :data:`YAML_MAX_DIGITS` digits."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self._depth >= YAML_MAX_DEPTH:
+            raise YAMLLimitError(
+                f"nested deeper than {YAML_MAX_DEPTH} levels (line "
+                f"{self.peek_event().start_mark.line + 1}): a parameter file is a flat mapping"
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def get_single_node(self):
+        node = super().get_single_node()
+        if node is not None:
+            _expanded_size(node)
+        return node
+
+    def construct_yaml_int(self, node):
+        digits = sum(ch.isalnum() for ch in str(node.value)) - str(node.value).count("0x")
+        if digits > YAML_MAX_DIGITS:
+            raise YAMLLimitError(
+                f"an integer of {digits} digits (line {node.start_mark.line + 1}): at most "
+                f"{YAML_MAX_DIGITS} digits"
+            )
+        return super().construct_yaml_int(node)
 
     def construct_mapping(self, node, deep=False):
         seen = {}
@@ -483,6 +533,78 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 )
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _UniqueKeyLoader.construct_yaml_int)
+
+
+def _expanded_size(root) -> int:
+    """The nodes of the document under ``root`` with every alias expanded (shared nodes are
+    counted once per use); raise :class:`YAMLLimitError` beyond :data:`YAML_MAX_NODES`.
+
+    Counted on the composed graph (each shared node's size computed once), so a bomb
+    is refused in microseconds, before anything is constructed.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in active:
+            raise YAMLLimitError(
+                f"a recursive alias (line {node.start_mark.line + 1}): a parameter file has none"
+            )
+        active.add(id(node))
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        active.discard(id(node))
+        if total > YAML_MAX_NODES:
+            raise YAMLLimitError(
+                f"more than {YAML_MAX_NODES} values once its aliases (*name) are expanded "
+                f"(line {node.start_mark.line + 1}): an alias bomb, or not a parameter file"
+            )
+        sizes[id(node)] = total
+        return total
+
+    return size(root)
+
+
+def load_yaml(text: str, where: str, error: Callable[[str], Exception] = ParameterError) -> Any:
+    """Parse one YAML document safely: the one YAML reader of the package.
+
+    Safe tags only, no duplicate or non-text key, and the limits of
+    :data:`YAML_MAX_DEPTH`, :data:`YAML_MAX_NODES` (aliases expanded) and
+    :data:`YAML_MAX_DIGITS`: an alias bomb, a deeply nested document or a huge
+    integer is refused at once, never a hang or a traceback. The caller caps the
+    text's size.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    where : str
+        What it is (a file), for the message ("" when ``error`` names it).
+    error : callable
+        Makes the exception to raise from the message (default :class:`ParameterError`).
+
+    Returns
+    -------
+    object
+        The document's value.
+
+    Raises
+    ------
+    Exception
+        ``error(f"{where}: not valid YAML (…)")``.
+    """
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise error(f"{where + ': ' if where else ''}not valid YAML ({exc})") from None
 
 
 def _check_text(value: Any, where: str, key: str = "") -> None:
@@ -543,10 +665,7 @@ def read_file(path) -> dict:
     except UnicodeDecodeError as exc:
         line = raw_bytes[: exc.start].count(b"\n") + 1
         raise ParameterError(f"{where}: not UTF-8 at line {line}; save it as UTF-8") from None
-    try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{where}: not valid YAML ({exc})") from None
+    raw = load_yaml(text, where)
     if not isinstance(raw, dict):
         raise ParameterError(f"{where}: expected a mapping of parameters")
     _check_text(raw, where)

@@ -1352,3 +1352,57 @@ def test_h19_an_empty_report_package_does_not_validate(tmp_path, fault):
                 str(tmp_path / "out")], "has no targets (targets.csv is empty)",
                 env=_env(PXANALYSIS_HOME=str(home)), label="H19")  # fmt: skip
     row["observed"] = "validate: '…figures.csv: no figures: …'; brief: exit 2 (see next row)"
+
+
+#: 371 bytes that expand to 9^9 strings: a "billion laughs" in YAML.
+ALIAS_BOMB = (
+    "scenario: baseline\n"
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(
+        f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]\n"
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    + "title: *i\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "message"),
+    [
+        (f"alias bomb ({len(ALIAS_BOMB)} bytes)", ALIAS_BOMB, "once its aliases (*name) are expanded"),
+        ("nested 10000 deep", "scenario: baseline\ntitle: " + "[" * 10_000 + "]" * 10_000,
+         "nested deeper than 20 levels"),
+        ("5000-digit integer", "scenario: baseline\nwindow: " + "7" * 5000,
+         "an integer of 5000 digits"),
+    ],
+)  # fmt: skip
+def test_h19_a_yaml_bomb_is_a_usage_error(tmp_path, fault, case, text, message):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    _usage_case(fault, f"--params {case}", ["--params", str(bad), "--out", str(tmp_path / "o")],
+                message, label="H19")  # fmt: skip
+
+
+def test_h19_the_weekly_run_skips_a_yaml_bomb(tmp_path, monkeypatch, fault):
+    row = fault("H19 --scenario all + user alias bomb", "that file skipped at once, others planned")
+    from pxanalysis.briefs import plan
+
+    (tmp_path / "bomb.yaml").write_text(ALIAS_BOMB)
+    (tmp_path / "mine.yaml").write_text("scenario: baseline\n")
+    monkeypatch.setenv("PXANALYSIS_SCENARIO_DIR", str(tmp_path))
+    start = time.monotonic()
+    planned = plan.plan("all")
+    took = time.monotonic() - start
+    assert [j.name for j in planned.jobs][-1] == "mine" and len(planned.jobs) == 6
+    assert len(planned.skipped) == 1 and "bomb.yaml" in planned.skipped[0]
+    assert "aliases (*name) are expanded" in planned.skipped[0] and took < 30
+    row["observed"] = f"planned in {took:.1f} s: 6 briefs, bomb.yaml skipped"
+
+
+def test_h19_non_figures_yaml_goes_through_the_safe_loader(data_copy, fault):
+    row = fault("H19 non_figures.yaml alias bomb", "DataValidationError naming the file")
+    (data_copy / "2024/non_figures.yaml").write_text(ALIAS_BOMB.replace("scenario", "non_figures"))
+    loaders.clear_cache()
+    with pytest.raises(DataValidationError, match="non_figures.yaml: not valid YAML") as info:
+        loaders.non_figures()
+    row["observed"] = str(info.value).replace(str(data_copy), "…")[:90]

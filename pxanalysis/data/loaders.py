@@ -20,9 +20,8 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from pxanalysis import paths
+from pxanalysis import params, paths
 from pxanalysis.data import report_schema, reports
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataError, DataValidationError, ParameterError, check_name
@@ -521,7 +520,8 @@ def _levels(directory: Path, indicator_id: str, geo: str) -> pd.DataFrame:
 def _non_figures(directory: Path) -> tuple:
     descriptor = _report_descriptor(directory)
     path = directory / report_schema.resource(descriptor, "non_figures", directory)["path"]
-    entries = yaml.safe_load(read_text(path))["non_figures"]
+    problem = functools.partial(DataValidationError, path, None, None)
+    entries = params.load_yaml(read_text(path), "", problem)["non_figures"]
     for number, entry in enumerate(entries, start=1):
         for key in ("token", "context", "category"):
             if not entry.get(key):
