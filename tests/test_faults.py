@@ -1406,3 +1406,31 @@ def test_h19_non_figures_yaml_goes_through_the_safe_loader(data_copy, fault):
     with pytest.raises(DataValidationError, match="non_figures.yaml: not valid YAML") as info:
         loaders.non_figures()
     row["observed"] = str(info.value).replace(str(data_copy), "…")[:90]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "folder"])
+def test_h19_ytd_check_reads_only_a_regular_file(tmp_path, fault, kind):
+    row = fault(f"H19 ytd check --file {kind}", "exit 1 at once: 'not a regular file'")
+    target = tmp_path / "releases.csv"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        target = Path(kind)
+    result = run(["ytd", "check", "--file", str(target)], timeout=30)
+    assert result.returncode == 1 and "not a regular file" in result.stderr, result.stderr[-1500:]
+    assert "Traceback" not in result.stderr
+    row["observed"] = f"exit 1 in {result.seconds:.1f} s: …{result.stderr.strip()[-60:]}"
+
+
+def test_h19_a_data_file_is_read_at_most_to_its_cap(tmp_path, monkeypatch, fault):
+    row = fault("H19 data file beyond the size cap", "DataValidationError 'larger than'")
+    from pxanalysis.data import schema
+
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"a\n" * 2000)
+    monkeypatch.setattr(schema, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(DataValidationError, match="larger than 0 MiB: not a data file"):
+        schema.read_text(big)
+    row["observed"] = "DataValidationError: '…big.csv: larger than … MiB: not a data file'"

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
+import stat
 from pathlib import Path
 
 from pxanalysis.data.bounds import plausible
@@ -58,21 +60,41 @@ def _convert(value: str, spec: dict):
     raise ValueError(f"unsupported field type {kind!r}")
 
 
+#: The largest data file read (bytes). The largest the project holds is under 400 KB;
+#: a file of 16 MiB is not a table of a city's statistics but a mistake (or /dev/zero).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file; a file in another encoding names its first bad line.
+
+    Only a regular file is read, and at most :data:`MAX_FILE_BYTES`: a FIFO would
+    block for ever, ``/dev/zero`` would never end. It is checked before it is
+    opened, and opened without blocking (then checked again).
 
     Raises
     ------
     DataValidationError
-        If the file is missing or not UTF-8 (GBK, say), naming the file and line.
+        If the file is missing, not a regular file, too large, or not UTF-8 (GBK,
+        say), naming the file (and line).
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise DataValidationError(path, None, None, _NOT_REGULAR)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped meanwhile
+                raise DataValidationError(path, None, None, _NOT_REGULAR)
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise DataValidationError(path, None, None, "file not found") from None
     except OSError as exc:
         raise DataValidationError(path, None, None, f"cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataValidationError(
+            path, None, None, f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a data file"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -80,6 +102,9 @@ def read_text(path: Path) -> str:
         raise DataValidationError(
             path, None, None, f"not UTF-8 at line {line} (byte {exc.start}): save the file as UTF-8"
         ) from None
+
+
+_NOT_REGULAR = "not a regular file (a pipe, a device, a folder): give the data file itself"
 
 
 def validate_rows(path: Path, schema: dict) -> list[dict]:
