@@ -10,6 +10,7 @@ timeout plus a margin fails the test.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import re
@@ -51,13 +52,16 @@ def run(args, env=None, timeout=RUN_BOUND, user=None):
     """Run the CLI; fail the test if it does not end within ``timeout`` seconds."""
     cmd = [PXA, *args]
     env = env or _env()
+    cwd = ROOT
     if user:
         cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *cmd]
-        env = dict(env, HOME="/tmp", MPLCONFIGDIR=tempfile.mkdtemp(prefix="pxa-mpl-"))
-        os.chmod(env["MPLCONFIGDIR"], 0o777)
+        mpl = tempfile.mkdtemp(prefix="pxa-mpl-", dir="/tmp")  # not under a private TMPDIR
+        os.chmod(mpl, 0o777)
+        env = dict(env, HOME="/tmp", MPLCONFIGDIR=mpl, TMPDIR="/tmp")
+        cwd = Path("/tmp")  # whatever the checkout's folder mode
     start = time.monotonic()
     try:
-        result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+        result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
                                 timeout=timeout)  # fmt: skip
     except subprocess.TimeoutExpired:
         pytest.fail(f"{' '.join(args)} did not end within {timeout} s (a hang)")
@@ -405,10 +409,44 @@ def test_5_chromium_killed_mid_run_fails_at_most_the_brief_being_printed(tmp_pat
 # --------------------------------------------------------------------------- 6. usage
 
 
+#: User nobody, for the tests of what another user may not read or write.
+NOBODY = 65534
+
+
+@functools.cache
+def nobody_cannot(pxa: str = PXA) -> str | None:
+    """Why this machine cannot run the CLI as user nobody; None when it can.
+
+    Needs root (``setpriv`` to switch user) and a checkout and ``.venv`` that nobody
+    may read: a clone inside a private (0700) folder is not. Asked once, by running
+    ``pxanalysis --help`` as nobody.
+    """
+    if os.geteuid() != 0:
+        return "not run as root: setpriv cannot switch to user nobody (run the suite as root)"
+    if shutil.which("setpriv") is None:
+        return "no setpriv (util-linux) to switch to user nobody"
+    probe = subprocess.run(
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", pxa, "--help"],
+        cwd="/tmp", env=_env(HOME="/tmp", TMPDIR="/tmp"), capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    if probe.returncode != 0:
+        said = (probe.stderr.strip().splitlines() or ["no message"])[-1][:160]
+        return (
+            f"user nobody cannot run {pxa} ({said}): the checkout or its .venv is not readable "
+            "by nobody (a clone inside a private 0700 folder?)"
+        )
+    return None
+
+
 @pytest.fixture
 def nobody_dir():
-    """A folder under /tmp that user nobody may read but not write."""
-    folder = Path(tempfile.mkdtemp(prefix="pxa-ro-"))
+    """A folder under /tmp that user nobody may read but not write; skips, saying why, where
+    the machine cannot run a command as nobody."""
+    why = nobody_cannot()
+    if why:
+        pytest.skip(why)
+    folder = Path(tempfile.mkdtemp(prefix="pxa-ro-", dir="/tmp"))  # not a private TMPDIR
     folder.chmod(0o555)
     yield folder
     folder.chmod(0o755)
@@ -433,7 +471,7 @@ def test_6_out_is_a_regular_file(tmp_path, fault):
 
 def test_6_out_is_read_only(nobody_dir, fault):
     _usage_case(fault, "--out read-only", ["--out", str(nobody_dir / "out")],
-                "Permission denied", user=65534)  # fmt: skip
+                "Permission denied", user=NOBODY)  # fmt: skip
 
 
 def test_6_params_is_a_directory(tmp_path, fault):
@@ -453,7 +491,7 @@ def test_6_params_is_unreadable(nobody_dir, fault):
     secret.chmod(0)
     nobody_dir.chmod(0o555)
     _usage_case(fault, "--params unreadable", ["--params", str(secret)], "cannot be read",
-                user=65534)  # fmt: skip
+                user=NOBODY)  # fmt: skip
 
 
 def test_9_params_too_large(tmp_path, fault):
@@ -1434,3 +1472,19 @@ def test_h19_a_data_file_is_read_at_most_to_its_cap(tmp_path, monkeypatch, fault
     with pytest.raises(DataValidationError, match="larger than 0 MiB: not a data file"):
         schema.read_text(big)
     row["observed"] = "DataValidationError: '…big.csv: larger than … MiB: not a data file'"
+
+
+def test_h19_tests_as_nobody_skip_saying_why_in_a_private_checkout(fault):
+    row = fault("H19 tests as user nobody, checkout in a 0700 folder",
+                "skipped with the reason printed, never failed")  # fmt: skip
+    private = Path(tempfile.mkdtemp(prefix="pxa-private-", dir="/tmp"))
+    try:
+        private.chmod(0o700)
+        (private / "pxanalysis").symlink_to(PXA)  # as a clone inside a private folder
+        why = nobody_cannot(str(private / "pxanalysis"))
+    finally:
+        shutil.rmtree(private)
+    expected = "not readable by nobody" if os.geteuid() == 0 else "not run as root"
+    assert why and expected in why, why
+    here = nobody_cannot()
+    row["observed"] = f"reason: '…{why[-60:]}'; this checkout: {'skip' if here else 'runs'}"
