@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import math
 import re
 import stat
@@ -116,6 +117,28 @@ def report_target_ids(region: str, year: int) -> tuple[str, ...]:
             f"`pxanalysis extract REPORT.txt --region {region} --year {year} --out {path.parent}`"
         ) from None
     except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
+        raise ParameterError(f"{path} cannot be read: {exc}") from None
+
+
+def report_date(region: str, year: int) -> dt.date:
+    """The date of a report (``report.date`` of ``data/<region>/<year>/datapackage.json``).
+
+    Raises
+    ------
+    ParameterError
+        If the report is not there or its descriptor cannot be read.
+    """
+    path = paths.report_dir(region, year) / "datapackage.json"
+    try:
+        return dt.date.fromisoformat(
+            str(json.loads(path.read_text(encoding="utf-8"))["report"]["date"])
+        )
+    except FileNotFoundError:
+        report_target_ids(region, year)  # raises the message naming the report and the fix
+        raise ParameterError(
+            f"no report for region {region!r}, year {year}: {path} not found"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ParameterError(f"{path} cannot be read: {exc}") from None
 
 
@@ -430,17 +453,25 @@ def help_table(notebook: str = "brief") -> str:
 
 def check_consistency(p: Mapping[str, Any]) -> None:
     """Checks across parameters: ``custom`` needs assumptions; the report exists; the
-    indicators of ``assumptions`` and ``ytd`` are its targets."""
+    indicators of ``assumptions`` and ``ytd`` are its targets; ``as_of`` is not before
+    the report's date (its targets were not known then)."""
     if p.get("scenario") == "custom" and not p.get("assumptions"):
         raise ParameterError(
             "scenario 'custom' needs at least one growth assumption "
             "(assumptions: {indicator: {growth: ..., sd: ...}})"
         )
+    region = p.get("region") or paths.DEFAULT_REGION
     if p.get("assumptions") or p.get("ytd") or "region" in p:
-        region = p.get("region") or paths.DEFAULT_REGION
         ids = report_target_ids(region, p.get("year") or latest_year(region))
         normalise_assumptions(p.get("assumptions") or {}, ids)
         normalise_ytd(p.get("ytd") or {}, ids)
+    if p.get("as_of"):
+        date = report_date(region, p.get("year") or latest_year(region))
+        if dt.date.fromisoformat(p["as_of"]) < date:
+            raise ParameterError(
+                f"parameter 'as_of' = {p['as_of']!r}: before the report's date {date} (its "
+                f"targets were not known yet); give {date} or later, or leave it empty"
+            )
 
 
 def latest_year(region: str) -> int:
