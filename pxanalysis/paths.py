@@ -7,13 +7,20 @@ in this order:
 2. the checkout, when the package runs from one (``pip install -e .``, or on ``sys.path``);
 3. the copy shipped inside the wheel (``pxanalysis/_resources``), for an installed package.
 
-Other places:
+Other places (``PXANALYSIS_HOME`` moves every one of them):
 
-- **data**: ``<home>/data/<region>``, or ``PXANALYSIS_DATA_DIR`` (one region's folder);
+- **data**: ``<home>/data/<region>``, or ``PXANALYSIS_DATA_DIR`` (one region's folder).
+  An installed package never writes into its own folder (site-packages): the
+  first change (``ytd add``) copies the region's folder to the user's data folder
+  (``platformdirs.user_data_dir("pxanalysis")/data/<region>``, e.g.
+  ``~/.local/share/pxanalysis``), which is read from then on
+  (:func:`writable_data_dir`);
 - **built-in scenarios**: ``<home>/scenarios``; **user scenarios** (the explorer
   saves there; ``--scenario all`` renders them too): ``PXANALYSIS_SCENARIO_DIR``,
-  else the checkout's ``scenarios/``, else ``./scenarios``;
-- **reports**: the checkout's ``reports/``, else ``./reports`` (installed use).
+  else ``<home>/scenarios`` when ``PXANALYSIS_HOME`` is set, else the checkout's
+  ``scenarios/``, else ``./scenarios``;
+- **reports**: ``<home>/reports`` when ``PXANALYSIS_HOME`` is set, else the
+  checkout's ``reports/``, else ``./reports`` (installed use).
 
 This is the only module that does path arithmetic on ``__file__``.
 """
@@ -23,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -69,12 +77,67 @@ def home() -> Path:
     )
 
 
+def installed() -> bool:
+    """Whether the package reads the copy shipped in its wheel (no checkout, no
+    ``PXANALYSIS_HOME``): then it must not write there."""
+    return not os.environ.get("PXANALYSIS_HOME") and checkout() is None
+
+
+def user_data_home() -> Path:
+    """The user's data folder of pxanalysis (``platformdirs.user_data_dir``; honours
+    ``XDG_DATA_HOME``): where an installed package keeps the data it changes."""
+    import platformdirs  # only an installed package that writes needs it
+
+    return Path(platformdirs.user_data_dir("pxanalysis", appauthor=False))
+
+
+def _user_copy(region: str) -> Path | None:
+    """The user's copy of a region's data folder, for an installed package that has one."""
+    if not installed():
+        return None
+    mine = user_data_home() / "data" / region
+    return mine if (mine / "datapackage.json").is_file() else None
+
+
 def data_dir(region: str = DEFAULT_REGION) -> Path:
-    """A region's data folder (``PXANALYSIS_DATA_DIR`` overrides the default region's)."""
+    """A region's data folder (``PXANALYSIS_DATA_DIR`` overrides the default region's; an
+    installed package reads the user's copy once it has made one, see :func:`writable_data_dir`)."""
     override = os.environ.get("PXANALYSIS_DATA_DIR")
     if override and region == DEFAULT_REGION:
         return Path(override)
-    return home() / "data" / region
+    return _user_copy(region) or home() / "data" / region
+
+
+def writable_data_dir(region: str = DEFAULT_REGION) -> Path:
+    """The data folder to change (``ytd add``): :func:`data_dir`, except that an installed
+    package first copies its shipped folder to the user's data folder (:func:`user_data_home`)
+    and changes that copy, never site-packages.
+
+    Raises
+    ------
+    DataError
+        If the user's data folder cannot be made (naming it).
+    """
+    folder = data_dir(region)
+    if not installed() or folder != home() / "data" / region:
+        return folder
+    target = user_data_home() / "data" / region
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = Path(tempfile.mkdtemp(prefix=f".{region}-", dir=target.parent))
+        try:
+            shutil.copytree(folder, staged / region)
+            os.replace(staged / region, target)  # whole, or not at all
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+    except OSError as exc:
+        if (target / "datapackage.json").is_file():  # another process made it meanwhile
+            return target
+        raise DataError(
+            f"cannot copy the data to the user's data folder {target} ({exc.strerror}): "
+            "set PXANALYSIS_DATA_DIR to a writable copy of it"
+        ) from None
+    return target
 
 
 def regions() -> tuple[str, ...]:
@@ -141,6 +204,8 @@ def user_scenario_dir() -> Path:
     override = os.environ.get("PXANALYSIS_SCENARIO_DIR")
     if override:
         return Path(override)
+    if os.environ.get("PXANALYSIS_HOME"):
+        return home() / "scenarios"
     root = checkout()
     return root / "scenarios" if root is not None else Path.cwd() / "scenarios"
 
@@ -151,7 +216,10 @@ def brief_notebook() -> Path:
 
 
 def reports_dir() -> Path:
-    """Default output folder of the briefs: the checkout's ``reports/``, else ``./reports``."""
+    """Default output folder of the briefs: ``<PXANALYSIS_HOME>/reports``, else the checkout's
+    ``reports/``, else ``./reports``."""
+    if os.environ.get("PXANALYSIS_HOME"):
+        return home() / "reports"
     root = checkout()
     return root / "reports" if root is not None else Path.cwd() / "reports"
 

@@ -40,9 +40,14 @@ TRUST = loaders.TRUST
 ANNUAL_TOLERANCE = 1.0
 
 
-def path() -> Path:
-    """The releases file of the current data directory (the ``monthly_releases`` resource)."""
-    return loaders.data_dir() / _resource()["path"]
+def path(writable: bool = False) -> Path:
+    """The releases file of the current data directory (the ``monthly_releases`` resource).
+
+    ``writable``: the file to change (an installed package's copy in the user's data
+    folder, :func:`pxanalysis.paths.writable_data_dir`; never site-packages).
+    """
+    folder = paths.writable_data_dir() if writable else loaders.data_dir()
+    return folder / _resource()["path"]
 
 
 def period_end(year: int, month: int) -> dt.date:
@@ -231,7 +236,7 @@ def add(
     found = problems(row, annual_growth())
     if found:
         raise ParameterError("; ".join(found))
-    file = Path(file) if file is not None else path()
+    file = Path(file) if file is not None else path(writable=True)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(row), lineterminator="\n")
     writer.writerow(row)
