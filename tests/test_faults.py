@@ -1488,3 +1488,81 @@ def test_h19_tests_as_nobody_skip_saying_why_in_a_private_checkout(fault):
     assert why and expected in why, why
     here = nobody_cannot()
     row["observed"] = f"reason: '…{why[-60:]}'; this checkout: {'skip' if here else 'runs'}"
+
+
+def test_h19_an_installed_wheels_ytd_add_writes_the_users_data_not_site_packages(
+    installed, tmp_path, fault
+):
+    row = fault("H19 wheel: ytd add", "row in the user's data folder; site-packages unchanged")
+    import hashlib
+
+    env_dir, env, elsewhere = installed
+    python = str(env_dir / "bin/python")
+    env = dict(env, XDG_DATA_HOME=str(tmp_path / "xdg"))
+    count = "from pxanalysis import data; print(len(data.monthly_releases()))"
+    before = int(subprocess.run([python, "-c", count], cwd=elsewhere, env=env, text=True,
+                                capture_output=True, check=True).stdout)  # fmt: skip
+    shipped = list(env_dir.glob("lib/python*/site-packages/pxanalysis/_resources/data"))[0]
+    digest = {
+        p: hashlib.sha256(p.read_bytes()).hexdigest() for p in shipped.rglob("*") if p.is_file()
+    }
+    args = _ytd_add(Path("unused"), 5, 4.5)
+    args = args[: args.index("--file")]
+    added = subprocess.run([str(env_dir / "bin/pxanalysis"), *args], cwd=elsewhere, env=env,
+                           capture_output=True, text=True, timeout=RUN_BOUND)  # fmt: skip
+    assert added.returncode == 0, added.stderr[-2000:]
+    mine = tmp_path / "xdg/pxanalysis/data/pingxiang/monthly/releases.csv"
+    assert str(mine) in added.stdout and "pingxiang.retail_sales.2025.m05," in mine.read_text()
+    after = {
+        p: hashlib.sha256(p.read_bytes()).hexdigest() for p in shipped.rglob("*") if p.is_file()
+    }
+    assert after == digest  # nothing written in site-packages
+    now = int(subprocess.run([python, "-c", count], cwd=elsewhere, env=env, text=True,
+                             capture_output=True, check=True).stdout)  # fmt: skip
+    assert now == before + 1  # and the package reads the user's copy from then on
+    row["observed"] = f"added to $XDG_DATA_HOME/pxanalysis/…/releases.csv ({before}->{now} read)"
+
+
+def test_h19_as_of_before_the_report_is_a_usage_error(tmp_path, fault):
+    _usage_case(fault, "brief --as-of 2000-01-01", ["--as-of", "2000-01-01", "--out",
+                str(tmp_path / "out")], "before the report's date 2024-01-31", label="H19")  # fmt: skip
+    _usage_case(fault, "project --as-of 2000-01-01", ["--as-of", "2000-01-01", "--to",
+                str(tmp_path / "x.csv")], "before the report's date 2024-01-31", label="H19",
+                command="project")  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["missing", "a file"])
+def test_h19_an_unusable_tmpdir_is_said_so(tmp_path, fault, kind):
+    tmpdir = tmp_path / "tmp"
+    if kind == "a file":
+        tmpdir.write_text("x")
+    _usage_case(fault, f"TMPDIR {kind}", ["--out", str(tmp_path / "out")],
+                f"TMPDIR={tmpdir} is not a folder: unset TMPDIR", env=_env(TMPDIR=str(tmpdir)),
+                label="H19")  # fmt: skip
+
+
+def test_h19_out_year_folder_that_is_a_file_is_found_before_any_kernel(tmp_path, fault):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "2024").write_text("not a folder")
+    _usage_case(fault, "<out>/2024 is a file, --scenario all", ["--scenario", "all", "--out",
+                str(out)], "2024 is a file, not a folder", label="H19")  # fmt: skip
+    assert (out / "2024").read_text() == "not a folder" and not (out / "failed").exists()
+
+
+def test_h19_pxanalysis_home_moves_every_default_path(tmp_path, monkeypatch, fault):
+    row = fault("H19 PXANALYSIS_HOME=h", "data, scenarios, user scenarios, reports all under h")
+    home = _home(tmp_path, scenarios=True)
+    monkeypatch.setenv("PXANALYSIS_HOME", str(home))
+    for name in ("PXANALYSIS_DATA_DIR", "PXANALYSIS_SCENARIO_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    places = {
+        "data": paths.data_dir(),
+        "scenarios": paths.builtin_scenario_dir(),
+        "user scenarios": paths.user_scenario_dir(),
+        "reports": paths.reports_dir(),
+        "notebook": paths.brief_notebook(),
+    }
+    outside = {k: str(v) for k, v in places.items() if not v.is_relative_to(home)}
+    assert not outside, outside
+    row["observed"] = ", ".join(f"{k} {v.relative_to(home)}" for k, v in places.items())
