@@ -495,7 +495,7 @@ YAML_MAX_NODES = 100_000
 YAML_MAX_DIGITS = 20
 
 
-class YAMLLimitError(yaml.YAMLError):
+class _YAMLLimitError(yaml.YAMLError):
     """A YAML document beyond :data:`YAML_MAX_DEPTH`, :data:`YAML_MAX_NODES` or
     :data:`YAML_MAX_DIGITS` (said with the line where it was found)."""
 
@@ -513,7 +513,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
     def compose_node(self, parent, index):
         if self._depth >= YAML_MAX_DEPTH:
-            raise YAMLLimitError(
+            raise _YAMLLimitError(
                 f"nested deeper than {YAML_MAX_DEPTH} levels (line "
                 f"{self.peek_event().start_mark.line + 1}): a parameter file is a flat mapping"
             )
@@ -532,7 +532,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     def construct_yaml_int(self, node):
         digits = sum(ch.isalnum() for ch in str(node.value)) - str(node.value).count("0x")
         if digits > YAML_MAX_DIGITS:
-            raise YAMLLimitError(
+            raise _YAMLLimitError(
                 f"an integer of {digits} digits (line {node.start_mark.line + 1}): at most "
                 f"{YAML_MAX_DIGITS} digits"
             )
@@ -571,7 +571,7 @@ _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", _UniqueKeyLoader.const
 
 def _expanded_size(root) -> int:
     """The nodes of the document under ``root`` with every alias expanded (shared nodes are
-    counted once per use); raise :class:`YAMLLimitError` beyond :data:`YAML_MAX_NODES`.
+    counted once per use); raise :class:`_YAMLLimitError` beyond :data:`YAML_MAX_NODES`.
 
     Counted on the composed graph (each shared node's size computed once), so a bomb
     is refused in microseconds, before anything is constructed.
@@ -583,7 +583,7 @@ def _expanded_size(root) -> int:
         if id(node) in sizes:
             return sizes[id(node)]
         if id(node) in active:
-            raise YAMLLimitError(
+            raise _YAMLLimitError(
                 f"a recursive alias (line {node.start_mark.line + 1}): a parameter file has none"
             )
         active.add(id(node))
@@ -594,7 +594,7 @@ def _expanded_size(root) -> int:
             total += sum(size(k) + size(v) for k, v in node.value)
         active.discard(id(node))
         if total > YAML_MAX_NODES:
-            raise YAMLLimitError(
+            raise _YAMLLimitError(
                 f"more than {YAML_MAX_NODES} values once its aliases (*name) are expanded "
                 f"(line {node.start_mark.line + 1}): an alias bomb, or not a parameter file"
             )
