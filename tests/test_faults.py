@@ -1566,3 +1566,24 @@ def test_h19_pxanalysis_home_moves_every_default_path(tmp_path, monkeypatch, fau
     outside = {k: str(v) for k, v in places.items() if not v.is_relative_to(home)}
     assert not outside, outside
     row["observed"] = ", ".join(f"{k} {v.relative_to(home)}" for k, v in places.items())
+
+
+def test_h19_a_dollar_in_a_name_is_text_in_a_chart(fault):
+    row = fault("H19 indicator name 'x $\\frac{ y' in a chart", "drawn as written, no mathtext")
+    import matplotlib.pyplot as plt
+
+    from pxanalysis.present.markup import chart_text
+
+    name = "Yichun $\\frac{ growth $"
+    fig = plt.figure()
+    try:
+        fig.text(0.1, 0.5, name)
+        with pytest.raises(ValueError):  # what matplotlib does with it as given
+            fig.canvas.draw()
+        fig.texts.clear()
+        label = fig.text(0.1, 0.5, chart_text(name))
+        fig.canvas.draw()
+        assert label.get_text() == name.replace("$", "\\$")
+    finally:
+        plt.close(fig)
+    row["observed"] = "drawn with every $ a dollar sign (as given: ValueError from mathtext)"

@@ -4,7 +4,9 @@ A report's title, a region's name (``extract --name``), a source address
 (``--source``), a brief's title, an indicator's name from ``targets.csv``: each is
 text, never markup. :func:`inert` escapes it for a Markdown cell of the brief
 (which nbconvert turns into HTML, and chromium into the PDF): no ``<style>``, no
-link, no image, no ``/URI`` annotation can come out of it. :func:`cell` and
+link, no image, no ``/URI`` annotation can come out of it. :func:`chart_text`
+keeps a ``$`` in a chart's label a dollar sign (matplotlib would typeset
+``$…$`` as mathematics). :func:`cell` and
 :func:`cells` do the same for a CSV or XLSX export, where a leading ``= + - @``
 would make a formula (``=HYPERLINK(…)``).
 """
@@ -48,6 +50,12 @@ def inert(text) -> str:
         Markdown that renders as exactly ``text`` (on one line).
     """
     return escape(markdown_text(" ".join(str(text).split())), quote=True)
+
+
+def chart_text(text) -> str:
+    """``text`` for a matplotlib label: a ``$`` is a dollar sign, never the start of mathtext
+    (``$x^2$`` in a region's name would be typeset, an unpaired ``$\\`` would fail the chart)."""
+    return str(text).replace("$", r"\$")
 
 
 def cell(value):
