@@ -67,7 +67,9 @@ def _scenario_values(args) -> dict:
     for key in ("method", "window", "as_of", "region", "year"):
         if getattr(args, key, None) is not None:
             values[key] = getattr(args, key)
-    return params.validate(values, notebook="scenario_file", partial=True)
+    values = params.validate(values, notebook="scenario_file", partial=True)
+    params.check_consistency({k: v for k, v in values.items() if k != "scenario"})
+    return values
 
 
 def cmd_project(args) -> int:
@@ -97,7 +99,8 @@ def cmd_brief(args) -> int:
                 f"and at most {MAX_TIMEOUT} (one week)"
             )
     planned = plan.plan(args.scenario, args.params, args.lang, args.as_of, args.region, args.year)
-    out = plan.check_out(args.out or paths.reports_dir())
+    out = plan.check_out(args.out or paths.reports_dir(), planned.jobs)
+    plan.check_tmpdir()
     for problem in planned.skipped:
         say(f"pxanalysis brief: skipped: {problem}", sys.stderr)
     for job in planned.jobs:
@@ -220,7 +223,7 @@ def cmd_ytd(args) -> int:
         source_ref=args.url,
         file=args.file,
     )
-    print(f"added {row['release_id']} to {args.file or releases.path()}")
+    print(f"added {row['release_id']} to {args.file or releases.path(writable=True)}")
     return EXIT_OK
 
 

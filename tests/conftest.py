@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 
 import matplotlib
@@ -53,6 +56,53 @@ def data_copy(tmp_path, monkeypatch):
     data.clear_cache()
     yield target
     data.clear_cache()
+
+
+# --------------------------------------------------------------------------- the wheel
+
+
+def run_ok(cmd, cwd, env=None, timeout=600):
+    """Run ``cmd``; fail the test with its output unless it exits 0."""
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, (
+        f"{cmd} failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+    )
+    return result
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory):
+    """A fresh venv with the wheel installed; its dependencies come from the project's venv.
+
+    The project venv's site-packages is added by a ``.pth`` line (so its own ``.pth``
+    files, the editable install among them, are not processed): the checkout is
+    never on ``sys.path``. The dependencies' data files (nbconvert's templates) are
+    found through ``JUPYTER_PATH``, as they would be in their own prefix.
+    """
+    tmp = tmp_path_factory.mktemp("wheel")
+    run_ok([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+          "-w", str(tmp / "dist"), str(ROOT)], cwd=tmp)  # fmt: skip
+    wheel = next((tmp / "dist").glob("pxanalysis-*.whl"))
+    env_dir = tmp / "env"
+    run_ok([sys.executable, "-m", "venv", str(env_dir)], cwd=tmp)
+    python = env_dir / "bin" / "python"
+    site = run_ok([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                cwd=tmp).stdout.strip()  # fmt: skip
+    Path(site, "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # a PYTHONPATH to a checkout would let pip see its egg-info and skip the install
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PXANALYSIS_", "PYTHONPATH"))}
+    env.update(
+        PATH=f"{env_dir / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        PYTHONHASHSEED="0",
+        JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"),
+    )
+    run_ok(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        cwd=tmp, env=env,
+    )  # fmt: skip
+    elsewhere = tmp / "elsewhere"
+    elsewhere.mkdir()
+    return env_dir, env, elsewhere
 
 
 # --------------------------------------------------------------------------- fault table

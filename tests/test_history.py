@@ -39,7 +39,10 @@ def test_committed_table_equals_a_fresh_build(tmp_path):
 def test_raw_copies_match_shared_reference(name):
     shared = SHARED / "reference" / name
     if not shared.exists():
-        pytest.skip("../shared is not beside this checkout")
+        pytest.skip(
+            f"{shared} not found: the reference copies live in shared/ beside the checkout "
+            "(../shared); clone or link it there to run this comparison"
+        )
     assert (JIANGXI / "history/raw" / name).read_bytes() == shared.read_bytes()
 
 

@@ -107,7 +107,7 @@ def test_a_good_release_is_added_and_used(releases_copy):
         ({"indicator": "gpd"}, "unknown indicator 'gpd' (did you mean 'gdp'?)"),
         ({"published": "2024-07-20"}, "a release comes after it"),
         ({"quote": "全市工业增长较快"}, "quote does not contain the growth"),
-        ({"growth": 175.0, "quote": "增长175%"}, "not a growth rate"),
+        ({"growth": 175.0, "quote": "增长175%"}, "not a plausible growth"),
     ],
 )
 def test_a_bad_release_is_refused_and_nothing_written(releases_copy, change, message):

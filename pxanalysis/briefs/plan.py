@@ -206,6 +206,11 @@ def _job(
     try:
         resolved = params.resolve_brief(values)  # the notebook does the same check
         report = reports.describe(resolved["region"], resolved["year"])
+        if not params.report_target_ids(report.region, report.year):
+            raise ParameterError(
+                f"the report {report.directory} has no targets (targets.csv is empty): "
+                "there is nothing to judge; draft it again or add its targets"
+            )
     except ParameterError as exc:
         raise ParameterError(f"scenario file {path}: {exc}") from None
     if resolved["title"]:  # given here or by a scenario_file: explicit, so it wins in the notebook
@@ -314,12 +319,39 @@ def _every_region(scenario, params_file, lang, as_of, year) -> Plan:
     return Plan(jobs)
 
 
-def check_out(out: Path) -> Path:
+def check_tmpdir() -> Path:
+    """The temporary folder, checked: chromium's profile and the kernels' connection files go
+    there, and an unusable ``TMPDIR`` would make chromium crash without saying why.
+
+    Python falls back to ``/tmp`` when ``TMPDIR`` is unusable; chromium does not, so
+    ``TMPDIR`` itself is checked by creating and removing a file in it.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``TMPDIR``, what is wrong with it and the fix.
+    """
+    folder = os.environ.get("TMPDIR") or tempfile.gettempdir()
+    fix = "unset TMPDIR or point it at a writable folder"
+    if not os.path.isdir(folder):
+        raise ParameterError(f"TMPDIR={folder} is not a folder: {fix}")
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".pxanalysis-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ParameterError(f"TMPDIR={folder} cannot be written ({exc.strerror}): {fix}") from None
+    return Path(folder)
+
+
+def check_out(out: Path, jobs: list[Job] = ()) -> Path:
     """Check that briefs can be written under ``out``; return it resolved.
 
     ``out`` may not exist yet; then its nearest existing parent must be a
     writable directory. Tried by creating and removing a probe file, so a
-    read-only file system or a missing permission is caught before anything runs.
+    read-only file system or a missing permission is caught before anything runs;
+    the folders the ``jobs`` write in (``<out>/2024/``, ``<out>/2024/<name>/``,
+    ``<out>/failed/``) must not be files.
 
     Raises
     ------
@@ -332,6 +364,13 @@ def check_out(out: Path) -> Path:
         probe_dir = probe_dir.parent
     if not probe_dir.is_dir():
         raise ParameterError(f"--out {out}: {probe_dir} is a file, not a directory")
+    for folder in sorted({job.folder for job in jobs} | {"failed"}):  # what the run writes in
+        for place in (out / folder, *(out / folder / j.name for j in jobs if j.folder == folder)):
+            if place.exists() and not place.is_dir():
+                raise ParameterError(
+                    f"--out {out}: {place} is a file, not a folder, and the briefs go there: "
+                    "move it away or choose another --out"
+                )
     try:
         fd, probe = tempfile.mkstemp(dir=probe_dir, prefix=".pxanalysis-probe-")
         os.close(fd)

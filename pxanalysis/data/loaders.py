@@ -25,12 +25,12 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from pxanalysis import caching, paths
 from pxanalysis.data import regions, registry, report_schema, reports
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataError, DataValidationError, ParameterError, check_name
+from pxanalysis.safe_yaml import load_yaml
 from pxanalysis.vocab import FIGURE_KINDS
 
 #: Tables of a report package (the rest live in the history package).
@@ -707,7 +707,7 @@ def _levels(fingerprint: str, indicator_id: str, geo: str) -> pd.DataFrame:
 def _non_figures(directory: Path) -> tuple:
     descriptor = _report_descriptor(directory)
     path = directory / report_schema.resource(descriptor, "non_figures", directory)["path"]
-    entries = yaml.safe_load(read_text(path))["non_figures"]
+    entries = load_yaml(path)["non_figures"]
     for number, entry in enumerate(entries, start=1):
         for key in ("token", "context", "category"):
             if not entry.get(key):

@@ -40,6 +40,7 @@ DEFAULTS = {
     "loading": 0.5,
     "back_loaded": False,
     "bounds": None,
+    "bounds_why": "",
 }
 MEASURES = ("growth", "rate", "level", "count")
 DIRECTIONS = ("increase", "decrease")
@@ -72,18 +73,7 @@ class Indicator:
     loading: float
     back_loaded: bool
     bounds: tuple[float, float] | None
-
-    def plausible(self, value: float) -> str | None:
-        """What is wrong with ``value`` as this indicator's main measure (None: plausible)."""
-        if self.bounds is None:
-            return None
-        low, high = self.bounds
-        if not low <= value <= high:
-            return (
-                f"{value:g} is outside the plausible range {low:g}..{high:g} of {self.id} "
-                f"({self.measure}, {self.unit}): a typo, or a level read as a rate?"
-            )
-        return None
+    bounds_why: str
 
 
 def path() -> Path:
@@ -131,8 +121,9 @@ def _entry(file: Path, number: int, raw) -> Indicator:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
             raise _problem(file, number, key, f"{value!r}: a number > 0")
         values[key] = float(value)
-    if not isinstance(values["unit"], str):
-        raise _problem(file, number, "unit", "text")
+    for key in ("unit", "bounds_why"):
+        if not isinstance(values[key], str):
+            raise _problem(file, number, key, "text")
     bounds = values["bounds"]
     if bounds is not None:
         ok = (

@@ -7,7 +7,7 @@ shape:
 - ``datapackage.json``: the descriptor, with a ``report`` property (region id and
   Chinese name, year, date, title, source address and publication date);
 - the text, verbatim (``report_text``);
-- ``figures.csv``: one row per figure with its verbatim quote;
+- ``figures.csv``: one row per figure with its verbatim quote (at least one);
 - ``targets.csv``: the main expected targets (主要预期目标), canonical ids where
   the indicator is a common one, else the Chinese name;
 - ``workplan.csv``: the areas of work and their items;
@@ -15,7 +15,9 @@ shape:
 
 This module is the single source of the field definitions (the committed
 descriptors are checked against it by the tests) and validates a package:
-rows, cross-references, and every quote being a verbatim substring of the text.
+rows, cross-references, every quote being a verbatim substring of the text, at
+least one target, and each target's figure within its plausibility bounds
+(:mod:`pxanalysis.data.bounds`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import unicodedata
 from pathlib import Path
 
 from pxanalysis.data import registry
+from pxanalysis.data.bounds import plausible
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataValidationError, ParameterError
 from pxanalysis.vocab import FIGURE_KINDS, FIRST_YEAR, LAST_YEAR, REGION_PATTERN
@@ -398,6 +401,13 @@ def validate(directory: Path) -> dict:
         files[name] = directory / resource(descriptor, name, directory)["path"]
         tables[name] = validate_rows(files[name], schema(name))
     figures_path, targets_path = files["figures"], files["targets"]
+    for name in ("figures", "targets"):
+        if not tables[name]:
+            raise DataValidationError(
+                files[name], None, None,
+                f"no {name}: a report package holds at least one main target and its figure "
+                "(an empty draft is not a report; check the text given to `pxanalysis extract`)",
+            )  # fmt: skip
     for number, row in enumerate(tables["figures"], start=1):
         if row["quote"] not in text:
             raise DataValidationError(figures_path, number, "quote", "not verbatim in the text")
@@ -422,6 +432,10 @@ def validate(directory: Path) -> dict:
             raise DataValidationError(
                 targets_path, number, "level_figure_id", f"{level} is not a target figure"
             )
+        problem = plausible(row.get("history_series") or row["target_id"], target["measure"],
+                            target["value"])  # fmt: skip
+        if problem:
+            raise DataValidationError(targets_path, number, "target_id", f"its figure: {problem}")
         counterpart = row.get("counterpart_figure_id")
         if counterpart and counterpart not in ids:
             raise DataValidationError(
