@@ -175,7 +175,6 @@ def parse_yaml(text: str, where: str, error: Callable[[str], Exception] = ValueE
         raise error(f"{where + ': ' if where else ''}not valid YAML ({exc})") from None
 
 
-
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 

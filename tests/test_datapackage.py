@@ -13,7 +13,7 @@ import pytest
 from frictionless import Package
 
 from pxanalysis import data
-from pxanalysis.data import report_schema
+from pxanalysis.data import regions, report_schema
 
 from .conftest import DATA_ROOT, ROOT
 
@@ -21,8 +21,11 @@ REPORTS = sorted(p.parent for p in DATA_ROOT.glob("*/[12][0-9][0-9][0-9]/datapac
 SHARED_PACKAGES = sorted(p.parent for p in (DATA_ROOT / "shared").glob("*/datapackage.json"))
 
 
-def test_the_report_packages_are_pingxiang_2024_and_the_worked_example():
-    assert {str(p.relative_to(ROOT / "data")) for p in REPORTS} == {"pingxiang/2024", "yichun/2023"}
+def test_the_report_packages_include_pingxiang_2024_and_the_worked_examples():
+    held = {str(p.relative_to(DATA_ROOT)) for p in REPORTS}
+    assert {"pingxiang/2024", "yichun/2023", "china/2024"} <= held
+    levels = {regions.get(p.parent.name).level for p in REPORTS}
+    assert levels >= {"national", "prefecture"}
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ untouched as the final test and which rules were tuned after a first score).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -21,7 +22,8 @@ from pxanalysis.extract import draft, score
 from .conftest import DATA, ROOT
 
 GOLD = ROOT / "data" / "extract_gold"
-HELD_OUT = score.held_out(GOLD)
+DEV = score.held_out(GOLD, "dev")
+FINAL = score.held_out(GOLD, "final")
 
 
 def test_pingxiang_gold_meets_the_goals():
@@ -32,31 +34,36 @@ def test_pingxiang_gold_meets_the_goals():
     assert (s.main_exact, s.main_targets) == (9, 9)
 
 
-def test_the_held_out_corpus_covers_the_genre():
-    levels = {r["region_level"] for r in HELD_OUT}
-    scripts = {r["script"] for r in HELD_OUT}
-    assert {"province", "prefecture", "county"} <= levels and "traditional" in scripts
-    assert len({r["region"] for r in HELD_OUT}) >= 4
-    assert [r["id"] for r in HELD_OUT if r["role"] == "final"] == ["liuyang_2024"]
-    for r in HELD_OUT:
-        assert (GOLD / f"{r['id']}.txt").is_file() and (GOLD / f"{r['id']}.gold.csv").is_file()
-        assert r["url"] or "no address" in r["note"], r["id"]
+def test_the_corpus_covers_the_genre():
+    """At least 60 development reports of all four levels and many years; a final set apart."""
+    assert len(DEV) >= 60
+    assert {r["level"] for r in DEV} == {"national", "province", "prefecture", "county"}
+    assert {r["level"] for r in FINAL} == {"national", "province", "prefecture", "county"}
+    assert len({r["year"] for r in DEV}) >= 10
+    assert {"traditional", "simplified"} <= {r["script"] for r in DEV}
+    assert not {r["id"] for r in DEV} & {r["id"] for r in FINAL}
+    for r in DEV + FINAL:
+        path = score.text_path(GOLD, r)
+        assert path.is_file() and path.with_name(f"{r['id']}.gold.csv").is_file(), r["id"]
+        assert r["url"] or re.search(r"no (address|url)|without an address|URL", r["note"], re.I), r["id"]
 
 
-@pytest.mark.parametrize("report", HELD_OUT, ids=lambda r: r["id"])
-def test_held_out_report_meets_the_goals(report):
-    s = score.score_held_out(GOLD, report["id"], int(report["year"]))
-    floor = float(report["goal"])
-    assert s.recall >= floor, s.missed
-    assert s.precision >= floor, s.spurious
-    assert s.qualifier_agreement >= score.GOALS["qualifier_agreement"], s.qualifier_slips
-    assert s.main_exact == s.main_targets
+def test_the_development_corpus_meets_the_goals():
+    """Pooled over every development report (issue 17): recall and precision >= 97 %."""
+    scores = [score.score_held_out(GOLD, r) for r in DEV]
+    pooled = score.pooled(scores)
+    worst = sorted(scores, key=lambda s: s.recall + s.precision)[:5]
+    detail = [(s.report, s.missed[:3], s.spurious[:3]) for s in worst]
+    assert pooled["recall"] >= score.CORPUS_GOALS["recall"], detail
+    assert pooled["precision"] >= score.CORPUS_GOALS["precision"], detail
+    assert pooled["qualifier_agreement"] >= score.GOALS["qualifier_agreement"]
 
 
 def test_gold_quotes_are_verbatim():
-    for r in HELD_OUT:
-        text = (GOLD / f"{r['id']}.txt").read_text(encoding="utf-8")
-        for row in score.read_gold(GOLD / f"{r['id']}.gold.csv"):
+    for r in DEV + FINAL:
+        path = score.text_path(GOLD, r)
+        text = path.read_text(encoding="utf-8")
+        for row in score.read_gold(path.with_name(f"{r['id']}.gold.csv")):
             assert row["quote"] in text, (r["id"], row["quote"])
 
 

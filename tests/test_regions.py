@@ -95,7 +95,7 @@ def test_a_new_region_without_its_level_and_parent_is_a_usage_error(data_copy, t
 def test_extract_never_overwrites_a_package_without_replace(data_copy, tmp_path):
     env = {**dict(__import__("os").environ), "PXANALYSIS_DATA_DIR": str(data_copy)}
     text = tmp_path / "report.txt"
-    text.write_text(NEW_REPORT, encoding="utf-8")
+    text.write_text(NEW_REPORT.replace("2026", "2023").replace("2025", "2022"), encoding="utf-8")
     reviewed = data_copy / "yichun/2023/figures.csv"
     before = reviewed.read_bytes()
     done = _cli("extract", str(text), "--region", "yichun", "--year", "2023", env=env)

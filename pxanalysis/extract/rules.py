@@ -25,8 +25,10 @@ UNITS = report_schema.UNITS
 UNIT_ALIASES = {"万名": "万人", "个百分点": "百分点", "百分点": "百分点", "个工作日": "工作日",
                 "个月": None, "多个": None}  # fmt: skip
 #: People written after 万 or 亿 (1000多万失业人员, 近1亿农村贫困人口): counted in 万人 / 亿人.
-PEOPLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?)(人口|人员|学生|群众|农民工|农民|职工|居民|老人|儿童|"
-                    r"劳动力|毕业生|贫困人口|患者|游客|旅客)")
+PEOPLE = re.compile(
+    r"(?:[\u4e00-\u9fff]{0,6}?)(人口|人员|学生|群众|农民工|农民|职工|居民|老人|儿童|"
+    r"劳动力|毕业生|贫困人口|患者|游客|旅客)"
+)
 COUNT_UNITS = {"个", "家", "项", "场", "名", "户", "人", "条", "所", "座", "辆", "台", "套", "次",
                "批", "处", "件", "张", "万户", "万人", "万人次", "万家", "万个", "万辆", "批次", "起",
                "例", "届", "颗", "架", "艘", "类", "件次", "人次"}  # fmt: skip
@@ -64,7 +66,9 @@ TARGET_PHRASE = re.compile(
     r"|目标[^,;。]{0,4}(今年|20\d{2}年)"
 )
 #: Words before a target cue that make it a review of targets (完成了…确定的主要目标任务).
-CUE_REVIEWED = re.compile(r"(?:完成|实现|达到|达成|超额|确定的|较好|顺利|各项|好于|高于|低于)[^,。;]{0,8}$")
+CUE_REVIEWED = re.compile(
+    r"(?:完成|实现|达到|达成|超额|确定的|较好|顺利|各项|好于|高于|低于)[^,。;]{0,8}$"
+)
 #: Words after a target cue that make it no list of targets (主要目标任务, 预期目标完成情况).
 CUE_NOT_A_LIST = ("任务", "完成", "实现情况", "的实现", "顺利", "作为")
 #: How a cue introduces its list (主要预期目标是/为/:/建议为/如下): without one, it is no list.

@@ -269,8 +269,10 @@ def _line_mode(line: str, section: Section, report_year: int, review_year: int) 
     elif lead and int(lead.group(1)) == review_year or head.startswith(rules.REVIEW_START):
         section.mode = "review"
         section.span = 5 if head.startswith(("过去五年", "五年来")) else section.span
-    if rules.PLAN_PHRASE.search(line) and section.mode == "unknown" or (
-        rules.PLAN_PHRASE.search(line) and section.mode == "review" and section.moved_by_line
+    if (
+        rules.PLAN_PHRASE.search(line)
+        and section.mode == "unknown"
+        or (rules.PLAN_PHRASE.search(line) and section.mode == "review" and section.moved_by_line)
     ):
         section.mode = "plan"
     section.moved_by_line = section.moved_by_line or section.mode != mode_before
@@ -737,7 +739,9 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
 _FROM = re.compile(r"(?:从|由)[^,;:、从由]{0,16}$")
 _YEAR_BEFORE = re.compile(r"20\d{2}年(?:的)?$")
 _CHANGED_TO = re.compile(r"(?:从|由)20\d{2}年[^,;:]{0,20}(?:提高|增加|增长|提升|上升|增)(?:到|至)$")
-_TO = re.compile(r"\s*(?:以上)?(?:提高|增加|增至|提升|降|减少|下降|压缩|扩大|缩短|上升|升|增长|达)(?:到|至)")
+_TO = re.compile(
+    r"\s*(?:以上)?(?:提高|增加|增至|提升|降|减少|下降|压缩|扩大|缩短|上升|升|增长|达)(?:到|至)"
+)
 
 
 def _is_base(sentence: str, clause_start: int, start: int, after: int) -> bool:
@@ -745,7 +749,10 @@ def _is_base(sentence: str, clause_start: int, start: int, after: int) -> bool:
     if not _FROM.search(sentence, clause_start, start):
         return False
     rest = sentence[after : after + 24]
-    return bool(_TO.match(rest) or re.match(r"[^,;。]{0,14}?(?:提高|增加|增|提升|降|减少|压缩|扩大)(?:到|至)", rest))
+    return bool(
+        _TO.match(rest)
+        or re.match(r"[^,;。]{0,14}?(?:提高|增加|增|提升|降|减少|压缩|扩大)(?:到|至)", rest)
+    )
 
 
 #: The longest quote of a 分别 list item (characters before the figure); longer lists
