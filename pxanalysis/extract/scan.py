@@ -136,6 +136,8 @@ def _excluded(line: str, start: int, end: int, after: int, quoted: bool | None =
         return "how many parts of work the report lists (6个方面工作)"
     if before.endswith(rules.MILESTONE_BEFORE) or "台阶" in line[after : after + 6]:
         return "a milestone (迈上千亿元台阶), not a figure"
+    if line[end : end + 1] in "个项家条" and re.match(r"[^,;。]*?分别", line[after : after + 30]):
+        return "a count that labels the items of a 分别 list (144个项目和30个项目分别完成投资)"
     if rules.RANKED.match(line, after):
         return "a ranked count (12项指标有7项位居全州前三)"
     if line.endswith("出现", 0, start) and line.startswith("次", end):
@@ -220,11 +222,15 @@ def scan(text: Text, report_year: int) -> list[Figure]:
     section = Section()
     review_year = report_year - 1
     position = 0
+    bullets: list[Figure] = []  # figures of consecutive bullet lines (●地区生产总值增长6%以上)
     for line in text.normal.split("\n"):
         line_start = position
         position += len(line) + 1
         if not line.strip():
             continue
+        if not line.lstrip().startswith(BULLETS) and bullets:
+            _target_list(bullets, report_year)
+            bullets = []
         if _is_heading(line):
             heading = line.strip().strip("*").strip("●■ ")
             mode = _mode_for(heading, section.mode)
@@ -247,8 +253,18 @@ def scan(text: Text, report_year: int) -> list[Figure]:
             f.in_target_list for f in figures[before:]
         ):
             section.pending_target = True  # 主要预期目标是:(words)。 the list follows
-        _target_list(figures[before:], report_year)
+        if line.lstrip().startswith(BULLETS):
+            for f in figures[before:]:
+                f.sentence = bullets[0].sentence if bullets else f.sentence
+            bullets += figures[before:]
+        else:
+            _target_list(figures[before:], report_year)
+    _target_list(bullets, report_year)
     return figures
+
+
+#: Marks of a bulleted list's lines.
+BULLETS = ("●", "■", "•", "·", "▲", "◆")
 
 
 #: Who is speaking, before a paragraph's own words (岑永杰说, 报告指出,).
@@ -459,6 +475,7 @@ def _scan_line(text, line, line_start, section, report_year, review_year, figure
                pending=False):  # fmt: skip
     """The figures of one line; ``pending``: the line is the list a target cue announced."""
     target_line = pending or _target_from(line, report_year) >= 0
+    line_mode = (section.mode, section.moved_by_line)
     for s_start, s_end in _sentences(line):
         sentence = line[s_start:s_end]
         if s_start and (section.moved_by_line or section.mode == "unknown"):
@@ -481,6 +498,7 @@ def _scan_line(text, line, line_start, section, report_year, review_year, figure
                     f.qualifiers = _order(["预计", *f.qualifiers])
             if note.group(1):
                 section.estimates_from_here = True
+    section.mode, section.moved_by_line = line_mode  # a sentence's own cue holds in its paragraph
 
 
 def _value(m) -> tuple[float, str, bool]:
@@ -512,9 +530,9 @@ def _figure(text, ctx: _Sentence, m, section, report_year, review_year, target_f
         after += 1
     qualifiers, reasons = [], []
     range_to = None
-    if sentence[after : after + 1] == "%" and sentence[after + 1 : after + 2] in rules.RANGE_SEP:
+    if sentence[after : after + 1] == "%" and _ch(sentence, after + 1) in rules.RANGE_SEP:
         after += 1  # 5%—5.5%: the first % closes the lower bound
-    if sentence[after : after + 1] in rules.RANGE_SEP:
+    if _ch(sentence, after) in rules.RANGE_SEP:
         m2 = re.match(r"[-—–~～至到]\s*(\d+(?:\.\d+)?)", sentence[after : after + _AHEAD])
         if m2 and rules.unit_of(sentence[after + m2.end() : after + m2.end() + _AHEAD].lstrip()):
             range_to = m2.group(1)
