@@ -45,7 +45,9 @@ def test_the_corpus_covers_the_genre():
     for r in DEV + FINAL:
         path = score.text_path(GOLD, r)
         assert path.is_file() and path.with_name(f"{r['id']}.gold.csv").is_file(), r["id"]
-        assert r["url"] or re.search(r"no (address|url)|without an address|URL", r["note"], re.I), r["id"]
+        assert r["url"] or re.search(r"no (address|url)|without an address|URL", r["note"], re.I), (
+            r["id"]
+        )
 
 
 def test_the_development_corpus_meets_the_goals():

@@ -53,7 +53,7 @@ BOUND_BEFORE = {"不低于": "以上", "不少于": "以上", "不超过": "以�
 #: Milestone phrases, not figures (迈上千亿元台阶, 连跨4个千亿元台阶).
 MILESTONE_BEFORE = ("迈上", "跃上", "跨上", "跨越", "连跨", "跨")
 #: A count ranked, not measured (12项主要经济指标有7项位居全州前三).
-RANKED = re.compile(r"^[^,;。]{0,16}?(?:位居|居全|排名|排在|前三|前列|前十)")
+RANKED = re.compile(r"[^,;。]{0,16}?(?:位居|居全|排名|排在|前三|前列|前十)")
 
 #: Headings and cues of the sections.
 REVIEW_CUES = ("工作回顾", "过去一年", "过去五年", "成绩单", "回顾")
@@ -62,7 +62,7 @@ TARGET_CUES = ("主要预期目标", "预期目标", "主要目标")
 #: A news write-up's way of stating a target (报告还将今年GDP增长目标设为5%左右,
 #: 2026年地区生产总值预期增长5%以上).
 TARGET_PHRASE = re.compile(
-    r"(今年|20\d{2}年).{0,24}?(?:目标(?:设为|设定为|定为|确定为|为|是)|预期增长)"
+    r"(今年|20\d{2}年)[^。;]{0,24}?(?:目标(?:设为|设定为|定为|确定为|为|是)|预期增长)"
     r"|目标[^,;。]{0,4}(今年|20\d{2}年)"
 )
 #: Words before a target cue that make it a review of targets (完成了…确定的主要目标任务).

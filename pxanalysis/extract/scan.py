@@ -299,6 +299,15 @@ def _line_mode(line: str, section: Section, report_year: int, review_year: int) 
 TARGET_LIST_MIN = 3
 
 
+def _target_like(f: Figure) -> bool:
+    """A figure in the form of a main target: a rate, or its indicator's own measure
+    (城镇新增就业900万人: a count in 万人)."""
+    if f.unit == "%":
+        return True
+    entry = registry.get(rules.canonical(f.indicator) or "")
+    return entry is not None and entry.measure in ("count", "level") and entry.unit == f.unit
+
+
 def _target_list(figures: list[Figure], report_year: int) -> None:
     """A sentence listing growth rates of several main indicators for the coming year,
     under 力争/确保/预期 (a write-up's list of targets without its cue), is the target list."""
@@ -306,8 +315,8 @@ def _target_list(figures: list[Figure], report_year: int) -> None:
     for f in figures:
         by_sentence.setdefault(f.sentence, []).append(f)
     for group in by_sentence.values():
-        candidates = [f for f in group if f.unit == "%" and f.kind in ("commitment",)
-                      and f.year == report_year]  # fmt: skip
+        candidates = [f for f in group if f.kind == "commitment" and f.year == report_year
+                      and _target_like(f)]  # fmt: skip
         ids = {rules.canonical(f.indicator) for f in candidates} - {None}
         if len(ids) < TARGET_LIST_MIN:
             continue
