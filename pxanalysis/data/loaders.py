@@ -411,9 +411,16 @@ def _report_rows(region: str, fingerprint: str) -> pd.DataFrame:
             continue
         report = reports.describe(region, year)
         figures = _table("figures", report.directory)
-        target_ids = {row.figure_id: tid for tid, row in _targets(report.directory).iterrows()}
+        targets = _targets(report.directory)
+        target_ids = {row.figure_id: tid for tid, row in targets.iterrows()}
+        counterparts = set(targets["figure_id_review"].dropna())
         label = f"{report.region_name}{report.year}年政府工作报告"
-        for f in figures.itertuples(index=False):
+        taken: set[tuple] = set()
+        # a report may state a figure twice (a summary, a ten-year average): the target's
+        # counterpart first, then the first mention, one row per series, year and kind
+        ordered = sorted(figures.itertuples(index=False),
+                         key=lambda f: (f.figure_id not in counterparts and f.figure_id not in target_ids))  # fmt: skip
+        for f in ordered:
             if f.kind not in REPORT_KINDS or f.unit != "%" or f.period != "full_year":
                 continue
             if f.measure not in ("growth", "share"):
@@ -424,6 +431,9 @@ def _report_rows(region: str, fingerprint: str) -> pd.DataFrame:
             entry = registry.get(series or "")
             if entry is None or (f.measure == "share" and entry.measure != "rate"):
                 continue
+            if (series, int(f.year), f.kind) in taken:
+                continue
+            taken.add((series, int(f.year), f.kind))
             rows.append(
                 {
                     "obs_id": f"{region}.report{year}.{f.figure_id}",

@@ -26,6 +26,7 @@ from pxanalysis import caching, data
 from pxanalysis.data import registry
 from pxanalysis.engine import backtest, calibration, series
 from pxanalysis.engine.evidence import Anchor
+from pxanalysis.errors import EngineError
 
 #: Weight of each kind of anchor. The last figure gets the most: the random walk
 #: beat every other method on GDP one year ahead (the default rule's backtest);
@@ -98,9 +99,13 @@ def thinning_backtest(as_of=None) -> pd.DataFrame:
 def thinning_spread(as_of=None) -> calibration.Spread:
     """The band of the thinned method from every error known on ``as_of``."""
     frame = thinning_forecasts(as_of)
-    widths = backtest.spread_at(frame, int(frame["year"].max()))
-    if widths is None:  # pragma: no cover - the panel always has enough
-        raise RuntimeError("too few thinning errors")
+    widths = backtest.spread_at(frame, int(frame["year"].max())) if len(frame) else None
+    if widths is None:
+        raise EngineError(
+            f"too few real-time errors to size a grade C band as of {series.as_date(as_of)} "
+            f"({len(frame)} thinned GDP forecasts): the data holds too little GDP history of "
+            "this region's peers; add a shared package with their series"
+        )
     return widths
 
 

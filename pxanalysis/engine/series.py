@@ -106,14 +106,28 @@ def _level(geo: str, panel_geos: set[str]) -> str | None:
     return "prefecture" if geo in panel_geos else None
 
 
+#: Fewer peers of the region's own level than this: every region the data holds pools
+#: (a province or the nation, whose peers are not held, borrows the cities' errors: their
+#: growth is more volatile, so the bands are wider than they would be, never narrower).
+MIN_PEERS = 3
+
+
 def panel_series(indicator: str, as_of=None, use_report: bool = True) -> dict[str, pd.Series]:
     """Series by geography for pooled real-time errors: the region's own and its peers.
 
     The peers are every other region *of the same level* whose annual series of the
     indicator the data holds as known on ``as_of``: the shared packages' city panels
     (prefecture cities) and observations (for Pingxiang, Jiangxi's other cities; for
-    another Jiangxi city, those and Pingxiang).
+    another Jiangxi city, those and Pingxiang). With fewer than :data:`MIN_PEERS` of
+    them, every region held of any level.
     """
+    out = _pool(indicator, as_of, use_report, same_level=True)
+    if len(out) - 1 < MIN_PEERS:
+        out = _pool(indicator, as_of, use_report, same_level=False)
+    return out
+
+
+def _pool(indicator: str, as_of, use_report: bool, same_level: bool) -> dict[str, pd.Series]:
     report = data.current()
     own = growth_series(indicator, as_of, use_report)["value"]
     out = {report.region: own}
@@ -125,13 +139,13 @@ def panel_series(indicator: str, as_of=None, use_report: bool = True) -> dict[st
     panel_geos = set(panel["geo"]) if panel is not None else set()
     if panel is not None:
         for geo, rows in panel.groupby("geo"):
-            if _level(geo, panel_geos) == report.level:
+            if not same_level or _level(geo, panel_geos) == report.level:
                 out[geo] = rows.set_index("year")["value"].astype(float)
     obs = data.history_observations(date)
     held = obs[(obs["series"] == series_id) & (obs["kind"] == "actual") & obs["preferred"]
                & (obs["measure"] == "growth") & (obs["period"] == "full_year")]  # fmt: skip
     for geo in sorted(set(held["geo"]) - set(out) - {report.region}):
-        if _level(geo, panel_geos) == report.level:
+        if not same_level or _level(geo, panel_geos) == report.level:
             values = data.history(series_id, geo=geo, as_of=date)["value"]
             if len(values):
                 out[geo] = values
