@@ -315,7 +315,9 @@ def _targets(directory: Path) -> pd.DataFrame:
             Path(spec.attrs["path"]), None, "figure_id", f"ids not in figures.csv: {missing}"
         )
     out = spec.join(
-        figures[["indicator", "indicator_en", "year", "value", "unit", "qualifier", "quote"]],
+        figures[
+            ["indicator", "indicator_en", "year", "value", "unit", "measure", "qualifier", "quote"]
+        ],
         on="figure_id",
     )
     before = figures[["value", "kind", "quote"]].add_suffix("_review")
@@ -328,6 +330,7 @@ def _targets(directory: Path) -> pd.DataFrame:
         "year",
         "value",
         "unit",
+        "measure",
         "qualifier",
         "direction",
         "quote",

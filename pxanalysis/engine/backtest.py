@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pxanalysis import caching, data
+from pxanalysis.data import registry as indicator_registry
 from pxanalysis.engine import calibration, series
 from pxanalysis.engine import methods as registry
 from pxanalysis.errors import MethodUnavailable, check_name
@@ -208,7 +209,7 @@ def _pools(indicator, methods, history, as_of) -> dict[str, pd.Series]:
         registry.check_method(m)
     if history is not None:
         return {"custom": registry.clean_history(history, name=indicator)}
-    check_name(indicator, data.target_ids(), "indicator")
+    check_name(indicator, (*data.target_ids(), *indicator_registry.ids()), "indicator")
     return series.panel_series(indicator, as_of)
 
 

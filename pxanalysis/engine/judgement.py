@@ -22,6 +22,7 @@ import math
 from dataclasses import replace
 
 from pxanalysis import caching, data
+from pxanalysis.data import registry
 from pxanalysis.engine import anchored, backtest, calibration, evidence, nowcast, projection, series
 from pxanalysis.engine.evidence import Anchor, Source
 from pxanalysis.engine.methods import MIN_OBS
@@ -141,11 +142,17 @@ def _anchored(indicator, year, as_of) -> projection.Projection:
 def _judge(
     report_key: tuple, indicator: str, year: int, method: str, window, as_of: str
 ) -> projection.Projection:
-    unit = data.targets().loc[indicator, "unit"]
-    if unit != "%":
+    target = data.targets().loc[indicator]
+    unit, measure = target["unit"], target["measure"]
+    entry = registry.get(series.history_series(indicator) or indicator)
+    # the registry knows what its indicators' targets measure (GDP目标为5%: growth, even
+    # without a verb); a target it does not hold is a growth target only if written as one
+    known = entry is not None and entry.measure in ("growth", "rate")
+    if unit != "%" or not (measure == "growth" or known):
+        what = f"a level ({unit})" if unit != "%" else f"a {measure} in %, not a growth rate"
         return projection.Projection(
             indicator, year, "none", 0, None, None, None, "", "not_a_growth_target",
-            [f"the target is a level ({unit}), not a growth rate: not projected"],
+            [f"the target is {what}: not projected"],
         )  # fmt: skip
     n = len(series.growth_series(indicator, as_of))
     grade = grade_of(n)

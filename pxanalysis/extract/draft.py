@@ -194,16 +194,18 @@ def _target(row: dict, cid: str, review: list[dict], order: int) -> dict:
         or registry.direction(cid) == "decrease"
         or {"以内", "以下"} & set(f.qualifiers)
     )
-    counterpart = next(
-        (
-            r["figure_id"]
-            for r in review
-            if (rules.canonical(r["indicator"]) or r["indicator"]) == cid
-            and r["measure"] == row["measure"]
-            and r["year"] == row["year"] - 1
-        ),
-        None,
-    )
+    entry = registry.get(cid)
+    rate = entry is not None and entry.measure in ("growth", "rate") and row["unit"] == "%"
+    candidates = [
+        r
+        for r in review
+        if (rules.canonical(r["indicator"]) or r["indicator"]) == cid
+        and r["year"] == row["year"] - 1
+        and (r["measure"] == row["measure"] or (rate and r["unit"] == "%"))
+    ]
+    # the region's own figure: a growth rate before a share, never the nation's (全国GDP5%)
+    candidates.sort(key=lambda r: (r["measure"] != "growth", r["indicator"].startswith("全国")))
+    counterpart = candidates[0]["figure_id"] if candidates else None
     return {
         "target_id": cid,
         "figure_id": row["figure_id"],

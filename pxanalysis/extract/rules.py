@@ -36,7 +36,7 @@ COUNT_UNITS = {"个", "家", "项", "场", "名", "户", "人", "条", "所", "�
 #: Words that make the growth (or percentage-point change) after them a decline.
 DECLINE = ("下降", "减少", "回落", "降低", "压减", "缩减", "削减")
 #: Verbs of growth: a % after one of these is a growth rate.
-GROWTH = ("增长", "增速", "同比增长", "提高", "增加", "上涨", "涨幅", "增", "下降", "减少", "回落",
+GROWTH = ("增长", "增速", "同比增长", "成长", "提高", "增加", "上涨", "涨幅", "增", "下降", "减少", "回落",
           "降低", "年均增长", "压减", "缩减", "削减")  # fmt: skip
 #: "About", before a number (约6700万人): 左右.
 ABOUT_BEFORE = ("约", "大约")
