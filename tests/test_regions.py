@@ -210,3 +210,43 @@ def scenarios_pools():
     from pxanalysis.engine import series
 
     return series.panel_series("gdp")
+
+
+def test_the_league_table_judges_every_region_of_a_year():
+    from pxanalysis.briefs import league, plan
+
+    held = plan.held_reports(2026)
+    assert {"china", "jiangxi", "sichuan"} <= {r.region for r in held}
+    frame = league.league_frame([r for r in held if r.region in ("china", "jiangxi", "sichuan")])
+    assert list(frame["region"].unique()) == ["china", "jiangxi", "sichuan"]  # level, then id
+    gdp = frame[frame["indicator_id"] == "gdp"].set_index("region")
+    assert gdp["p_meet"].between(0, 1).all() and (gdp["lo80"] < gdp["hi80"]).all()
+    assert gdp.loc["jiangxi", "qualifier"] == "区间:5-5.5"
+    html = league.league_html(frame, 2026)
+    assert "5–5.5" in html and "江西省" in html and "<script" not in html
+    assert league.target_text(5, "力争;以上") == "5以上"
+
+
+@pytest.mark.slow
+def test_brief_region_all_renders_every_region_and_the_league(tmp_path):
+    """``brief --region all --year 2026`` on three regions: their briefs and one league PDF."""
+    import shutil
+
+    from .conftest import copy_data
+
+    data = copy_data(tmp_path / "data")
+    for folder in data.glob("*/2026"):
+        if folder.parent.name not in ("china", "jiangxi", "sichuan"):
+            shutil.rmtree(folder)
+    env = {**dict(__import__("os").environ), "PXANALYSIS_DATA_DIR": str(data)}
+    out = tmp_path / "out"
+    done = _cli("brief", "--region", "all", "--year", "2026", "--jobs", "2", "--out", str(out),
+                env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    for region in ("china", "jiangxi", "sichuan"):
+        assert (out / f"{region}-2026/baseline/brief.pdf").is_file()
+    assert (out / "league-2026/league.pdf").stat().st_size > 10_000
+    table = pd.read_csv(out / "league-2026/league.csv", encoding="utf-8-sig")
+    assert set(table["region"]) == {"china", "jiangxi", "sichuan"}
+    done = _cli("brief", "--region", "all", "--year", "1999", "--out", str(out), env=env)
+    assert done.returncode == 2 and "no region has a report of 1999" in done.stderr

@@ -112,6 +112,17 @@ def page_columns(frame: pd.DataFrame) -> list[str]:
     return (["gdp"] if "gdp" in counts.index else []) + ids[: PAGE_TARGETS - 1]
 
 
+def target_text(value: float, qualifier: str) -> str:
+    """A target as the report writes it: 5左右, 5以上, a range 4.5–5 (escaped for HTML)."""
+    parts = [q for q in (qualifier or "").split(";") if q]
+    ranged = next((q for q in parts if q.startswith("区间:")), None)
+    if ranged:
+        low, high = ranged.removeprefix("区间:").split("-")
+        return escape(f"{low}–{high}")
+    words = "".join(q for q in parts if q in ("左右", "以上", "以内", "以下"))
+    return escape(f"{value:g}{words}")
+
+
 def _cell(row) -> str:
     if pd.isna(row.p_meet):
         return "—"
@@ -129,7 +140,7 @@ def league_html(frame: pd.DataFrame, year: int, lang: str = "zh") -> str:
     for (_region, name), rows in frame.groupby(["region", "region_name"], sort=False):
         by_id = {r.indicator_id: r for r in rows.itertuples()}
         gdp = by_id.get("gdp")
-        target = f"{gdp.target:g}{escape(gdp.qualifier)}" if gdp is not None else ""
+        target = target_text(gdp.target, gdp.qualifier) if gdp is not None else ""
         median = f"{gdp.median:.1f}" if gdp is not None and pd.notna(gdp.median) else ""
         cells = "".join(f"<td>{_cell(by_id[i]) if i in by_id else ''}</td>" for i in columns)
         lines.append(
