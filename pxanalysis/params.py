@@ -483,9 +483,11 @@ def latest_year(region: str) -> int:
 MAX_FILE_BYTES = 64 * 1024
 
 
-#: The one YAML reader of the package (:func:`pxanalysis.safe_yaml.parse_yaml`): safe tags,
-#: no duplicate or non-text key, limits on depth, aliases and integers.
-load_yaml = parse_yaml
+def load_yaml(text: str, where: str, error: Callable[[str], Exception] = ParameterError) -> Any:
+    """Parse a parameter file's YAML with the package's one YAML reader
+    (:func:`pxanalysis.safe_yaml.parse_yaml`: safe tags, no duplicate or non-text key,
+    limits on depth, aliases and integers); a problem is a :class:`ParameterError`."""
+    return parse_yaml(text, where, error)
 
 
 def _check_text(value: Any, where: str, key: str = "") -> None:

@@ -229,10 +229,12 @@ def test_2_a_pdf_without_the_glyphs_is_not_published(tmp_path, good, fault):
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    tiny = tmp_path / "tiny.otf"  # has 萍乡 (passes the pre-check) and little else
+    from pxanalysis.present import style
+
+    tiny = tmp_path / "tiny.otf"  # has the probe's glyphs (passes the pre-check) and little else
     font = TTFont(NOTO, fontNumber=2)
     subsetter = subset.Subsetter()
-    subsetter.populate(text="萍乡0123456789")
+    subsetter.populate(text=style._PROBE + "萍乡0123456789")
     subsetter.subset(font)
     font.save(tiny)
     out = _copy_good(good, tmp_path / "out")
@@ -1439,9 +1441,11 @@ def test_h19_the_weekly_run_skips_a_yaml_bomb(tmp_path, monkeypatch, fault):
 
 def test_h19_non_figures_yaml_goes_through_the_safe_loader(data_copy, fault):
     row = fault("H19 non_figures.yaml alias bomb", "DataValidationError naming the file")
-    (data_copy / "2024/non_figures.yaml").write_text(ALIAS_BOMB.replace("scenario", "non_figures"))
+    (data_copy / "pingxiang/2024/non_figures.yaml").write_text(
+        ALIAS_BOMB.replace("scenario", "non_figures")
+    )
     loaders.clear_cache()
-    with pytest.raises(DataValidationError, match="non_figures.yaml: not valid YAML") as info:
+    with pytest.raises(DataValidationError, match="non_figures.yaml: .*aliases") as info:
         loaders.non_figures()
     row["observed"] = str(info.value).replace(str(data_copy), "…")[:90]
 
