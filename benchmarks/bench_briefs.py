@@ -55,7 +55,9 @@ def scheduled(tmp: Path) -> dict:
     A data copy and a user scenario dated August 2024: the release (published in
     May) changes that brief's information set only.
     """
-    shutil.copytree(ROOT / "data" / "pingxiang", tmp / "data")
+    shutil.copytree(
+        ROOT / "data", tmp / "data", ignore=shutil.ignore_patterns("extract_gold", "corpus")
+    )
     user = tmp / "scenarios"
     user.mkdir()
     (user / "august.yaml").write_text("scenario: baseline\nas_of: '2024-08-31'\n", encoding="utf-8")

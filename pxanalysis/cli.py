@@ -67,7 +67,9 @@ def _scenario_values(args) -> dict:
     for key in ("method", "window", "as_of", "region", "year"):
         if getattr(args, key, None) is not None:
             values[key] = getattr(args, key)
-    return params.validate(values, notebook="scenario_file", partial=True)
+    values = params.validate(values, notebook="scenario_file", partial=True)
+    params.check_consistency({k: v for k, v in values.items() if k != "scenario"})
+    return values
 
 
 def cmd_project(args) -> int:
@@ -97,52 +99,99 @@ def cmd_brief(args) -> int:
                 f"and at most {MAX_TIMEOUT} (one week)"
             )
     planned = plan.plan(args.scenario, args.params, args.lang, args.as_of, args.region, args.year)
-    out = plan.check_out(args.out or paths.reports_dir())
+    out = plan.check_out(args.out or paths.reports_dir(), planned.jobs)
+    plan.check_tmpdir()
     for problem in planned.skipped:
         say(f"pxanalysis brief: skipped: {problem}", sys.stderr)
     for job in planned.jobs:
         job.inputs = inputs.inputs_hash(job)
     same = {} if args.force else inputs.unchanged(planned.jobs, out)
-    for name, digest in same.items():
-        say(f"brief {name}: unchanged (inputs {digest[:12]}); kept as it is")
-    todo = [job for job in planned.jobs if job.name not in same]
-    if not todo:
-        return EXIT_FAILED if planned.skipped else EXIT_OK
-    from pxanalysis.briefs import pipeline
+    for (folder, name), digest in same.items():
+        shown = name if folder == planned.jobs[0].folder else f"{folder}/{name}"
+        say(f"brief {shown}: unchanged (inputs {digest[:12]}); kept as it is")
+    todo = [job for job in planned.jobs if (job.folder, job.name) not in same]
+    failed = []
+    if todo:
+        from pxanalysis.briefs import pipeline
 
-    outcomes = pipeline.render(
-        todo,
-        out,
-        args.jobs,
-        log=say,
-        cell_timeout=args.cell_timeout,
-        brief_timeout=args.brief_timeout,
-    )
-    failed = [o for o in outcomes if not o.ok]
-    for o in failed:
-        say(f"pxanalysis brief: {o.name} failed: {o.error}", sys.stderr)
+        outcomes = pipeline.render(
+            todo,
+            out,
+            args.jobs,
+            log=say,
+            cell_timeout=args.cell_timeout,
+            brief_timeout=args.brief_timeout,
+        )
+        failed = [o for o in outcomes if not o.ok]
+        for o in failed:
+            say(f"pxanalysis brief: {o.name} failed: {o.error}", sys.stderr)
+    if args.region == plan.ALL_REGIONS:
+        failed += _league(args, out)
     # every job has an outcome: pipeline.render gives one to a brief the run could not finish
     return EXIT_FAILED if failed or planned.skipped else EXIT_OK
 
 
+def _league(args, out: Path) -> list[str]:
+    """The league table of ``--region all`` (CSV and a one-page PDF); the problems, if any."""
+    import time
+
+    from pxanalysis.briefs import league, pdf, plan
+
+    started = time.perf_counter()
+    held = plan.held_reports(args.year)
+    year = args.year or max(r.year for r in held)
+    try:
+        frame = league.league_frame(held)
+        with pdf.ChromiumPrinter() as printer:
+            folder = league.publish_league(frame, year, out, printer, args.lang or "zh")
+    except PxError as exc:
+        say(f"pxanalysis brief: the league table failed: {exc}", sys.stderr)
+        return [str(exc)]
+    say(f"league table of {frame['region'].nunique()} regions: {folder}/league.pdf, league.csv "
+        f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
+    return []
+
+
 def cmd_extract(args) -> int:
-    """``pxanalysis extract``: draft a report's tables from its text, with a review list."""
-    from pxanalysis.data.schema import read_text
+    """``pxanalysis extract``: draft a report's tables from its text, with a review list.
+
+    Every usage problem (a bad id, year or date, a folder it may not write, a new
+    region without its level and parent) is found before the text is read.
+    """
+    from pxanalysis.data import regions, report_schema
     from pxanalysis.extract import draft
 
+    report_schema.check_region(args.region)
+    report_schema.check_year(args.year)
     if args.date is not None:
         try:
             dt.date.fromisoformat(args.date)
         except ValueError:
             raise ParameterError(f"--date {args.date!r} is not a date (YYYY-MM-DD)") from None
+    default_out = paths.report_dir(args.region, args.year)
+    out = draft.check_out(Path(args.out) if args.out else default_out, args.region, args.year,
+                          args.replace)  # fmt: skip
+    profile = regions.get(args.region)
+    new_region = profile is None and out == default_out.absolute()
+    if new_region and not (args.level and (args.parent or args.level == "national")):
+        raise ParameterError(
+            f"region {args.region!r} has no profile ({regions.profile_path(args.region)}): give "
+            f"--level ({' | '.join(regions.LEVELS)}), --parent (the region one level up) and "
+            "--name (its Chinese name) so that it can be judged"
+        )
     source = Path(args.report)
-    if not source.is_file():
-        raise ParameterError(f"{source} is not a file: give the report's text file")
-    text = read_text(source)
+    text = draft.read_report(source)
+    name = args.name or (profile.name if profile else None)
     result = draft.draft(
-        text, args.region, args.year, args.name, args.date, args.title, args.source, args.published
+        text, args.region, args.year, name, args.date, args.title, args.source, args.published
     )
-    out = draft.write(result, Path(args.out))
+    if new_region:
+        written = draft.write_profile(
+            args.region, name or args.region, args.name_en or args.region.replace("_", " ").title(),
+            args.level, args.parent,
+        )  # fmt: skip
+        print(f"wrote the region's profile {written} (check its names)")
+    out = draft.write(result, out, replace=args.replace)
     print(
         f"drafted {len(result.figures)} figures, {len(result.targets)} main targets, "
         f"{len(result.workplan)} work-plan items into {out} (valid); "
@@ -174,7 +223,7 @@ def cmd_ytd(args) -> int:
         source_ref=args.url,
         file=args.file,
     )
-    print(f"added {row['release_id']} to {args.file or releases.path()}")
+    print(f"added {row['release_id']} to {args.file or releases.path(writable=True)}")
     return EXIT_OK
 
 
@@ -235,8 +284,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("report", help="the report's text file (UTF-8; traditional or simplified)")
     e.add_argument("--region", required=True, help="region id, lower-case ASCII (e.g. yichun)")
     e.add_argument("--year", type=int, required=True, help="the report's year (of its targets)")
-    e.add_argument("--out", required=True, help="output directory (e.g. data/yichun/2023)")
+    e.add_argument(
+        "--out", default=None,
+        help="output directory (default: data/<region>/<year>; inside the data folder only there)",
+    )  # fmt: skip
+    e.add_argument("--replace", action="store_true", help="overwrite an existing report package")
     e.add_argument("--name", default=None, help="the region's Chinese name (e.g. 宜春市)")
+    e.add_argument("--name-en", dest="name_en", default=None, help="its English name (Yichun)")
+    e.add_argument(
+        "--level", default=None, choices=("national", "province", "prefecture", "county"),
+        help="the region's level (a new region's profile needs it)",
+    )  # fmt: skip
+    e.add_argument("--parent", default=None, help="the region one level up (e.g. jiangxi)")
     e.add_argument("--date", default=None, help="the report's date YYYY-MM-DD (default Jan 31)")
     e.add_argument("--title", default=None, help="the report's title (default: its first line)")
     e.add_argument("--source", default="", help="where the text comes from (an address)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import math
 import re
 import stat
@@ -21,10 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pxanalysis import paths
 from pxanalysis.errors import ParameterError, check_name
+from pxanalysis.safe_yaml import parse_yaml
 from pxanalysis.vocab import (
     DEFAULT_METHOD,
     FIRST_YEAR,
@@ -116,6 +116,28 @@ def report_target_ids(region: str, year: int) -> tuple[str, ...]:
             f"`pxanalysis extract REPORT.txt --region {region} --year {year} --out {path.parent}`"
         ) from None
     except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
+        raise ParameterError(f"{path} cannot be read: {exc}") from None
+
+
+def report_date(region: str, year: int) -> dt.date:
+    """The date of a report (``report.date`` of ``data/<region>/<year>/datapackage.json``).
+
+    Raises
+    ------
+    ParameterError
+        If the report is not there or its descriptor cannot be read.
+    """
+    path = paths.report_dir(region, year) / "datapackage.json"
+    try:
+        return dt.date.fromisoformat(
+            str(json.loads(path.read_text(encoding="utf-8"))["report"]["date"])
+        )
+    except FileNotFoundError:
+        report_target_ids(region, year)  # raises the message naming the report and the fix
+        raise ParameterError(
+            f"no report for region {region!r}, year {year}: {path} not found"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ParameterError(f"{path} cannot be read: {exc}") from None
 
 
@@ -430,17 +452,25 @@ def help_table(notebook: str = "brief") -> str:
 
 def check_consistency(p: Mapping[str, Any]) -> None:
     """Checks across parameters: ``custom`` needs assumptions; the report exists; the
-    indicators of ``assumptions`` and ``ytd`` are its targets."""
+    indicators of ``assumptions`` and ``ytd`` are its targets; ``as_of`` is not before
+    the report's date (its targets were not known then)."""
     if p.get("scenario") == "custom" and not p.get("assumptions"):
         raise ParameterError(
             "scenario 'custom' needs at least one growth assumption "
             "(assumptions: {indicator: {growth: ..., sd: ...}})"
         )
+    region = p.get("region") or paths.DEFAULT_REGION
     if p.get("assumptions") or p.get("ytd") or "region" in p:
-        region = p.get("region") or paths.DEFAULT_REGION
         ids = report_target_ids(region, p.get("year") or latest_year(region))
         normalise_assumptions(p.get("assumptions") or {}, ids)
         normalise_ytd(p.get("ytd") or {}, ids)
+    if p.get("as_of"):
+        date = report_date(region, p.get("year") or latest_year(region))
+        if dt.date.fromisoformat(p["as_of"]) < date:
+            raise ParameterError(
+                f"parameter 'as_of' = {p['as_of']!r}: before the report's date {date} (its "
+                f"targets were not known yet); give {date} or later, or leave it empty"
+            )
 
 
 def latest_year(region: str) -> int:
@@ -453,36 +483,11 @@ def latest_year(region: str) -> int:
 MAX_FILE_BYTES = 64 * 1024
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice (YAML would keep the last)
-    and a key that is not text (``1:``, ``yes:``, ``null:``, ``[a, b]:``)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, str):
-                shown = (
-                    f"key {key_node.value!r} is read as {type(key).__name__}"
-                    if isinstance(key_node, yaml.ScalarNode)
-                    else f"a {key_node.id} is used as a key"
-                )
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"{shown}, not text: every key must be a parameter or indicator name "
-                    "(quote it if it is one)",
-                    key_node.start_mark,
-                )
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"duplicate key {key!r} (first on line {seen[key] + 1})",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
+def load_yaml(text: str, where: str, error: Callable[[str], Exception] = ParameterError) -> Any:
+    """Parse a parameter file's YAML with the package's one YAML reader
+    (:func:`pxanalysis.safe_yaml.parse_yaml`: safe tags, no duplicate or non-text key,
+    limits on depth, aliases and integers); a problem is a :class:`ParameterError`."""
+    return parse_yaml(text, where, error)
 
 
 def _check_text(value: Any, where: str, key: str = "") -> None:
@@ -543,10 +548,7 @@ def read_file(path) -> dict:
     except UnicodeDecodeError as exc:
         line = raw_bytes[: exc.start].count(b"\n") + 1
         raise ParameterError(f"{where}: not UTF-8 at line {line}; save it as UTF-8") from None
-    try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{where}: not valid YAML ({exc})") from None
+    raw = load_yaml(text, where)
     if not isinstance(raw, dict):
         raise ParameterError(f"{where}: expected a mapping of parameters")
     _check_text(raw, where)

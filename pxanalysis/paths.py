@@ -7,22 +7,32 @@ in this order:
 2. the checkout, when the package runs from one (``pip install -e .``, or on ``sys.path``);
 3. the copy shipped inside the wheel (``pxanalysis/_resources``), for an installed package.
 
-Other places:
+Other places (``PXANALYSIS_HOME`` moves every one of them):
 
-- **data**: ``<home>/data/<region>``, or ``PXANALYSIS_DATA_DIR`` (one region's folder);
+- **data**: ``<home>/data`` (regions, shared packages, the indicator registry), or
+  ``PXANALYSIS_DATA_DIR`` (a folder laid out the same way). An installed package
+  never writes into its own folder (site-packages): the first change (``ytd add``)
+  copies its data folder to the user's data folder
+  (``platformdirs.user_data_dir("pxanalysis")/data``, e.g. ``~/.local/share/pxanalysis``),
+  which is read from then on (:func:`writable_data_root`);
 - **built-in scenarios**: ``<home>/scenarios``; **user scenarios** (the explorer
   saves there; ``--scenario all`` renders them too): ``PXANALYSIS_SCENARIO_DIR``,
-  else the checkout's ``scenarios/``, else ``./scenarios``;
-- **reports**: the checkout's ``reports/``, else ``./reports`` (installed use).
+  else ``<home>/scenarios`` when ``PXANALYSIS_HOME`` is set, else the checkout's
+  ``scenarios/``, else ``./scenarios``;
+- **reports**: ``<home>/reports`` when ``PXANALYSIS_HOME`` is set, else the
+  checkout's ``reports/``, else ``./reports`` (installed use).
 
 This is the only module that does path arithmetic on ``__file__``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -36,7 +46,7 @@ DEFAULT_REGION = "pingxiang"
 
 def checkout() -> Path | None:
     """The source checkout the package runs from, or None for an installed package."""
-    marker = _CHECKOUT / "data" / DEFAULT_REGION / "datapackage.json"
+    marker = _CHECKOUT / "data" / "registry" / "indicators.yaml"
     if (_CHECKOUT / "pyproject.toml").is_file() and marker.is_file():
         return _CHECKOUT
     return None
@@ -67,33 +77,111 @@ def home() -> Path:
     )
 
 
-def data_dir(region: str = DEFAULT_REGION) -> Path:
-    """A region's data folder (``PXANALYSIS_DATA_DIR`` overrides the default region's)."""
+def installed() -> bool:
+    """Whether the package reads the copy shipped in its wheel (no checkout, no
+    ``PXANALYSIS_HOME``): then it must not write there."""
+    return not os.environ.get("PXANALYSIS_HOME") and checkout() is None
+
+
+def user_data_home() -> Path:
+    """The user's data folder of pxanalysis (``platformdirs.user_data_dir``; honours
+    ``XDG_DATA_HOME``): where an installed package keeps the data it changes."""
+    import platformdirs  # only an installed package that writes needs it
+
+    return Path(platformdirs.user_data_dir("pxanalysis", appauthor=False))
+
+
+def _user_copy() -> Path | None:
+    """The user's copy of the data folder, for an installed package that has made one."""
+    if not installed():
+        return None
+    mine = user_data_home() / "data"
+    return mine if (mine / "registry" / "indicators.yaml").is_file() else None
+
+
+def writable_data_root() -> Path:
+    """The data folder to change (``ytd add``): :func:`data_root`, except that an installed
+    package first copies its shipped folder to the user's data folder (:func:`user_data_home`)
+    and changes that copy, never site-packages.
+
+    Raises
+    ------
+    DataError
+        If the user's data folder cannot be made (naming it).
+    """
+    folder = data_root()
+    if not installed() or folder != home() / "data":
+        return folder
+    target = user_data_home() / "data"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = Path(tempfile.mkdtemp(prefix=".data-", dir=target.parent))
+        try:
+            shutil.copytree(folder, staged / "data")
+            os.replace(staged / "data", target)  # whole, or not at all
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+    except OSError as exc:
+        if (target / "registry" / "indicators.yaml").is_file():  # another process made it
+            return target
+        raise DataError(
+            f"cannot copy the data to the user's data folder {target} ({exc.strerror}): "
+            "set PXANALYSIS_DATA_DIR to a writable copy of it"
+        ) from None
+    return target
+
+
+def data_root() -> Path:
+    """The data folder: ``PXANALYSIS_DATA_DIR`` if set, else ``<home>/data`` (an installed
+    package's user copy once it has made one, see :func:`writable_data_root`).
+
+    It holds one folder per region (``<region>/region.yaml`` and its report
+    packages ``<region>/<year>/``), the shared context packages (``shared/*/``),
+    the indicator registry (``registry/``) and the extraction corpus.
+    """
     override = os.environ.get("PXANALYSIS_DATA_DIR")
-    if override and region == DEFAULT_REGION:
-        return Path(override)
-    return home() / "data" / region
+    if override:
+        path = Path(override)
+        if not path.is_dir():
+            raise DataError(f"PXANALYSIS_DATA_DIR={override} is not a directory")
+        return path
+    return _user_copy() or home() / "data"
+
+
+def region_dir(region: str) -> Path:
+    """A region's folder: ``<data>/<region>`` (its profile and report packages)."""
+    return data_root() / region
+
+
+def data_dir(region: str = DEFAULT_REGION) -> Path:
+    """A region's folder (kept for callers of the single-region layout; see :func:`region_dir`)."""
+    return region_dir(region)
+
+
+def shared_dirs() -> tuple[Path, ...]:
+    """The shared context packages: every ``<data>/shared/<name>/`` with a ``datapackage.json``.
+
+    Any region may use a shared package's rows whose ``geo`` is its id (Pingxiang's
+    history, Jiangxi's series and city panel, national context …).
+    """
+    return tuple(sorted(p.parent for p in (data_root() / "shared").glob("*/datapackage.json")))
 
 
 def regions() -> tuple[str, ...]:
-    """The regions with a report package under ``<home>/data`` (``<region>/<year>/``)."""
+    """The regions with a report package under the data folder (``<region>/<year>/``)."""
     return tuple(sorted({region for region, _ in reports()}))
 
 
 def report_dir(region: str, year: int) -> Path:
     """The folder of a region's report of ``year``: ``<data>/<region>/<year>``."""
-    return data_dir(region) / str(year)
+    return region_dir(region) / str(year)
 
 
 def reports() -> list[tuple[str, int]]:
-    """Every (region, year) with a report package (``<home>/data/<region>/<year>/``)."""
+    """Every (region, year) with a report package (``<data>/<region>/<year>/datapackage.json``)."""
     found = {
         (p.parent.parent.name, int(p.parent.name))
-        for p in (home() / "data").glob("*/[12][0-9][0-9][0-9]/datapackage.json")
-    }
-    found |= {
-        (DEFAULT_REGION, int(p.parent.name))
-        for p in data_dir().glob("[12][0-9][0-9][0-9]/datapackage.json")
+        for p in data_root().glob("*/[12][0-9][0-9][0-9]/datapackage.json")
     }
     return sorted(found)
 
@@ -139,6 +227,8 @@ def user_scenario_dir() -> Path:
     override = os.environ.get("PXANALYSIS_SCENARIO_DIR")
     if override:
         return Path(override)
+    if os.environ.get("PXANALYSIS_HOME"):
+        return home() / "scenarios"
     root = checkout()
     return root / "scenarios" if root is not None else Path.cwd() / "scenarios"
 
@@ -149,7 +239,10 @@ def brief_notebook() -> Path:
 
 
 def reports_dir() -> Path:
-    """Default output folder of the briefs: the checkout's ``reports/``, else ``./reports``."""
+    """Default output folder of the briefs: ``<PXANALYSIS_HOME>/reports``, else the checkout's
+    ``reports/``, else ``./reports``."""
+    if os.environ.get("PXANALYSIS_HOME"):
+        return home() / "reports"
     root = checkout()
     return root / "reports" if root is not None else Path.cwd() / "reports"
 
@@ -221,3 +314,47 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[Path]:
+    """Hold an exclusive lock for one read-modify-write of ``path`` (or of its folder).
+
+    Every writer that reads a data file, changes it and writes it back (``ytd add``
+    appending a release, the failed-notebook record of the briefs) does so inside
+    ``with paths.locked(file):``, so two at once never both read the old content and
+    the second write never drops the first one's row. The lock is an ``fcntl.flock``
+    on the file's folder (a folder is never replaced, while the file is, by
+    :func:`atomic_write`); it is released when the block ends, or when the process
+    dies. ``path`` may be a folder (then it is the one locked) or a file that does
+    not exist yet (its folder must exist).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file about to be read and rewritten.
+
+    Yields
+    ------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    DataError
+        If the folder cannot be opened (missing, not a folder, not readable).
+    """
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise DataError(
+            f"{folder} cannot be opened to lock {path.name} ({exc.strerror}): "
+            "check that the folder exists and is readable"
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield path
+    finally:
+        os.close(fd)  # closing the only descriptor releases the lock

@@ -1,6 +1,6 @@
-"""Build ``data/pingxiang/history/observations.csv`` from the raw research files.
+"""Build ``data/shared/jiangxi/history/observations.csv`` from the raw research files.
 
-The raw files in ``data/pingxiang/history/raw/`` are verbatim copies of
+The raw files in ``data/shared/jiangxi/history/raw/`` are verbatim copies of
 ``shared/reference/pingxiang_history*.csv`` (read ``pingxiang_history_notes.md``
 beside them first). This script only restructures them; it never changes a
 number it read. What it adds:
@@ -30,9 +30,9 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "pingxiang" / "history" / "raw"
-OUT = ROOT / "data" / "pingxiang" / "history" / "observations.csv"
-PANEL_OUT = ROOT / "data" / "pingxiang" / "history" / "jiangxi_cities.csv"
+RAW = ROOT / "data" / "shared" / "jiangxi" / "history" / "raw"
+OUT = ROOT / "data" / "shared" / "jiangxi" / "history" / "observations.csv"
+PANEL_OUT = ROOT / "data" / "shared" / "jiangxi" / "history" / "city_panel.csv"
 
 # The CSMAR city table (raw/csmar_jiangxi.csv: the Jiangxi lines of CRE_Gdpct.csv,
 # transcribed verbatim with the repository's read_file, 2002-2016 and 2019-2021).

@@ -100,7 +100,7 @@ def test_usage_errors_exit_2_and_data_errors_exit_1(tmp_path, capsys, monkeypatc
     monkeypatch.chdir(work)
     assert cli.main(["project", "--scenario", "baseline", "--method", "mena", "--to", "x.csv"]) == 2
     assert "did you mean 'mean'?" in capsys.readouterr().err
-    figures = data_copy / "2024/figures.csv"
+    figures = data_copy / "pingxiang/2024/figures.csv"
     figures.write_text(figures.read_text(encoding="utf-8").replace(",5.5,5.5,", ",5.5,x,", 1))
     assert cli.main(["project", "--scenario", "baseline", "--to", "x.csv"]) == 1
     assert "figures.csv, row 63" in capsys.readouterr().err

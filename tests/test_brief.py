@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .conftest import DATA, ROOT
+from .conftest import ROOT, copy_data
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -137,9 +136,8 @@ def test_failing_cell_keeps_the_partial_notebook_and_the_last_good_brief(tmp_pat
     assert good.returncode == 0, good.stderr[-2000:]
     pdf = out / "2024/baseline/brief.pdf"
     before = pdf.read_bytes()
-    broken = tmp_path / "data"
-    shutil.copytree(DATA, broken)
-    figures = broken / "2024/figures.csv"
+    broken = copy_data(tmp_path / "data")
+    figures = broken / "pingxiang/2024/figures.csv"
     figures.write_text(
         figures.read_text(encoding="utf-8").replace(",5.5,5.5,", ",5.5,five,", 1), encoding="utf-8"
     )

@@ -52,7 +52,7 @@ def test_chinese_headers_name_the_reports_own_year():
     from pxanalysis import data
     from pxanalysis.present import labels
 
-    frame = pd.DataFrame(columns=["implied_level", "jiangxi_target", "target"])
+    frame = pd.DataFrame(columns=["implied_level", "parent_target", "target"])
     assert list(labels.zh_columns(frame).columns) == [
         "隐含2024年总量",
         "江西省2024年目标(%)",

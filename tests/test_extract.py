@@ -8,6 +8,7 @@ untouched as the final test and which rules were tuned after a first score).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -15,13 +16,14 @@ import opencc
 import pytest
 from frictionless import Package
 
-from pxanalysis.data import report_schema
+from pxanalysis.data import registry, report_schema
 from pxanalysis.extract import draft, score
 
 from .conftest import DATA, ROOT
 
 GOLD = ROOT / "data" / "extract_gold"
-HELD_OUT = score.held_out(GOLD)
+DEV = score.held_out(GOLD, "dev")
+FINAL = score.held_out(GOLD, "final")
 
 
 def test_pingxiang_gold_meets_the_goals():
@@ -32,31 +34,38 @@ def test_pingxiang_gold_meets_the_goals():
     assert (s.main_exact, s.main_targets) == (9, 9)
 
 
-def test_the_held_out_corpus_covers_the_genre():
-    levels = {r["region_level"] for r in HELD_OUT}
-    scripts = {r["script"] for r in HELD_OUT}
-    assert {"province", "prefecture", "county"} <= levels and "traditional" in scripts
-    assert len({r["region"] for r in HELD_OUT}) >= 4
-    assert [r["id"] for r in HELD_OUT if r["role"] == "final"] == ["liuyang_2024"]
-    for r in HELD_OUT:
-        assert (GOLD / f"{r['id']}.txt").is_file() and (GOLD / f"{r['id']}.gold.csv").is_file()
-        assert r["url"] or "no address" in r["note"], r["id"]
+def test_the_corpus_covers_the_genre():
+    """At least 60 development reports of all four levels and many years; a final set apart."""
+    assert len(DEV) >= 60
+    assert {r["level"] for r in DEV} == {"national", "province", "prefecture", "county"}
+    assert {r["level"] for r in FINAL} == {"national", "province", "prefecture", "county"}
+    assert len({r["year"] for r in DEV}) >= 10
+    assert {"traditional", "simplified"} <= {r["script"] for r in DEV}
+    assert not {r["id"] for r in DEV} & {r["id"] for r in FINAL}
+    for r in DEV + FINAL:
+        path = score.text_path(GOLD, r)
+        assert path.is_file() and path.with_name(f"{r['id']}.gold.csv").is_file(), r["id"]
+        assert r["url"] or re.search(r"no (address|url)|without an address|URL", r["note"], re.I), (
+            r["id"]
+        )
 
 
-@pytest.mark.parametrize("report", HELD_OUT, ids=lambda r: r["id"])
-def test_held_out_report_meets_the_goals(report):
-    s = score.score_held_out(GOLD, report["id"], int(report["year"]))
-    floor = float(report["goal"])
-    assert s.recall >= floor, s.missed
-    assert s.precision >= floor, s.spurious
-    assert s.qualifier_agreement >= score.GOALS["qualifier_agreement"], s.qualifier_slips
-    assert s.main_exact == s.main_targets
+def test_the_development_corpus_meets_the_goals():
+    """Pooled over every development report (issue 17): recall and precision >= 97 %."""
+    scores = [score.score_held_out(GOLD, r) for r in DEV]
+    pooled = score.pooled(scores)
+    worst = sorted(scores, key=lambda s: s.recall + s.precision)[:5]
+    detail = [(s.report, s.missed[:3], s.spurious[:3]) for s in worst]
+    assert pooled["recall"] >= score.CORPUS_GOALS["recall"], detail
+    assert pooled["precision"] >= score.CORPUS_GOALS["precision"], detail
+    assert pooled["qualifier_agreement"] >= score.GOALS["qualifier_agreement"]
 
 
 def test_gold_quotes_are_verbatim():
-    for r in HELD_OUT:
-        text = (GOLD / f"{r['id']}.txt").read_text(encoding="utf-8")
-        for row in score.read_gold(GOLD / f"{r['id']}.gold.csv"):
+    for r in DEV + FINAL:
+        path = score.text_path(GOLD, r)
+        text = path.read_text(encoding="utf-8")
+        for row in score.read_gold(path.with_name(f"{r['id']}.gold.csv")):
             assert row["quote"] in text, (r["id"], row["quote"])
 
 
@@ -83,7 +92,8 @@ def test_the_genre_s_variety_is_read(script):
     # full-width digits, a space before 以上, 预计 over the sentence, 下降 negative
     assert rows[(5.5, "%", "estimate")]["qualifier"] == "预计;左右"
     assert rows[(5.0, "%", "estimate")]["qualifier"] == "预计;以上"
-    assert rows[(7.1, "%", "actual")]["qualifier"] == ""  # 预计 stops at the semicolon
+    # 预计 governs its whole sentence, a ; list included (issue 17)
+    assert rows[(7.1, "%", "estimate")]["qualifier"] == "预计"
     assert rows[(-3.4, "%", "actual")]["indicator"] == "万元GDP能耗"
     # 分别: one row per item, the closing 左右 on both, names completed
     assert rows[(4.0, "%", "actual")]["indicator"] == "城镇居民人均可支配收入"
@@ -183,3 +193,62 @@ def test_the_worked_example_was_drafted_by_extract_and_reviewed():
     assert [t["target_id"] for t in committed["targets"]] == [
         t["target_id"] for t in result.targets
     ]
+
+
+GENRE = """\
+2025年工作回顾
+主要做了6个方面工作。全年城镇新增就业1,200萬人,外资企业新增400多万人就业,出口额达120亿美元,新增装机500万千瓦,建成年产30万吨/年项目。城乡居民人均可支配收入分别增长7%和8%左右。服务业对经济增长贡献率接近60%,单位国内生产总值能耗下降3%。
+2026年主要预期目标
+今年全省主要预期目标是:地区生产总值达到67665亿元、增长5%左右,赤字率拟按4%左右安排,新增专项债4400亿元。
+"""
+
+
+def test_the_genre_s_hard_cases_of_issue_17():
+    rows, result = _rows(GENRE, 2026)
+    # thousands separators, 多 between number and unit, units beyond the common ones
+    assert rows[(1200.0, "万人", "actual")]["value_text"] == "1,200"
+    assert rows[(400.0, "万人", "actual")]["qualifier"] == "多"
+    for key in [(120.0, "亿美元"), (500.0, "万千瓦"), (30.0, "万吨/年")]:
+        assert (*key, "actual") in rows, key
+    # how many parts of work the report lists is not a figure
+    assert (6.0, "个", "actual") not in rows
+    # 城乡 … 分别: urban, then rural
+    assert rows[(7.0, "%", "actual")]["indicator"] == "城镇居民人均可支配收入"
+    assert rows[(8.0, "%", "actual")]["indicator"] == "农村居民人均可支配收入"
+    assert rows[(7.0, "%", "actual")]["qualifier"] == "左右"
+    # a contribution share and energy intensity are never GDP
+    assert registry.canonical(rows[(60.0, "%", "actual")]["indicator"]) is None
+    assert rows[(-3.0, "%", "actual")]["indicator"] == "单位国内生产总值能耗"
+    # the GDP target is the rate; its level is linked, never taken for a rate
+    targets = {t["target_id"]: t for t in result.targets}
+    gdp = targets["gdp"]
+    figure = {r["figure_id"]: r for r in result.figures}
+    assert figure[gdp["figure_id"]]["value"] == 5.0 and figure[gdp["figure_id"]]["unit"] == "%"
+    assert figure[gdp["level_figure_id"]]["value"] == 67665.0
+    # fiscal plans are commitments, not targets
+    assert rows[(4.0, "%", "commitment")]["indicator"].startswith("赤字率")
+    assert (4400.0, "亿元", "commitment") in rows
+    assert set(targets) == {"gdp"}
+
+
+def test_a_news_write_up_states_targets_too():
+    text = "报告还将今年地区生产总值增长目标设为5%左右,居民消费价格涨幅2%左右。\n"
+    rows, result = _rows(text, 2026)
+    assert rows[(5.0, "%", "target")]["qualifier"] == "左右"
+    assert rows[(2.0, "%", "target")]["year"] == 2026
+    assert {t["target_id"] for t in result.targets} == {"gdp", "consumer_prices"}
+
+
+def test_extraction_is_linear_in_the_input():
+    """A sentence of thousands of figures, and a 分别 list of thousands, take about linear time."""
+    import time
+
+    def seconds(n):
+        body = "".join(f"指标{i % 50}增长{i % 97}.{i % 10}%左右," for i in range(n))
+        listed = "城镇、农村居民人均可支配收入分别增长" + "、".join(f"{i % 90}%" for i in range(n))
+        start = time.perf_counter()
+        draft.draft("2024年主要预期目标\n" + body + "。\n" + listed + "左右。\n", "perf", 2024)
+        return time.perf_counter() - start
+
+    small, large = seconds(1000), seconds(4000)
+    assert large < 8 * small + 0.5  # quadratic would be 16x

@@ -10,6 +10,7 @@ timeout plus a margin fails the test.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import re
@@ -31,7 +32,7 @@ from pxanalysis.briefs import fonts, publish
 from pxanalysis.data import loaders
 from pxanalysis.errors import DataValidationError, PublishError, UnreadablePdfError
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_data
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 BIN = Path(sys.executable).parent
@@ -51,13 +52,16 @@ def run(args, env=None, timeout=RUN_BOUND, user=None):
     """Run the CLI; fail the test if it does not end within ``timeout`` seconds."""
     cmd = [PXA, *args]
     env = env or _env()
+    cwd = ROOT
     if user:
         cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *cmd]
-        env = dict(env, HOME="/tmp", MPLCONFIGDIR=tempfile.mkdtemp(prefix="pxa-mpl-"))
-        os.chmod(env["MPLCONFIGDIR"], 0o777)
+        mpl = tempfile.mkdtemp(prefix="pxa-mpl-", dir="/tmp")  # not under a private TMPDIR
+        os.chmod(mpl, 0o777)
+        env = dict(env, HOME="/tmp", MPLCONFIGDIR=mpl, TMPDIR="/tmp")
+        cwd = Path("/tmp")  # whatever the checkout's folder mode
     start = time.monotonic()
     try:
-        result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+        result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
                                 timeout=timeout)  # fmt: skip
     except subprocess.TimeoutExpired:
         pytest.fail(f"{' '.join(args)} did not end within {timeout} s (a hang)")
@@ -225,10 +229,12 @@ def test_2_a_pdf_without_the_glyphs_is_not_published(tmp_path, good, fault):
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    tiny = tmp_path / "tiny.otf"  # has 萍乡 (passes the pre-check) and little else
+    from pxanalysis.present import style
+
+    tiny = tmp_path / "tiny.otf"  # has the probe's glyphs (passes the pre-check) and little else
     font = TTFont(NOTO, fontNumber=2)
     subsetter = subset.Subsetter()
-    subsetter.populate(text="萍乡0123456789")
+    subsetter.populate(text=style._PROBE + "萍乡0123456789")
     subsetter.subset(font)
     font.save(tiny)
     out = _copy_good(good, tmp_path / "out")
@@ -405,10 +411,44 @@ def test_5_chromium_killed_mid_run_fails_at_most_the_brief_being_printed(tmp_pat
 # --------------------------------------------------------------------------- 6. usage
 
 
+#: User nobody, for the tests of what another user may not read or write.
+NOBODY = 65534
+
+
+@functools.cache
+def nobody_cannot(pxa: str = PXA) -> str | None:
+    """Why this machine cannot run the CLI as user nobody; None when it can.
+
+    Needs root (``setpriv`` to switch user) and a checkout and ``.venv`` that nobody
+    may read: a clone inside a private (0700) folder is not. Asked once, by running
+    ``pxanalysis --help`` as nobody.
+    """
+    if os.geteuid() != 0:
+        return "not run as root: setpriv cannot switch to user nobody (run the suite as root)"
+    if shutil.which("setpriv") is None:
+        return "no setpriv (util-linux) to switch to user nobody"
+    probe = subprocess.run(
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", pxa, "--help"],
+        cwd="/tmp", env=_env(HOME="/tmp", TMPDIR="/tmp"), capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    if probe.returncode != 0:
+        said = (probe.stderr.strip().splitlines() or ["no message"])[-1][:160]
+        return (
+            f"user nobody cannot run {pxa} ({said}): the checkout or its .venv is not readable "
+            "by nobody (a clone inside a private 0700 folder?)"
+        )
+    return None
+
+
 @pytest.fixture
 def nobody_dir():
-    """A folder under /tmp that user nobody may read but not write."""
-    folder = Path(tempfile.mkdtemp(prefix="pxa-ro-"))
+    """A folder under /tmp that user nobody may read but not write; skips, saying why, where
+    the machine cannot run a command as nobody."""
+    why = nobody_cannot()
+    if why:
+        pytest.skip(why)
+    folder = Path(tempfile.mkdtemp(prefix="pxa-ro-", dir="/tmp"))  # not a private TMPDIR
     folder.chmod(0o555)
     yield folder
     folder.chmod(0o755)
@@ -433,7 +473,7 @@ def test_6_out_is_a_regular_file(tmp_path, fault):
 
 def test_6_out_is_read_only(nobody_dir, fault):
     _usage_case(fault, "--out read-only", ["--out", str(nobody_dir / "out")],
-                "Permission denied", user=65534)  # fmt: skip
+                "Permission denied", user=NOBODY)  # fmt: skip
 
 
 def test_6_params_is_a_directory(tmp_path, fault):
@@ -453,7 +493,7 @@ def test_6_params_is_unreadable(nobody_dir, fault):
     secret.chmod(0)
     nobody_dir.chmod(0o555)
     _usage_case(fault, "--params unreadable", ["--params", str(secret)], "cannot be read",
-                user=65534)  # fmt: skip
+                user=NOBODY)  # fmt: skip
 
 
 def test_9_params_too_large(tmp_path, fault):
@@ -495,28 +535,50 @@ def test_7_a_title_is_text_not_markup(tmp_path, fault):
 # --------------------------------------------------------------------------- 8. publishing
 
 
+def _dead_run_leftovers(out: Path, folders=("2024",), failed: int = 0) -> list[Path]:
+    """What a run that died leaves under ``out``: made by a real process, which then ends.
+
+    In ``out`` a build folder; in each of ``folders`` a staged manifest and the previous
+    brief of a swap; ``failed`` failed notebooks of ``baseline`` in ``out/failed``.
+    """
+    script = (
+        "import os, sys, time; from pathlib import Path; from pxanalysis.briefs import publish\n"
+        "out = publish.make_dir(Path(sys.argv[1])); made = [publish.temp_dir(out, 'baseline')]\n"
+        "for name in sys.argv[2].split(','):\n"
+        "    folder = publish.make_dir(out / name)\n"
+        "    made.append(publish._write_aside(folder / 'manifest.json', '{}').parent)\n"
+        "    made.append(publish.scratch_dir(folder, 'baseline.old'))\n"
+        "nb = made[0] / 'brief.ipynb'; nb.write_text('{}')\n"
+        "for i in range(int(sys.argv[3])):\n"
+        "    kept = publish.keep_failed(out, 'baseline', nb)\n"
+        "    older = kept.with_name(f'baseline-2024010{i}T000000-{os.getpid()}.ipynb')\n"
+        "    kept.rename(older); os.utime(older, (1_700_000_000 + i,) * 2)\n"
+        "    record = out / 'failed' / publish.KEPT_RECORD\n"
+        "    record.write_text(record.read_text().replace(kept.name, older.name))\n"
+        "    made.append(older)\n"
+        "print('\\n'.join(map(str, made)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(out), ",".join(folders), str(failed)],
+                          capture_output=True, text=True, check=True, env=_env())  # fmt: skip
+    return [Path(line) for line in done.stdout.split()]
+
+
 def test_8_modes_and_leftovers(tmp_path, good, fault):
     row = fault(
         "8 folder modes, leftovers", "umask modes; dead runs' .tmp/.old, old failed/ cleaned"
     )
     out = _copy_good(good, tmp_path / "out")
-    (out / ".tmp-baseline-999999999-abcdefgh").mkdir()
-    (out / "2024/.baseline.old-999999999").mkdir()
-    live = out / f".tmp-baseline-{os.getpid()}-abcdefgh"
-    live.mkdir()
-    failed = out / "failed"
-    failed.mkdir()
-    for i in range(8):
-        nb = failed / f"baseline-2024010{i}T000000-1.ipynb"
-        nb.write_text("{}")
-        os.utime(nb, (1_700_000_000 + i, 1_700_000_000 + i))
+    dead = _dead_run_leftovers(out, failed=8)
+    live = publish.temp_dir(out, "baseline")  # this process's: alive
     result = run(["brief", "--scenario", "pessimistic", "--out", str(out)],
                  env=_env())  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    assert not (out / ".tmp-baseline-999999999-abcdefgh").exists()
-    assert not (out / "2024/.baseline.old-999999999").exists()
+    folders = [p for p in dead if p.suffix != ".ipynb"]
+    assert len(folders) == 3 and not any(p.exists() for p in folders)
     assert live.exists()  # a running process's build folder is left alone
+    failed = out / "failed"
     assert len(list(failed.glob("*.ipynb"))) == publish.KEEP_FAILED
+    assert sorted(p.name for p in failed.glob("*.ipynb")) == sorted(p.name for p in dead[-5:])
     mode = stat.S_IMODE((out / "2024/pessimistic").stat().st_mode)
     assert mode == 0o777 & ~_umask()
     row["observed"] = (
@@ -527,16 +589,49 @@ def test_8_modes_and_leftovers(tmp_path, good, fault):
 def test_8_leftovers_in_a_region_folder_are_removed(tmp_path, fault):
     row = fault("8 leftovers in yichun-2023/", "dead runs' .old/.manifest removed there too")
     out = tmp_path / "out"
-    for folder in ("2024", "yichun-2023"):
-        (out / folder / ".baseline.old-999999999").mkdir(parents=True)
-        (out / folder / ".manifest.json-999999999-1").write_text("{}")
-    live = out / "yichun-2023" / f".baseline.old-{os.getpid()}"
-    live.mkdir()
+    dead = _dead_run_leftovers(out, folders=("2024", "yichun-2023"))
+    live = publish.scratch_dir(out / "yichun-2023", "baseline.old")
     removed = publish.clean_leftovers(out)
     left = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
-    assert left == ["2024", "yichun-2023", f"yichun-2023/.baseline.old-{os.getpid()}"]
-    assert len(removed) == 4 and live.exists()
+    assert left == ["2024", "yichun-2023", str(live.relative_to(out)),
+                    str((live / publish.MARKER).relative_to(out))]  # fmt: skip
+    assert sorted(removed) == sorted(dead) and len(removed) == 5 and live.exists()
     row["observed"] = f"{len(removed)} removed (2024/ and yichun-2023/), live one kept"
+
+
+def test_h19_brief_out_never_removes_the_users_files(tmp_path, fault):
+    row = fault(
+        "H19 --out DIR with the user's .x.old-20231115, photos, failed/*.ipynb",
+        "only what the tool recorded making is removed",
+    )
+    out = tmp_path / "out"
+    mine = [
+        out / ".x.old-20231115",  # names that looked like leftovers of dead processes
+        out / ".photos.old-20231115/IMG_0001.jpg",
+        out / ".tmp-holiday-99999999-abcdefgh/IMG_0002.jpg",
+        out / ".manifest.json-99999999-1",
+        out / "2024/.baseline.old-99999999/notes.txt",
+        out / "yichun-2023/.manifest.json-99999999-2",
+        *(out / f"failed/analysis-2023-0{i}.ipynb" for i in range(7)),
+    ]
+    for i, path in enumerate(mine):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"mine {i}")
+        os.utime(path, (1_600_000_000 + i,) * 2)
+    # a marker copied elsewhere (a folder the user renamed) does not make it ours
+    fake = out / ".tmp-copy-99999999-abcdefgh"
+    fake.mkdir()
+    (fake / publish.MARKER).write_text('{"pid": 99999999, "made_as": ".tmp-x-99999999-zzzzzzzz"}')
+    dead = _dead_run_leftovers(out, folders=("2024", "yichun-2023"), failed=7)
+    removed = publish.clean_leftovers(out)
+    assert all(p.read_text() == f"mine {i}" for i, p in enumerate(mine)), (
+        "a file of the user's went"
+    )
+    assert fake.exists()
+    assert sorted(removed) == sorted([p for p in dead if p.suffix != ".ipynb"] + dead[-7:-5])
+    row["observed"] = (
+        f"{len(mine) + 1} files of the user's kept; {len(removed)} leftovers of a dead run removed"
+    )
 
 
 def _umask() -> int:
@@ -589,7 +684,7 @@ def test_8_a_publish_never_leaves_the_final_folder_missing(tmp_path, fault):
 )  # fmt: skip
 def test_9_bad_files_name_the_file(data_copy, fault, case, damage, message):
     row = fault(f"9 {case}", "DataValidationError naming the file (and line)")
-    damage(data_copy / "2024/figures.csv")
+    damage(data_copy / "pingxiang/2024/figures.csv")
     loaders.clear_cache()
     with pytest.raises(DataValidationError) as info:
         loaders.targets()
@@ -660,10 +755,11 @@ def test_b15_params_must_be_a_regular_file(tmp_path, fault, kind):
 @pytest.mark.parametrize(
     ("case", "package", "damage", "message"),
     [
-        ("no resources", ".", lambda d: d.pop("resources"), "field 'resources': missing"),
-        ("no schema.fields", ".", lambda d: d["resources"][0]["schema"].pop("fields"),
+        ("no resources", "shared/jiangxi", lambda d: d.pop("resources"),
+         "field 'resources': missing"),
+        ("no schema.fields", "shared/jiangxi", lambda d: d["resources"][0]["schema"].pop("fields"),
          "field 'resources[0] (history_observations).schema.fields': missing"),
-        ("report, no resources", "2024", lambda d: d.pop("resources"),
+        ("report, no resources", "pingxiang/2024", lambda d: d.pop("resources"),
          "field 'resources': missing"),
     ],
 )  # fmt: skip
@@ -677,7 +773,7 @@ def test_b16_a_descriptor_without_a_key_names_file_and_key(
     descriptor.write_text(json.dumps(content), encoding="utf-8")
     loaders.clear_cache()
     with pytest.raises(DataValidationError) as info:
-        loaders.targets() if package == "2024" else loaders.history("gdp")
+        loaders.targets() if package == "pingxiang/2024" else loaders.history("gdp")
     assert "datapackage.json" in str(info.value) and message in str(info.value)
     row["observed"] = str(info.value).replace(str(data_copy), "…")[:90]
 
@@ -754,10 +850,11 @@ def test_b4_a_title_is_inert_text_and_b1_b9_in_the_same_run(tmp_path, good, faul
     row9 = fault("B9 data changed, out dir moved", "each entry: its own data hashes, paths")
     out = _copy_good(good, tmp_path / "out")  # a moved output folder
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data/pingxiang", data)
-    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    copy_data(data)
+    shared = data / "shared/jiangxi/datapackage.json"
+    descriptor = json.loads(shared.read_text(encoding="utf-8"))
     descriptor["description"] += " (changed)"
-    (data / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), "utf-8")
+    shared.write_text(json.dumps(descriptor, ensure_ascii=False), "utf-8")
     mine = tmp_path / "inj.yaml"
     mine.write_text(
         'scenario: baseline\ntitle: "萍乡 ![img](http://127.0.0.1:9/i.png) [js](javascript:alert(1))'
@@ -783,9 +880,7 @@ def test_b4_a_title_is_inert_text_and_b1_b9_in_the_same_run(tmp_path, good, faul
     before = json.loads((good / "2024/manifest.json").read_text(encoding="utf-8"))
     base, inj = manifest["scenarios"]["baseline"], manifest["scenarios"]["inj"]
     assert base["data_files"] == before["scenarios"]["baseline"]["data_files"]
-    assert inj["data_files"][str(data / "datapackage.json")] == publish.sha256(
-        data / "datapackage.json"
-    )
+    assert inj["data_files"][str(shared)] == publish.sha256(shared)
     assert base["outputs"]["brief.pdf"] == str(out / "2024/baseline/brief.pdf")
     assert inj["parameters"]["title"].startswith("萍乡 ![img]")
     row9["observed"] = "baseline keeps its data hashes, inj has the new ones; paths under new out"
@@ -1067,3 +1162,432 @@ def test_b18_exports_get_the_umask_mode(tmp_path, monkeypatch, fault):
     modes = {stat.S_IMODE(p.stat().st_mode) for p in written}
     assert modes == {0o666 & ~_umask()}
     row["observed"] = f"{len(written)} files, mode {modes.pop():o}"
+
+
+# --------------------------------------------------------------------------- 11. third review
+# H19: the third adversarial review (issue 19): data loss, wrong numbers, hangs, the machine.
+
+
+def _ytd_add(file: Path, month: int, growth: float, **extra) -> list[str]:
+    args = {"indicator": "retail_sales", "geo": "pingxiang", "year": "2025",
+            "through": str(month), "growth": f"{growth:g}", "published": "2026-01-20",
+            "source": "萍乡市统计局", "quote": f"社会消费品零售总额增长{growth:g}%",
+            "file": str(file)} | extra  # fmt: skip
+    return ["ytd", "add", *(x for k, v in args.items() for x in (f"--{k}", v))]
+
+
+def _releases(tmp_path: Path) -> Path:
+    file = tmp_path / "releases.csv"
+    shutil.copy(ROOT / "data/shared/jiangxi/monthly/releases.csv", file)
+    return file
+
+
+def test_h19_eight_ytd_add_at_once_keep_every_row(tmp_path, fault):
+    row = fault("H19 eight `ytd add` at once", "all 8 rows kept, the file valid")
+    file = _releases(tmp_path)
+    before = file.read_text(encoding="utf-8").count("\n")
+    procs = [
+        subprocess.Popen(
+            [PXA, *_ytd_add(file, month, 4 + month / 10)],
+            cwd=ROOT,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for month in range(2, 10)
+    ]
+    results = [(p.wait(timeout=RUN_BOUND), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    text = file.read_text(encoding="utf-8")
+    added = [m for m in range(2, 10) if f"pingxiang.retail_sales.2025.m{m:02d}," in text]
+    assert added == list(range(2, 10)) and text.count("\n") == before + 8
+    assert run(["ytd", "check", "--file", str(file)]).returncode == 0
+    assert not [p.name for p in tmp_path.iterdir() if p.name != "releases.csv"]
+    row["observed"] = f"8 exits 0, {len(added)} of 8 rows in the file, `ytd check` passes"
+
+
+def _yichun_home(tmp_path: Path, **report) -> Path:
+    """A home whose Yichun 2023 report says ``report`` about itself (title, name, source)."""
+    home = tmp_path / "home"
+    (home / "data").mkdir(parents=True)
+    for part in ("pingxiang", "jiangxi", "china", "shared", "registry"):
+        (home / "data" / part).symlink_to(ROOT / "data" / part)
+    shutil.copytree(ROOT / "data/yichun", home / "data/yichun")
+    (home / "notebooks").symlink_to(ROOT / "notebooks")
+    shutil.copytree(ROOT / "scenarios", home / "scenarios")
+    descriptor = home / "data/yichun/2023/datapackage.json"
+    content = json.loads(descriptor.read_text(encoding="utf-8"))
+    content["report"].update(report)
+    descriptor.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    return home
+
+
+def test_h19_a_reports_title_name_and_source_are_text_in_the_brief(tmp_path, fault):
+    row = fault("H19 report title <style>…, --name/--source with links",
+                "printed literally; no <style>, link or /URI in HTML or PDF")  # fmt: skip
+    style = "<style>td{font-size:0}td::after{content:'99%';font-size:9pt}</style>"
+    home = _yichun_home(
+        tmp_path,
+        title=f"{style}宜春市政府工作报告 [报告](https://evil.example/t)",
+        region_name="宜春市[官网](https://evil.example/n)",
+        source="<a href='https://evil.example/s'>中国经济网</a> https://evil.example/bare",
+    )
+    out = tmp_path / "out"
+    result = run(["brief", "--scenario", "baseline", "--region", "yichun", "--year", "2023",
+                  "--out", str(out)], env=_env(PXANALYSIS_HOME=str(home)))  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    folder = out / "yichun-2023/baseline"
+    html = (folder / "brief.html").read_text(encoding="utf-8")
+    body = html[html.index("<body>") :]
+    assert "<style" not in body and "&lt;style&gt;" in body
+    outward = re.findall(r"<(?:a|link|img)\b[^>]*\b(?:href|src)=[\"'](?!#|data:)[^>]*>", body)
+    assert not outward, outward[:3]
+    assert b"/URI" not in (folder / "brief.pdf").read_bytes()
+    text = subprocess.run(["pdftotext", str(folder / "brief.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout.replace("\n", "")  # fmt: skip
+    assert "宜春市[官网](https://evil.example/n)" in text and "<a href='https://evil" in text
+    assert "td{font-size:0}" in text
+    row["observed"] = "exit 0; title, name, source printed as written; no outward href, no /URI"
+
+
+def test_h19_spreadsheet_cells_are_never_formulas(tmp_path, monkeypatch, fault):
+    row = fault("H19 target named =HYPERLINK(…) in CSV/XLSX", "written '=HYPERLINK(…): text")
+    import openpyxl
+    import pandas as pd
+
+    from pxanalysis.present import export
+
+    evil = ['=HYPERLINK("https://evil.example","点此")', "+1+1", "-2+3", "@SUM(A1)", "萍乡"]
+    frame = pd.DataFrame({"indicator": evil, "value": [5.0, -1.0, -2.5, 3.0, 4.0]})
+    frame[evil[0]] = 1  # a column name too
+    monkeypatch.setattr(export, "tables", lambda scenario: dict.fromkeys(export.SHEETS_ZH, frame))
+    (csv_file,) = export.write(None, tmp_path / "x.csv")[:1]
+    csv_text = csv_file.read_text(encoding="utf-8-sig")
+    assert "\n\"'=HYPERLINK(" in csv_text and "\n'+1+1," in csv_text and "\n'@SUM" in csv_text
+    assert ",-1.0" in csv_text  # numbers stay numbers
+    export.write(None, tmp_path / "x.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "x.xlsx").worksheets[0]
+    values = [c for r in sheet.iter_rows() for c in r]
+    assert not [c.coordinate for c in values if c.data_type == "f"]
+    assert sheet["A2"].value == "'" + evil[0] and sheet["B3"].value == -1
+    row["observed"] = "CSV and XLSX: '=HYPERLINK(… as text, 0 formula cells, numbers kept"
+
+
+def _history_copy(tmp_path: Path, measure: str, value: str) -> tuple[Path, int]:
+    """A copy of the history package whose first preferred Pingxiang GDP ``measure`` is
+    ``value``; returns the folder and the row changed (1-based, as the errors count)."""
+    import csv
+
+    data = copy_data(tmp_path / "data")
+    path = data / "shared/jiangxi/history/observations.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    number = next(i for i, r in enumerate(rows, start=1) if r["series"] == "gdp"
+                  and r["geo"] == "pingxiang" and r["measure"] == measure
+                  and r["preferred"] == "true")  # fmt: skip
+    rows[number - 1]["value"] = value
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return data, number
+
+
+@pytest.mark.parametrize(
+    ("case", "measure", "value", "message"),
+    [
+        ("history GDP growth 9999", "growth", "9999", "9999 % is not a plausible growth of gdp"),
+        ("history GDP level -1188", "level", "-1188", "-1188 is not a plausible level of gdp"),
+        ("history GDP growth 1e308", "growth", "1e308", "1e+308 % is not a plausible growth"),
+    ],
+)
+def test_h19_an_implausible_history_value_never_publishes(tmp_path, fault, case, measure, value,
+                                                         message):  # fmt: skip
+    row = fault(f"H19 {case}", "exit 1 naming file, row, bounds; nothing written")
+    data, number = _history_copy(tmp_path, measure, value)
+    out = tmp_path / "x.csv"
+    result = run(["project", "--scenario", "baseline", "--to", str(out)],
+                 env=_env(PXANALYSIS_DATA_DIR=str(data)), timeout=120)  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"observations.csv, row {number} (line {number + 1}), field 'value': " in result.stderr
+    assert message in result.stderr and not out.exists()
+    said = result.stderr.strip().splitlines()[-1]
+    row["observed"] = (
+        f"exit 1: …row {number}, field 'value': {said[said.index(message[:6]) :][:50]}…"
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "extra", "message"),
+    [
+        ("month-12 release 9.9, annual 4.1", dict(geo="jiangxi", indicator="gdp", year="2023",
+         through="12", growth="9.9", quote="全省地区生产总值增长9.9%", published="2024-01-25"),
+         "differs from the annual 4.1 %"),
+        ("release published 2099-01-20", dict(published="2099-01-20"), "after today"),
+        ("release growth 80 (retail sales)", dict(growth="80", quote="增长80%"),
+         "not a plausible growth"),
+        ("release level -1188", dict(level="-1188", unit="亿元"), "not a plausible level"),
+        ("--year 0", dict(year="0"), "--year 0: give the release's year, 2000..2035"),
+    ],
+)  # fmt: skip
+def test_h19_ytd_add_refuses_an_implausible_release(tmp_path, fault, case, extra, message):
+    row = fault(f"H19 ytd add, {case}", "exit 2 saying why, the file unchanged")
+    file = _releases(tmp_path)
+    before = file.read_bytes()
+    args = _ytd_add(file, int(extra.pop("through", 5)), float(extra.get("growth", 4.5)))
+    for key, value in extra.items():
+        if f"--{key}" in args:
+            args[args.index(f"--{key}") + 1] = value
+        else:
+            args += [f"--{key}", value]
+    result = run(args, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert message in result.stderr and file.read_bytes() == before
+    said = result.stderr.strip()
+    row["observed"] = f"exit 2: …{said[said.index(message[:8]) :][:60]}"
+
+
+def test_h19_ytd_check_names_the_row_of_a_bad_release(tmp_path, fault):
+    row = fault("H19 ytd check, a row dated 2099 / month 12 off the annual",
+                "DataValidationError naming the row")  # fmt: skip
+    import csv
+
+    file = _releases(tmp_path)
+    with open(file, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    number = next(
+        i for i, r in enumerate(rows, start=1) if r["release_id"] == "jiangxi.gdp.2022.m12"
+    )
+    said = []
+    for change, message in (
+        ({"growth": "9.9", "quote": "全省地区生产总值增长9.9%"}, "differs from the annual 4.7 %"),
+        ({"known_from": "2099-01-25"}, "after today"),
+    ):
+        changed = [r | change if i == number else r for i, r in enumerate(rows, start=1)]
+        with open(file, "w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(changed)
+        result = run(["ytd", "check", "--file", str(file)], timeout=60)
+        assert result.returncode == 1 and f"row {number} (line {number + 1})" in result.stderr
+        assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
+        said.append(message)
+    row["observed"] = f"exit 1 twice: …releases.csv, row {number}: {' / '.join(said)}"
+
+
+def test_h19_an_empty_report_package_does_not_validate(tmp_path, fault):
+    row = fault("H19 report package without figures/targets",
+                "validate: DataValidationError; brief: exit 2 before any kernel")  # fmt: skip
+    from pxanalysis.data import report_schema
+
+    home = _yichun_home(tmp_path)
+    report = home / "data/yichun/2023"
+    for name in ("figures", "targets"):
+        path = report / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="no figures: a report package holds"):
+        report_schema.validate(report)
+    _usage_case(fault, "brief on it", ["--region", "yichun", "--year", "2023", "--out",
+                str(tmp_path / "out")], "has no targets (targets.csv is empty)",
+                env=_env(PXANALYSIS_HOME=str(home)), label="H19")  # fmt: skip
+    row["observed"] = "validate: '…figures.csv: no figures: …'; brief: exit 2 (see next row)"
+
+
+#: 371 bytes that expand to 9^9 strings: a "billion laughs" in YAML.
+ALIAS_BOMB = (
+    "scenario: baseline\n"
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(
+        f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]\n"
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    + "title: *i\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "message"),
+    [
+        (f"alias bomb ({len(ALIAS_BOMB)} bytes)", ALIAS_BOMB, "once its aliases (*name) are expanded"),
+        ("nested 10000 deep", "scenario: baseline\ntitle: " + "[" * 10_000 + "]" * 10_000,
+         "nested deeper than 20 levels"),
+        ("5000-digit integer", "scenario: baseline\nwindow: " + "7" * 5000,
+         "an integer of 5000 digits"),
+    ],
+)  # fmt: skip
+def test_h19_a_yaml_bomb_is_a_usage_error(tmp_path, fault, case, text, message):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    _usage_case(fault, f"--params {case}", ["--params", str(bad), "--out", str(tmp_path / "o")],
+                message, label="H19")  # fmt: skip
+
+
+def test_h19_the_weekly_run_skips_a_yaml_bomb(tmp_path, monkeypatch, fault):
+    row = fault("H19 --scenario all + user alias bomb", "that file skipped at once, others planned")
+    from pxanalysis.briefs import plan
+
+    (tmp_path / "bomb.yaml").write_text(ALIAS_BOMB)
+    (tmp_path / "mine.yaml").write_text("scenario: baseline\n")
+    monkeypatch.setenv("PXANALYSIS_SCENARIO_DIR", str(tmp_path))
+    start = time.monotonic()
+    planned = plan.plan("all")
+    took = time.monotonic() - start
+    assert [j.name for j in planned.jobs][-1] == "mine" and len(planned.jobs) == 6
+    assert len(planned.skipped) == 1 and "bomb.yaml" in planned.skipped[0]
+    assert "aliases (*name) are expanded" in planned.skipped[0] and took < 30
+    row["observed"] = f"planned in {took:.1f} s: 6 briefs, bomb.yaml skipped"
+
+
+def test_h19_non_figures_yaml_goes_through_the_safe_loader(data_copy, fault):
+    row = fault("H19 non_figures.yaml alias bomb", "DataValidationError naming the file")
+    (data_copy / "pingxiang/2024/non_figures.yaml").write_text(
+        ALIAS_BOMB.replace("scenario", "non_figures")
+    )
+    loaders.clear_cache()
+    with pytest.raises(DataValidationError, match="non_figures.yaml: .*aliases") as info:
+        loaders.non_figures()
+    row["observed"] = str(info.value).replace(str(data_copy), "…")[:90]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "folder"])
+def test_h19_ytd_check_reads_only_a_regular_file(tmp_path, fault, kind):
+    row = fault(f"H19 ytd check --file {kind}", "exit 1 at once: 'not a regular file'")
+    target = tmp_path / "releases.csv"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        target = Path(kind)
+    result = run(["ytd", "check", "--file", str(target)], timeout=30)
+    assert result.returncode == 1 and "not a regular file" in result.stderr, result.stderr[-1500:]
+    assert "Traceback" not in result.stderr
+    row["observed"] = f"exit 1 in {result.seconds:.1f} s: …{result.stderr.strip()[-60:]}"
+
+
+def test_h19_a_data_file_is_read_at_most_to_its_cap(tmp_path, monkeypatch, fault):
+    row = fault("H19 data file beyond the size cap", "DataValidationError 'larger than'")
+    from pxanalysis.data import schema
+
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"a\n" * 2000)
+    monkeypatch.setattr(schema, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(DataValidationError, match="larger than 0 MiB: not a data file"):
+        schema.read_text(big)
+    row["observed"] = "DataValidationError: '…big.csv: larger than … MiB: not a data file'"
+
+
+def test_h19_tests_as_nobody_skip_saying_why_in_a_private_checkout(fault):
+    row = fault("H19 tests as user nobody, checkout in a 0700 folder",
+                "skipped with the reason printed, never failed")  # fmt: skip
+    private = Path(tempfile.mkdtemp(prefix="pxa-private-", dir="/tmp"))
+    try:
+        private.chmod(0o700)
+        (private / "pxanalysis").symlink_to(PXA)  # as a clone inside a private folder
+        why = nobody_cannot(str(private / "pxanalysis"))
+    finally:
+        shutil.rmtree(private)
+    expected = "not readable by nobody" if os.geteuid() == 0 else "not run as root"
+    assert why and expected in why, why
+    here = nobody_cannot()
+    row["observed"] = f"reason: '…{why[-60:]}'; this checkout: {'skip' if here else 'runs'}"
+
+
+def test_h19_an_installed_wheels_ytd_add_writes_the_users_data_not_site_packages(
+    installed, tmp_path, fault
+):
+    row = fault("H19 wheel: ytd add", "row in the user's data folder; site-packages unchanged")
+    import hashlib
+
+    env_dir, env, elsewhere = installed
+    python = str(env_dir / "bin/python")
+    env = dict(env, XDG_DATA_HOME=str(tmp_path / "xdg"))
+    count = "from pxanalysis import data; print(len(data.monthly_releases()))"
+    before = int(subprocess.run([python, "-c", count], cwd=elsewhere, env=env, text=True,
+                                capture_output=True, check=True).stdout)  # fmt: skip
+    shipped = list(env_dir.glob("lib/python*/site-packages/pxanalysis/_resources/data"))[0]
+    digest = {
+        p: hashlib.sha256(p.read_bytes()).hexdigest() for p in shipped.rglob("*") if p.is_file()
+    }
+    args = _ytd_add(Path("unused"), 5, 4.5)
+    args = args[: args.index("--file")]
+    added = subprocess.run([str(env_dir / "bin/pxanalysis"), *args], cwd=elsewhere, env=env,
+                           capture_output=True, text=True, timeout=RUN_BOUND)  # fmt: skip
+    assert added.returncode == 0, added.stderr[-2000:]
+    mine = tmp_path / "xdg/pxanalysis/data/shared/jiangxi/monthly/releases.csv"
+    assert str(mine) in added.stdout and "pingxiang.retail_sales.2025.m05," in mine.read_text()
+    after = {
+        p: hashlib.sha256(p.read_bytes()).hexdigest() for p in shipped.rglob("*") if p.is_file()
+    }
+    assert after == digest  # nothing written in site-packages
+    now = int(subprocess.run([python, "-c", count], cwd=elsewhere, env=env, text=True,
+                             capture_output=True, check=True).stdout)  # fmt: skip
+    assert now == before + 1  # and the package reads the user's copy from then on
+    row["observed"] = f"added to $XDG_DATA_HOME/pxanalysis/…/releases.csv ({before}->{now} read)"
+
+
+def test_h19_as_of_before_the_report_is_a_usage_error(tmp_path, fault):
+    _usage_case(fault, "brief --as-of 2000-01-01", ["--as-of", "2000-01-01", "--out",
+                str(tmp_path / "out")], "before the report's date 2024-01-31", label="H19")  # fmt: skip
+    _usage_case(fault, "project --as-of 2000-01-01", ["--as-of", "2000-01-01", "--to",
+                str(tmp_path / "x.csv")], "before the report's date 2024-01-31", label="H19",
+                command="project")  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["missing", "a file"])
+def test_h19_an_unusable_tmpdir_is_said_so(tmp_path, fault, kind):
+    tmpdir = tmp_path / "tmp"
+    if kind == "a file":
+        tmpdir.write_text("x")
+    _usage_case(fault, f"TMPDIR {kind}", ["--out", str(tmp_path / "out")],
+                f"TMPDIR={tmpdir} is not a folder: unset TMPDIR", env=_env(TMPDIR=str(tmpdir)),
+                label="H19")  # fmt: skip
+
+
+def test_h19_out_year_folder_that_is_a_file_is_found_before_any_kernel(tmp_path, fault):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "2024").write_text("not a folder")
+    _usage_case(fault, "<out>/2024 is a file, --scenario all", ["--scenario", "all", "--out",
+                str(out)], "2024 is a file, not a folder", label="H19")  # fmt: skip
+    assert (out / "2024").read_text() == "not a folder" and not (out / "failed").exists()
+
+
+def test_h19_pxanalysis_home_moves_every_default_path(tmp_path, monkeypatch, fault):
+    row = fault("H19 PXANALYSIS_HOME=h", "data, scenarios, user scenarios, reports all under h")
+    home = _home(tmp_path, scenarios=True)
+    monkeypatch.setenv("PXANALYSIS_HOME", str(home))
+    for name in ("PXANALYSIS_DATA_DIR", "PXANALYSIS_SCENARIO_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    places = {
+        "data": paths.data_dir(),
+        "scenarios": paths.builtin_scenario_dir(),
+        "user scenarios": paths.user_scenario_dir(),
+        "reports": paths.reports_dir(),
+        "notebook": paths.brief_notebook(),
+    }
+    outside = {k: str(v) for k, v in places.items() if not v.is_relative_to(home)}
+    assert not outside, outside
+    row["observed"] = ", ".join(f"{k} {v.relative_to(home)}" for k, v in places.items())
+
+
+def test_h19_a_dollar_in_a_name_is_text_in_a_chart(fault):
+    row = fault("H19 indicator name 'x $\\frac{ y' in a chart", "drawn as written, no mathtext")
+    import matplotlib.pyplot as plt
+
+    from pxanalysis.present.markup import chart_text
+
+    name = "Yichun $\\frac{ growth $"
+    fig = plt.figure()
+    try:
+        fig.text(0.1, 0.5, name)
+        with pytest.raises(ValueError):  # what matplotlib does with it as given
+            fig.canvas.draw()
+        fig.texts.clear()
+        label = fig.text(0.1, 0.5, chart_text(name))
+        fig.canvas.draw()
+        assert label.get_text() == name.replace("$", "\\$")
+    finally:
+        plt.close(fig)
+    row["observed"] = "drawn with every $ a dollar sign (as given: ValueError from mathtext)"

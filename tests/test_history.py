@@ -11,9 +11,10 @@ import pytest
 from pxanalysis import data
 from pxanalysis.data import provenance
 
-from .conftest import DATA, ROOT, SHARED
+from .conftest import JIANGXI, ROOT, SHARED
 
-OBS = data.history_observations()
+#: The shared package's rows (without the reports' own figures).
+OBS = data.load_table("history_observations")
 
 
 def _build_module():
@@ -29,7 +30,7 @@ def test_committed_table_equals_a_fresh_build(tmp_path):
     build = _build_module()
     out = tmp_path / "observations.csv"
     build.write(build.build(), out)
-    assert out.read_text(encoding="utf-8") == (DATA / "history/observations.csv").read_text(
+    assert out.read_text(encoding="utf-8") == (JIANGXI / "history/observations.csv").read_text(
         encoding="utf-8"
     )
 
@@ -38,15 +39,18 @@ def test_committed_table_equals_a_fresh_build(tmp_path):
 def test_raw_copies_match_shared_reference(name):
     shared = SHARED / "reference" / name
     if not shared.exists():
-        pytest.skip("../shared is not beside this checkout")
-    assert (DATA / "history/raw" / name).read_bytes() == shared.read_bytes()
+        pytest.skip(
+            f"{shared} not found: the reference copies live in shared/ beside the checkout "
+            "(../shared); clone or link it there to run this comparison"
+        )
+    assert (JIANGXI / "history/raw" / name).read_bytes() == shared.read_bytes()
 
 
 def test_every_raw_row_is_kept():
     raw_rows = sum(
         1
         for name in ("pingxiang_history.csv", "pingxiang_history_extra.csv")
-        for _ in (DATA / "history/raw" / name).read_text(encoding="utf-8").splitlines()[1:]
+        for _ in (JIANGXI / "history/raw" / name).read_text(encoding="utf-8").splitlines()[1:]
     )
     # plus Pingxiang's 2002-2010 growth from the CSMAR transcription (2011 on was there)
     csmar = OBS["note"].str.startswith("raw row csmar_jiangxi.csv")
@@ -58,13 +62,13 @@ def test_the_csmar_2013_growth_is_nominal_for_every_city():
     """CSMAR's 2013 GDPYoY equals each city's nominal level growth: it is not real growth."""
     import csv
 
-    rows = list(csv.DictReader(open(DATA / "history/raw/csmar_jiangxi.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(JIANGXI / "history/raw/csmar_jiangxi.csv", encoding="utf-8")))
     level = {(r["city_id"], int(r["year"])): float(r["gdp_level_yi_yuan"]) for r in rows}
     for r in rows:
         if r["year"] == "2013":
             nominal = (level[(r["city_id"], 2013)] / level[(r["city_id"], 2012)] - 1) * 100
             assert round(nominal, 2) == float(r["gdp_real_growth_pct"]), r["city_en"]
-    panel = data.load_table("jiangxi_cities")
+    panel = data.load_table("city_panel")
     assert set(panel.loc[panel["year"] == 2013, "basis"]) == {"nominal"}
     assert 2013 not in set(data.panel()["year"])
 
@@ -104,26 +108,45 @@ def test_one_preferred_row_per_group_and_the_rule():
     assert "统计公报" in chosen.loc[(2011, "growth", "full_year", "real"), "source_title"]
 
 
+#: The day before the 2024 report: the history package alone.
+BEFORE_REPORT = "2024-01-30"
+
+
 def test_gdp_history_is_what_the_notes_say():
-    h = data.history("gdp")
+    h = data.history("gdp", as_of=BEFORE_REPORT)
     assert list(h.index) == [*range(2002, 2017), 2018, 2019, 2020, 2021, 2022]
     assert h.loc[2020, "value"] == 3.6 and h.loc[2022, "value"] == 2.0
     assert set(h["kind"]) == {"actual"} and set(h["basis"]) == {"real"}
     assert {"source", "quote", "kind"} <= set(h.columns)
 
 
+def test_the_reports_own_figures_join_the_history_from_its_date():
+    """The 2024 report's 2023 estimate (预计) is a history row known from the report's date."""
+    h = data.history("gdp")
+    assert 2023 not in data.history("gdp", as_of=BEFORE_REPORT).index
+    row = h.loc[2023]
+    assert (row["value"], row["kind"]) == (3.5, "estimate")
+    assert row["source"] == "萍乡市2024年政府工作报告" and "3.5%" in row["quote"]
+    assert str(row["known_from"]) == "2024-01-31"
+    # an outcome (actual) of a year always wins over an estimate of it
+    assert set(h.loc[h.index < 2023, "kind"]) == {"actual"}
+
+
 def test_history_keeps_partial_years_and_derived_rates_out_by_default():
     assert 2020 in data.history("gdp").index  # full year, not the Q1 -2.6
     assert data.history("gdp").loc[2020, "value"] != -2.6
-    assert data.history("retail_sales").empty
-    derived = data.history("retail_sales", include_derived=True)
+    assert data.history("retail_sales", as_of=BEFORE_REPORT).empty
+    derived = data.history("retail_sales", include_derived=True, as_of=BEFORE_REPORT)
     assert list(derived["kind"]) == ["derived"]
 
 
 def test_thin_and_missing_histories_are_empty_not_invented():
     for target in ("fixed_asset_investment", "industrial_investment", "energy_intensity"):
-        assert data.history(target).empty
-    assert len(data.history("budget_revenue")) == 1
+        assert data.history(target, as_of=BEFORE_REPORT).empty
+    assert len(data.history("budget_revenue", as_of=BEFORE_REPORT)) == 1
+    # the report gives no 2023 figure for investment: nothing appears after it either
+    assert data.history("fixed_asset_investment").empty
+    assert data.history("energy_intensity")["value"].to_dict() == {2023: -3.4}
 
 
 def test_jiangxi_rows_are_context_only():
@@ -171,4 +194,4 @@ def test_unknown_indicator_lists_valid_ids():
 
 
 def test_notes_copied_for_provenance():
-    assert Path(DATA / "history/raw/pingxiang_history_notes.md").exists()
+    assert Path(JIANGXI / "history/raw/pingxiang_history_notes.md").exists()

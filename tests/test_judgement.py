@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pxanalysis import cli, data
+from pxanalysis.data import registry
 from pxanalysis.engine import anchored, calibration, evidence, judgement, projection, series
 from pxanalysis.vocab import TARGET_IDS
 
@@ -74,7 +75,7 @@ def test_thinning_gdp_uses_only_thin_evidence_and_earns_the_band():
     assert shipped["calibrated"].sum() >= 60
     widths = anchored.thinning_spread()
     p = judgement.judge("budget_revenue")
-    ratio = anchored.VOLATILITY_RATIO["budget_revenue"]
+    ratio = registry.get("budget_revenue").volatility
     assert p.dist.widths.below >= widths.below * ratio - 1e-9  # scaled, disagreement added
 
 

@@ -22,17 +22,45 @@ def _edit(path, row_number, field, value):
 
 
 CASES = [
-    ("2024/figures.csv", "figures", 3, "value", "3,8", "not a number"),
-    ("2024/figures.csv", "figures", 5, "unit", "公斤", "not one of"),
-    ("2024/figures.csv", "figures", 7, "year", "1999", "below the minimum"),
-    ("2024/figures.csv", "figures", 2, "quote", "", "empty, but required"),
-    ("2024/figures.csv", "figures", 4, "figure_id", "r23_gdp", "duplicate 'r23_gdp'"),
-    ("2024/figures.csv", "figures", 6, "kind", "forecast", "not one of"),
-    ("2024/targets.csv", "targets", 2, "target_id", "gdp", "duplicate 'gdp'"),
-    ("history/observations.csv", "history_observations", 9, "value", "n/a", "not a number"),
-    ("history/observations.csv", "history_observations", 4, "year", "2099", "above the maximum"),
-    ("history/observations.csv", "history_observations", 10, "quote", "", "empty, but required"),
-    ("history/observations.csv", "history_observations", 11, "unit", "美元", "not one of"),
+    ("pingxiang/2024/figures.csv", "figures", 3, "value", "3,8", "not a number"),
+    ("pingxiang/2024/figures.csv", "figures", 5, "unit", "斤两", "not one of"),
+    ("pingxiang/2024/figures.csv", "figures", 7, "year", "1999", "below the minimum"),
+    ("pingxiang/2024/figures.csv", "figures", 2, "quote", "", "empty, but required"),
+    ("pingxiang/2024/figures.csv", "figures", 4, "figure_id", "r23_gdp", "duplicate 'r23_gdp'"),
+    ("pingxiang/2024/figures.csv", "figures", 6, "kind", "forecast", "not one of"),
+    ("pingxiang/2024/targets.csv", "targets", 2, "target_id", "gdp", "duplicate 'gdp'"),
+    (
+        "shared/jiangxi/history/observations.csv",
+        "history_observations",
+        9,
+        "value",
+        "n/a",
+        "not a number",
+    ),
+    (
+        "shared/jiangxi/history/observations.csv",
+        "history_observations",
+        4,
+        "year",
+        "2099",
+        "above the maximum",
+    ),
+    (
+        "shared/jiangxi/history/observations.csv",
+        "history_observations",
+        10,
+        "quote",
+        "",
+        "empty, but required",
+    ),
+    (
+        "shared/jiangxi/history/observations.csv",
+        "history_observations",
+        11,
+        "unit",
+        "美元",
+        "not one of",
+    ),
 ]
 
 
@@ -53,7 +81,7 @@ def test_malformed_row_names_file_row_and_field(
 
 
 def test_wrong_number_of_cells(data_copy):
-    path = data_copy / "2024/workplan.csv"
+    path = data_copy / "pingxiang/2024/workplan.csv"
     with open(path, "a", encoding="utf-8") as f:
         f.write("8.1,8,too,few\n")
     with pytest.raises(DataValidationError, match=r"workplan.csv, row 24 \(line 25\): 4 cells"):
@@ -61,13 +89,13 @@ def test_wrong_number_of_cells(data_copy):
 
 
 def test_target_pointing_at_a_missing_figure(data_copy):
-    _edit(data_copy / "2024/targets.csv", 1, "figure_id", "t24_nonexistent")
+    _edit(data_copy / "pingxiang/2024/targets.csv", 1, "figure_id", "t24_nonexistent")
     with pytest.raises(DataValidationError, match="t24_nonexistent"):
         data.targets()
 
 
 def test_non_figure_entry_without_its_token(data_copy):
-    path = data_copy / "2024/non_figures.yaml"
+    path = data_copy / "pingxiang/2024/non_figures.yaml"
     text = path.read_text(encoding="utf-8").replace(
         '{token: "10210", context: "“10210”行动计划"', '{token: "10210", context: "行动计划"'
     )

@@ -136,7 +136,7 @@ def test_the_pandemic_is_a_shock_component_not_the_core():
 def test_as_of_excludes_later_rows_and_deleting_them_changes_nothing(data_copy):
     as_of = "2024-01-31"
     before = projection.project_all(as_of=as_of)
-    obs_path = data_copy / "history/observations.csv"
+    obs_path = data_copy / "shared/jiangxi/history/observations.csv"
     obs = pd.read_csv(obs_path, dtype=str, keep_default_na=False)
     late = obs["known_from"] > as_of
     assert late.sum() >= 5  # Jiangxi's 2024 outcome, 2025 and 2026 figures ...

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 from pxanalysis import cli
 from pxanalysis.briefs import inputs, pipeline
 
-from .conftest import DATA, ROOT
+from .conftest import ROOT, copy_data
 
 pytestmark = pytest.mark.slow
 PXA = str(Path(sys.executable).parent / "pxanalysis")
@@ -31,7 +30,7 @@ def run(args, env):
 def world(tmp_path_factory):
     """A data copy, a user scenario dated August 2024, and every brief rendered once."""
     tmp = tmp_path_factory.mktemp("schedule")
-    shutil.copytree(DATA, tmp / "data")
+    copy_data(tmp / "data")
     user = tmp / "scenarios"
     user.mkdir()
     (user / "august.yaml").write_text("scenario: baseline\nas_of: '2024-08-31'\n", encoding="utf-8")

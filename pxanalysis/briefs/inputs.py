@@ -23,24 +23,35 @@ from pxanalysis.briefs.publish import OUTPUTS, read_manifest, recorded_hashes, s
 from pxanalysis.data import loaders
 
 #: Tables whose rows carry the date they became known.
-DATED_TABLES = ("history_observations", "jiangxi_cities", "monthly_releases", "target_outcomes")
+DATED_TABLES = ("history_observations", "city_panel", "monthly_releases", "target_outcomes")
 
 
 @functools.lru_cache(maxsize=32)
 def information_hash(as_of: str, report_dir: Path | None = None) -> str:
-    """sha256 of the data as known on ``as_of`` (dated tables cut, other files whole),
-    and of the report package in ``report_dir``."""
-    base = loaders.data_dir()
+    """sha256 of the data as known on ``as_of`` (dated tables cut, other files whole;
+    report packages dated after it left out), and of the report package in ``report_dir``."""
     dated = {
-        base / r["path"]: r["name"]
-        for r in loaders.datapackage()["resources"]
+        base / r["path"]: (base, r["name"])
+        for base, descriptor in loaders.datapackages().items()
+        for r in descriptor["resources"]
         if r["name"] in DATED_TABLES
     }
+    later = set()
+    if report_dir is not None and Path(report_dir).is_dir():
+        packages = publish.region_packages(Path(report_dir))
+        own = next((d for d, files in packages if files[0].parent == Path(report_dir)), "")
+        cut = as_of or own
+        for date, files in packages:
+            if date > cut and files[0].parent != Path(report_dir):
+                later.update(files)
     digest = hashlib.sha256()
     for file in publish.data_files(report_dir):  # the files the manifest records
+        if file in later:
+            continue
         digest.update(file.name.encode())  # not its path: a moved data folder is the same data
         if file in dated:
-            table = loaders.known_by(loaders.load_table(dated[file]), as_of)
+            base, name = dated[file]
+            table = loaders.known_by(loaders.table_of(name, base), as_of)
             digest.update(table.to_csv(index=False).encode())
         else:
             digest.update(file.read_bytes())
@@ -70,8 +81,8 @@ def inputs_hash(job: Job) -> str:
     return digest.hexdigest()
 
 
-def unchanged(jobs: list[Job], out: Path) -> dict[str, str]:
-    """The briefs of ``jobs`` that need no rebuild: ``{name: inputs hash}``.
+def unchanged(jobs: list[Job], out: Path) -> dict[tuple[str, str], str]:
+    """The briefs of ``jobs`` that need no rebuild: ``{(folder, name): inputs hash}``.
 
     A brief needs none when the manifest records the same inputs hash for it and
     its published files still have the hashes the manifest recorded.
@@ -93,7 +104,7 @@ def unchanged(jobs: list[Job], out: Path) -> dict[str, str]:
         except OSError:  # an unreadable brief is rebuilt
             kept = False
         if kept:
-            same[job.name] = job.inputs
+            same[(job.folder, job.name)] = job.inputs
     return same
 
 

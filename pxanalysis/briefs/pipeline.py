@@ -50,11 +50,20 @@ from pxanalysis.briefs.kernel import PREIMPORT, KernelSession, execute
 from pxanalysis.briefs.log import say
 from pxanalysis.briefs.plan import Job, Outcome
 from pxanalysis.briefs.render import add_run_parameters, notebook_parameters, to_html
+from pxanalysis.data import regions
 from pxanalysis.errors import KernelError, stop_signal
 from pxanalysis.vocab import DEFAULT_BRIEF_TIMEOUT, DEFAULT_CELL_TIMEOUT, REPORT_YEAR
 
-#: Text every brief's PDF must contain (checked after printing).
-EXPECTED_TEXT = "萍乡"
+
+def expected_text(job: Job) -> str:
+    """Text the brief's PDF must contain (checked after printing): its region's name,
+    Chinese (萍乡) in a Chinese brief, English in an English one."""
+    profile = regions.get(job.parameters.get("region", paths.DEFAULT_REGION))
+    if profile is None:
+        return ""
+    return profile.short if job.parameters.get("lang", "zh") == "zh" else profile.name_en
+
+
 #: Seconds the worker processes get to stop their kernel and chromium after a SIGTERM.
 STOP_GRACE = 30.0
 #: The signal that stopped this process's run, once one has (see :func:`stopping`).
@@ -212,7 +221,7 @@ def finish_stage(job: Job, outcome: Outcome, tmp: Path, out: Path, printer, log=
         t2 = time.perf_counter()
         printer.print_pdf(tmp / "brief.html", tmp / "brief.pdf")
         t3 = time.perf_counter()
-        fonts.check_pdf(tmp / "brief.pdf", expected=EXPECTED_TEXT)
+        fonts.check_pdf(tmp / "brief.pdf", expected=expected_text(job))
         outcome.timings.update({"html": round(t2 - t1, 3), "pdf": round(t3 - t2, 3)})
         entry = {
             "as_of": job.parameters.get("as_of", ""),

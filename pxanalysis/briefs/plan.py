@@ -206,13 +206,18 @@ def _job(
     try:
         resolved = params.resolve_brief(values)  # the notebook does the same check
         report = reports.describe(resolved["region"], resolved["year"])
+        if not params.report_target_ids(report.region, report.year):
+            raise ParameterError(
+                f"the report {report.directory} has no targets (targets.csv is empty): "
+                "there is nothing to judge; draft it again or add its targets"
+            )
     except ParameterError as exc:
         raise ParameterError(f"scenario file {path}: {exc}") from None
     if resolved["title"]:  # given here or by a scenario_file: explicit, so it wins in the notebook
         values["title"] = check_title(resolved["title"], f"scenario file {path}")
     values["region"], values["year"] = report.region, report.year
     values["as_of"] = resolved["as_of"] or report.date  # a brief always records its date
-    return Job(name, values, str(path), folder=report.key, report_dir=report.directory)
+    return Job(name, values, str(path), folder=report.folder, report_dir=report.directory)
 
 
 def plan(
@@ -234,6 +239,8 @@ def plan(
     if scenario is not None:
         check_name(scenario, (*SCENARIOS, "all"), "scenario")
     check_home()
+    if region == ALL_REGIONS:
+        return _every_region(scenario, params_file, lang, as_of, year)
     if scenario == "all":
         if params_file:
             raise ParameterError(
@@ -265,12 +272,86 @@ def plan(
     )
 
 
-def check_out(out: Path) -> Path:
+#: ``--region all``: every region with a report of the year (or its latest report).
+ALL_REGIONS = "all"
+
+
+def held_reports(year: int | None = None) -> list[reports.Report]:
+    """The reports ``--region all`` judges: every region's report of ``year``, or each
+    region's latest report when ``year`` is None.
+
+    Raises
+    ------
+    ParameterError
+        If no region has a report of that year.
+    """
+    found: dict[str, int] = {}
+    for region, y in paths.reports():
+        if (year is None or y == year) and y >= found.get(region, 0):
+            found[region] = y
+    if not found:
+        held = sorted({y for _, y in paths.reports()})
+        raise ParameterError(
+            f"--region all: no region has a report of {year} (years held: "
+            f"{', '.join(map(str, held)) or 'none'})"
+        )
+    return [reports.describe(region, y) for region, y in sorted(found.items())]
+
+
+def _every_region(scenario, params_file, lang, as_of, year) -> Plan:
+    """The jobs of ``--region all``: the scenario (default baseline) for every held report."""
+    if scenario == "all" or params_file:
+        raise ParameterError(
+            "--region all renders one scenario for every region: give --scenario NAME "
+            "(default baseline), not 'all' or --params"
+        )
+    scenario = scenario or "baseline"
+    if scenario not in BUILTIN_SCENARIOS:
+        raise ParameterError(
+            f"--region all: scenario {scenario!r} needs --params; use a built-in one"
+        )
+    if as_of:
+        raise ParameterError("--region all judges every region as of its own report: no --as-of")
+    path = paths.builtin_scenario(scenario)
+    jobs = [
+        _job(path, lang, region=report.region, year=report.year) for report in held_reports(year)
+    ]
+    return Plan(jobs)
+
+
+def check_tmpdir() -> Path:
+    """The temporary folder, checked: chromium's profile and the kernels' connection files go
+    there, and an unusable ``TMPDIR`` would make chromium crash without saying why.
+
+    Python falls back to ``/tmp`` when ``TMPDIR`` is unusable; chromium does not, so
+    ``TMPDIR`` itself is checked by creating and removing a file in it.
+
+    Raises
+    ------
+    ParameterError
+        Naming ``TMPDIR``, what is wrong with it and the fix.
+    """
+    folder = os.environ.get("TMPDIR") or tempfile.gettempdir()
+    fix = "unset TMPDIR or point it at a writable folder"
+    if not os.path.isdir(folder):
+        raise ParameterError(f"TMPDIR={folder} is not a folder: {fix}")
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".pxanalysis-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ParameterError(f"TMPDIR={folder} cannot be written ({exc.strerror}): {fix}") from None
+    return Path(folder)
+
+
+def check_out(out: Path, jobs: list[Job] = ()) -> Path:
     """Check that briefs can be written under ``out``; return it resolved.
 
     ``out`` may not exist yet; then its nearest existing parent must be a
     writable directory. Tried by creating and removing a probe file, so a
-    read-only file system or a missing permission is caught before anything runs.
+    read-only file system or a missing permission is caught before anything runs;
+    the folders the ``jobs`` write in (``<out>/2024/``, ``<out>/2024/<name>/``,
+    ``<out>/failed/``) must not be files.
 
     Raises
     ------
@@ -283,6 +364,13 @@ def check_out(out: Path) -> Path:
         probe_dir = probe_dir.parent
     if not probe_dir.is_dir():
         raise ParameterError(f"--out {out}: {probe_dir} is a file, not a directory")
+    for folder in sorted({job.folder for job in jobs} | {"failed"}):  # what the run writes in
+        for place in (out / folder, *(out / folder / j.name for j in jobs if j.folder == folder)):
+            if place.exists() and not place.is_dir():
+                raise ParameterError(
+                    f"--out {out}: {place} is a file, not a folder, and the briefs go there: "
+                    "move it away or choose another --out"
+                )
     try:
         fd, probe = tempfile.mkstemp(dir=probe_dir, prefix=".pxanalysis-probe-")
         os.close(fd)

@@ -5,7 +5,15 @@ Layout under ``<out>``::
     <year>/<name>/brief.{ipynb,html,pdf}   the published briefs
     <year>/manifest.json                   what is published (rebuilt from the folders)
     failed/<name>-<time>-<pid>.ipynb       partial notebooks of failed briefs (newest kept)
-    .tmp-<name>-<pid>-*                    a brief being built (removed if its process is gone)
+    failed/.pxanalysis-kept                the failed notebooks this tool wrote (one a line)
+    .tmp-<name>-<pid>-*/.pxanalysis-made   a brief being built, and who made it
+
+Clean-up removes only what the tool recorded making: a folder holding a
+``.pxanalysis-made`` marker that names the folder and a process that is gone
+(build folders, a staged manifest, the previous brief of an interrupted swap),
+and the failed notebooks listed in ``failed/.pxanalysis-kept`` beyond the newest
+:data:`KEEP_FAILED`. A file or folder of the user's is never removed, whatever its
+name.
 
 Guarantees: a brief is published only complete (built aside, then swapped into
 place in one ``renameat2(RENAME_EXCHANGE)``, so the folder is never missing);
@@ -33,7 +41,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -42,7 +49,7 @@ import time
 from pathlib import Path
 
 from pxanalysis import __version__, paths
-from pxanalysis.data import loaders
+from pxanalysis.data import loaders, regions, registry, report_schema
 from pxanalysis.errors import PublishError, PxError
 from pxanalysis.vocab import REPORT_DATE
 
@@ -78,8 +85,9 @@ def git_commit() -> str:
 
 
 def data_files(report_dir: Path | None = None) -> list[Path]:
-    """The files a brief reads: the history package's (its resources, then its descriptor)
-    and, given ``report_dir``, every file of that report package (by name).
+    """The files a brief reads: the indicator registry, every shared package (its
+    resources, then its descriptor) and, given ``report_dir``, the profiles and report
+    packages of the report's region and of the regions above it (their own history).
 
     Parameters
     ----------
@@ -90,12 +98,29 @@ def data_files(report_dir: Path | None = None) -> list[Path]:
     -------
     list of pathlib.Path
     """
-    base = loaders.data_dir()
-    files = [base / r["path"] for r in loaders.datapackage()["resources"]]
-    files.append(base / "datapackage.json")
+    files = [registry.path()]
+    for base, descriptor in loaders.datapackages().items():
+        files += [base / r["path"] for r in descriptor["resources"]]
+        files.append(base / "datapackage.json")
     if report_dir is not None and Path(report_dir).is_dir():
-        files += sorted(p for p in Path(report_dir).iterdir() if p.is_file())
+        files += [f for _, package in region_packages(Path(report_dir)) for f in package]
     return files
+
+
+def region_packages(report_dir: Path) -> list[tuple[str, list[Path]]]:
+    """``(date, files)`` of every report package of the region of ``report_dir`` and of the
+    regions above it (each region's profile comes with date ''): what its history reads."""
+    region = Path(report_dir).parent.name
+    out = []
+    for rid in [region, *(r.id for r in regions.ancestors(region))]:
+        profile = regions.profile_path(rid)
+        if profile.is_file():
+            out.append(("", [profile]))
+        for folder in sorted(paths.region_dir(rid).glob("[12][0-9][0-9][0-9]")):
+            if (folder / "datapackage.json").is_file():
+                date = str(report_schema.read_descriptor(folder)["report"]["date"])
+                out.append((date, sorted(p for p in folder.iterdir() if p.is_file())))
+    return out
 
 
 def data_hashes(report_dir: Path | None = None) -> dict:
@@ -104,7 +129,7 @@ def data_hashes(report_dir: Path | None = None) -> dict:
     Hashed once per data folder and report folder in a process (every brief of a
     run reads the same files); :func:`pxanalysis.briefs.inputs.clear_cache` forgets them.
     """
-    return dict(_data_hashes(loaders.data_dir(), None if report_dir is None else Path(report_dir)))
+    return dict(_data_hashes(paths.data_root(), None if report_dir is None else Path(report_dir)))
 
 
 @functools.lru_cache(maxsize=16)
@@ -144,11 +169,53 @@ def make_dir(path: Path) -> Path:
     return path
 
 
-def temp_dir(out: Path, name: str) -> Path:
-    """A fresh build folder ``<out>/.tmp-<name>-<pid>-*`` with the umask's mode."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-{os.getpid()}-", dir=out))
-    tmp.chmod(paths.umask_mode(0o777))  # mkdtemp gives 0700
+#: The marker a folder made by the tool carries while it is temporary (see :func:`scratch_dir`).
+MARKER = ".pxanalysis-made"
+#: The record, in ``<out>/failed/``, of the failed notebooks the tool kept there.
+KEPT_RECORD = ".pxanalysis-kept"
+
+
+def scratch_dir(parent: Path, name: str) -> Path:
+    """A fresh temporary folder ``<parent>/.tmp-<name>-<pid>-*`` (umask mode), marked as ours.
+
+    Its :data:`MARKER` file records the folder's name and this process's id:
+    :func:`clean_leftovers` removes the folder once that process is gone, and
+    nothing it has not marked.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-{os.getpid()}-", dir=parent))
+    try:
+        (tmp / MARKER).write_text(
+            json.dumps({"pid": os.getpid(), "made_as": tmp.name}) + "\n", encoding="utf-8"
+        )
+        tmp.chmod(paths.umask_mode(0o777))  # mkdtemp gives 0700
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return tmp
+
+
+def temp_dir(out: Path, name: str) -> Path:
+    """A fresh build folder ``<out>/.tmp-<name>-<pid>-*`` (:func:`scratch_dir`)."""
+    return scratch_dir(out, name)
+
+
+def _made_by(folder: Path) -> int | None:
+    """The process that made ``folder`` (its :data:`MARKER`), or None if the tool did not make it.
+
+    A marker counts only when it names the folder it is in (a folder copied or
+    renamed by someone is not ours to remove).
+    """
+    marker = folder / MARKER
+    try:
+        if folder.is_symlink() or not marker.is_file() or marker.stat().st_size > 4096:
+            return None
+        made = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(made, dict) or made.get("made_as") != folder.name:
+        return None
+    pid = made.get("pid")
+    return pid if isinstance(pid, int) and not isinstance(pid, bool) and pid > 0 else None
 
 
 @contextlib.contextmanager
@@ -176,41 +243,65 @@ def _alive(pid: int) -> bool:
 def clean_leftovers(out: Path) -> list[Path]:
     """Remove what runs that are gone left behind; return what was removed.
 
-    Build folders and temporary files whose process is gone, ``.old-*`` folders of
-    an interrupted swap, and all but the newest :data:`KEEP_FAILED` failed
-    notebooks of each brief. Call it holding the lock.
+    Only what the tool recorded making: folders holding its :data:`MARKER` (build
+    folders, staged manifests, the previous brief of an interrupted swap) whose
+    process is gone, in ``out`` and its report folders (``2024/``, ``yichun-2023/``);
+    and, of the failed notebooks recorded in ``failed/.pxanalysis-kept``, all but the
+    newest :data:`KEEP_FAILED` of each brief. Anything else, whatever its name, is
+    left alone. Call it holding the lock.
     """
     removed = []
-    patterns = [
-        re.compile(r"^\.tmp-.+-(\d+)-[a-z0-9_]{8}$"),  # temp_dir()
-        re.compile(r"^\..+\.old-(\d+)$"),  # swap_into_place() without renameat2
-        re.compile(r"^\.manifest\.json-(\d+)-\d+$"),  # _write_aside()
-    ]
-    reports = [  # 2024/, yichun-2023/ …: every folder but failed/ and hidden ones
-        p for p in out.iterdir() if p.is_dir() and p.name != "failed" and not p.name.startswith(".")
-    ]
+    try:
+        top = list(out.iterdir())
+    except OSError:
+        return removed
+    reports = [p for p in top if p.is_dir() and not p.is_symlink() and _made_by(p) is None]
     for folder in (out, *reports):
         try:
             entries = list(folder.iterdir())
         except OSError:  # a folder of someone else's under --out: none of ours in it
             continue
         for entry in entries:
-            m = next((m for p in patterns if (m := p.match(entry.name))), None)
-            if m and not _alive(int(m.group(1))):
-                if entry.is_dir():
-                    shutil.rmtree(entry, ignore_errors=True)
-                else:
-                    entry.unlink(missing_ok=True)
+            pid = _made_by(entry) if entry.is_dir() else None
+            if pid is not None and not _alive(pid):
+                shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry)
-    failed = out / "failed"
-    if failed.is_dir():
+    removed += _prune_failed(out / "failed")
+    return removed
+
+
+def _kept(record: Path) -> list[tuple[str, str]]:
+    """The (brief name, file name) lines of a failed folder's record."""
+    try:
+        lines = record.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return []
+    pairs = [tuple(line.split("\t", 1)) for line in lines if line.count("\t") == 1]
+    return [(name, file) for name, file in pairs if file and "/" not in file and file[0] != "."]
+
+
+def _prune_failed(failed: Path) -> list[Path]:
+    """Remove the recorded failed notebooks beyond the newest :data:`KEEP_FAILED` of each brief."""
+    if not failed.is_dir() or failed.is_symlink():
+        return []
+    removed = []
+    record = failed / KEPT_RECORD
+    with paths.locked(failed):
         by_name: dict[str, list[Path]] = {}
-        for nb in failed.glob("*.ipynb"):
-            by_name.setdefault(nb.name.rsplit("-", 2)[0], []).append(nb)
-        for notebooks in by_name.values():
-            for old in sorted(notebooks, key=lambda p: p.stat().st_mtime)[:-KEEP_FAILED]:
+        for name, file in _kept(record):
+            if (failed / file).is_file():
+                by_name.setdefault(name, []).append(failed / file)
+        keep = []
+        for name, notebooks in by_name.items():
+            notebooks.sort(key=lambda p: p.stat().st_mtime)
+            for old in notebooks[:-KEEP_FAILED]:
                 old.unlink(missing_ok=True)
                 removed.append(old)
+            keep += [(name, nb.name) for nb in notebooks[-KEEP_FAILED:]]
+        if record.exists():
+            text = "".join(f"{name}\t{file}\n" for name, file in keep)
+            with contextlib.suppress(OSError):  # a record not rewritten only keeps more
+                paths.atomic_write(record, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return removed
 
 
@@ -219,12 +310,16 @@ def keep_failed(out: Path, name: str, notebook: Path) -> Path | None:
     if not notebook.exists():
         return None
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    kept = make_dir(out / "failed") / f"{name}-{stamp}-{os.getpid()}.ipynb"
-    try:
-        shutil.copy2(notebook, kept)
-    except OSError:
-        kept.unlink(missing_ok=True)  # no half-copied notebook (a full disk)
-        raise
+    failed = make_dir(out / "failed")
+    kept = failed / f"{name}-{stamp}-{os.getpid()}.ipynb"
+    with paths.locked(failed):  # the record is read, changed and written back
+        try:
+            shutil.copy2(notebook, kept)
+            with open(failed / KEPT_RECORD, "a", encoding="utf-8") as record:
+                record.write(f"{name}\t{kept.name}\n")  # only recorded ones are ever pruned
+        except OSError:
+            kept.unlink(missing_ok=True)  # no half-copied notebook (a full disk)
+            raise
     return kept
 
 
@@ -252,16 +347,20 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def swap_into_place(tmp: Path, final: Path) -> None:
-    """Put the complete folder ``tmp`` at ``final`` without ``final`` ever being missing."""
+    """Put the complete folder ``tmp`` at ``final`` without ``final`` ever being missing.
+
+    ``tmp``'s :data:`MARKER` is removed first: a published brief is not a leftover.
+    """
     make_dir(final.parent)
+    (tmp / MARKER).unlink(missing_ok=True)
     if not final.exists():
         os.replace(tmp, final)
         return
     if _exchange(tmp, final):
         shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous brief
         return
-    old = final.with_name(f".{final.name}.old-{os.getpid()}")  # file systems without renameat2
-    os.replace(final, old)
+    old = scratch_dir(final.parent, f"{final.name}.old")  # file systems without renameat2
+    os.replace(final, old / final.name)
     os.replace(tmp, final)
     shutil.rmtree(old, ignore_errors=True)
 
@@ -375,15 +474,21 @@ def manifest_for(
 
 
 def _write_aside(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path`` (synced); remove it on any failure."""
-    tmp = path.with_name(f".{path.name}-{os.getpid()}-{time.monotonic_ns()}")
+    """Write ``text`` (synced) into a marked scratch folder beside ``path``; return the file.
+
+    The folder is removed on any failure here; the caller removes it once the file
+    is renamed over ``path`` (or the publication failed).
+    """
+    scratch = scratch_dir(path.parent, path.name)
+    tmp = scratch / path.name
     try:
         with open(tmp, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, paths.umask_mode())
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         raise
     return tmp
 
@@ -428,8 +533,9 @@ def publish(
             ) from None
         try:
             swap_into_place(tmp, final)
+            os.replace(staged, path)
         except OSError as exc:
-            staged.unlink(missing_ok=True)
             raise PublishError(f"cannot publish {final} ({exc.strerror})") from None
-        os.replace(staged, path)
+        finally:
+            shutil.rmtree(staged.parent, ignore_errors=True)
     return final

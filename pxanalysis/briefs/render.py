@@ -1,16 +1,14 @@
 """An executed brief notebook as self-contained HTML: no code, no prompts, no network.
 
-Also the parameters the notebook is given: its title is printed as a Markdown
-heading, so the title papermill injects has every Markdown character escaped
-(:func:`notebook_parameters`); ``[x](https://…)`` or ``![](http://…)`` in a
-title stays text, never a link or an image.
+Also the parameters the notebook is given. A title is text: the notebook itself
+makes it inert where it prints it (:func:`pxanalysis.present.markup.inert`), so
+``[x](https://…)``, ``![](http://…)`` or ``<style>`` in a title stays text, never a
+link, an image or a style; it is injected as given.
 """
 
 from __future__ import annotations
 
 import copy
-import re
-import string
 from html import escape
 
 import nbformat
@@ -27,37 +25,16 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-#: ASCII punctuation, which a backslash escapes in Markdown (CommonMark), except the HTML
-#: characters ``& < > " '``: the notebook escapes those as entities itself.
-MARKDOWN_PUNCTUATION = frozenset(string.punctuation) - set("&<>\"'")
-_ESCAPED = re.compile(r"\\([" + re.escape("".join(sorted(MARKDOWN_PUNCTUATION))) + "])")
-
-
-def markdown_text(text: str) -> str:
-    """``text`` with a backslash before every Markdown punctuation character: inert text."""
-    return "".join("\\" + ch if ch in MARKDOWN_PUNCTUATION else ch for ch in text)
-
-
-def plain_text(text: str) -> str:
-    """The inverse of :func:`markdown_text`."""
-    return _ESCAPED.sub(r"\1", text)
-
-
 def notebook_parameters(parameters: dict) -> dict:
-    """The parameters papermill injects: the title (a Markdown heading) made inert text."""
-    if parameters.get("title"):
-        return parameters | {"title": markdown_text(parameters["title"])}
-    return parameters
+    """The parameters papermill injects: as given (the notebook escapes the title where it
+    prints it; escaping here too would show the backslashes)."""
+    return dict(parameters)
 
 
 def given_parameters(nb) -> dict:
-    """The parameters of an executed brief as they were given (papermill metadata, title unescaped)."""
+    """The parameters of an executed brief as they were given (papermill metadata)."""
     given = nb.metadata.get("papermill", {}).get("parameters", {})
-    if not isinstance(given, dict):
-        return {}
-    if isinstance(given.get("title"), str):
-        given = given | {"title": plain_text(given["title"])}
-    return given
+    return given if isinstance(given, dict) else {}
 
 
 def css() -> str:

@@ -1,4 +1,4 @@
-"""The data layer: the current report and the history as validated DataFrames.
+"""The data layer: regions, the indicator registry, the current report and the history.
 
 ``from pxanalysis import data`` gives the loaders (:mod:`pxanalysis.data.loaders`);
 :mod:`~pxanalysis.data.schema` validates rows against ``datapackage.json`` and
@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # what static tools (and import-linter) see; at run time, __g
     from pxanalysis.data.loaders import (
         clear_cache,
         data_dir,
-        datapackage,
+        datapackages,
+        geos,
         history,
         history_observations,
         known_by,
@@ -27,6 +28,8 @@ if TYPE_CHECKING:  # what static tools (and import-linter) see; at run time, __g
         non_figures,
         panel,
         report_figures,
+        report_observations,
+        resource_path,
         source_text,
         target_ids,
         targets,
@@ -39,7 +42,8 @@ __all__ = [
     "clear_cache",
     "current",
     "data_dir",
-    "datapackage",
+    "datapackages",
+    "geos",
     "history",
     "history_observations",
     "known_by",
@@ -49,6 +53,8 @@ __all__ = [
     "non_figures",
     "panel",
     "report_figures",
+    "report_observations",
+    "resource_path",
     "source_text",
     "target_ids",
     "targets",
@@ -62,7 +68,9 @@ _SOURCES = {
     for name in __all__
 }
 #: The submodules, reachable as attributes (``data.reports.use``) before they are imported.
-_SUBMODULES = ("loaders", "provenance", "releases", "report_schema", "reports", "schema")
+_SUBMODULES = (
+    "loaders", "provenance", "regions", "registry", "releases", "report_schema", "reports", "schema",
+)  # fmt: skip
 
 
 def __getattr__(name: str):

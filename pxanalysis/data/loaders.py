@@ -2,30 +2,35 @@
 
 The report's tables (figures, targets, work plan, text) come from the current
 report's package, ``data/<region>/<year>/datapackage.json`` (see
-:mod:`pxanalysis.data.reports`; Pingxiang 2024 by default); the history, the
-city panel, the monthly releases and the evidence from the history package,
-``data/pingxiang/datapackage.json``. Every loader validates its file against
-its package's schema (see :mod:`pxanalysis.data.schema`) and caches the
-result; callers get copies.
+:mod:`pxanalysis.data.reports`; Pingxiang 2024 by default). The history comes
+from two kinds of source, merged row by row:
 
-The data directory comes from :func:`pxanalysis.paths.data_dir` (the project's
-``data/pingxiang``, the copy shipped in the wheel, or ``PXANALYSIS_DATA_DIR``).
+- the **shared packages** ``data/shared/*/datapackage.json``: observations of any
+  region (``geo``), a city panel, monthly releases, target-outcome evidence
+  (Pingxiang's history, Jiangxi's series and city panel …); a region uses the rows
+  whose ``geo`` is its id;
+- the **region's own reports**: each report states last year's outcomes (actual
+  or 预计) and this year's targets; consecutive reports make a dated series, each
+  row known from its report's date (:func:`report_observations`).
+
+Every loader validates its file against its package's schema (see
+:mod:`pxanalysis.data.schema`) and caches the result; callers get copies.
+The data folder is :func:`pxanalysis.paths.data_root`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from pxanalysis import paths
-from pxanalysis.data import report_schema, reports
+from pxanalysis import caching, paths
+from pxanalysis.data import regions, registry, report_schema, reports
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataError, DataValidationError, ParameterError, check_name
+from pxanalysis.safe_yaml import load_yaml
 from pxanalysis.vocab import FIGURE_KINDS
 
 #: Tables of a report package (the rest live in the history package).
@@ -33,8 +38,13 @@ REPORT_TABLES = ("figures", "targets", "workplan")
 
 
 def data_dir() -> Path:
-    """Return the data directory (see :func:`pxanalysis.paths.data_dir`)."""
-    return paths.data_dir()
+    """Return the data folder (see :func:`pxanalysis.paths.data_root`)."""
+    return paths.data_root()
+
+
+def shared_dirs() -> tuple[Path, ...]:
+    """The shared context packages (see :func:`pxanalysis.paths.shared_dirs`)."""
+    return paths.shared_dirs()
 
 
 def _check_descriptor(path: Path, descriptor) -> dict:
@@ -78,12 +88,12 @@ def _check_descriptor(path: Path, descriptor) -> dict:
     return descriptor
 
 
-@functools.lru_cache(maxsize=8)
+@caching.memoize(maxsize=64)
 def _datapackage(directory: Path) -> dict:
     path = directory / "datapackage.json"
     if not path.exists():
         raise DataError(
-            f"{path} not found: set PXANALYSIS_DATA_DIR to a directory holding datapackage.json"
+            f"{path} not found: a shared package needs its datapackage.json (see data/shared/)"
         )
     try:
         with open(path, encoding="utf-8") as f:
@@ -98,29 +108,49 @@ def _datapackage(directory: Path) -> dict:
         ) from None
 
 
-def datapackage() -> dict:
-    """Return the Frictionless data package descriptor (a copy).
-
-    Returns
-    -------
-    dict
-        The parsed ``datapackage.json``.
-    """
-    return json.loads(json.dumps(_datapackage(data_dir())))
+def datapackages() -> dict[Path, dict]:
+    """The descriptor of every shared package, by folder (copies)."""
+    return {d: json.loads(json.dumps(_datapackage(d))) for d in shared_dirs()}
 
 
 def _resource(name: str, directory: Path) -> dict:
-    """The resource ``name`` of the history package in ``directory`` (not a copy)."""
+    """The resource ``name`` of the shared package in ``directory`` (not a copy)."""
     return report_schema.resource(_datapackage(directory), name, directory)
 
 
-@functools.lru_cache(maxsize=8)
+def _has(name: str, directory: Path) -> bool:
+    return any(r.get("name") == name for r in _datapackage(directory)["resources"])
+
+
+def resource_path(name: str) -> Path:
+    """The file of resource ``name`` in the first shared package that holds it.
+
+    Raises
+    ------
+    DataError
+        If no shared package holds it.
+    """
+    for directory in shared_dirs():
+        if _has(name, directory):
+            return directory / _resource(name, directory)["path"]
+    raise DataError(f"no shared package under {data_dir() / 'shared'} holds a {name!r} resource")
+
+
+def resource_schema(name: str) -> dict:
+    """The Table Schema of resource ``name`` (from the first shared package that holds it)."""
+    for directory in shared_dirs():
+        if _has(name, directory):
+            return _resource(name, directory)["schema"]
+    raise DataError(f"no shared package under {data_dir() / 'shared'} holds a {name!r} resource")
+
+
+@caching.memoize(maxsize=256)
 def _report_descriptor(directory: Path) -> dict:
     """A report package's descriptor (:func:`report_schema.read_descriptor`), read once."""
     return report_schema.read_descriptor(directory)
 
 
-@functools.lru_cache(maxsize=32)
+@caching.memoize(maxsize=1024)
 def _table(name: str, directory: Path) -> pd.DataFrame:
     if name in REPORT_TABLES:
         resource = report_schema.resource(_report_descriptor(directory), name, directory)
@@ -164,11 +194,35 @@ def load_table(name: str) -> pd.DataFrame:
     DataValidationError
         If a row does not match the schema (names the file, row and field).
     """
-    directory = reports.current().directory if name in REPORT_TABLES else data_dir()
+    if name in REPORT_TABLES:
+        return _table(name, reports.current().directory).copy()
+    return _shared(name, data_fingerprint()).copy()
+
+
+def table_of(name: str, directory: Path) -> pd.DataFrame:
+    """Resource ``name`` of the shared package in ``directory`` (validated; a copy)."""
     return _table(name, directory).copy()
 
 
-@functools.lru_cache(maxsize=4)
+def data_fingerprint() -> str:
+    """The fingerprint of the data folder (what the caches of derived tables are keyed on)."""
+    return reports.data_fingerprint()
+
+
+@caching.memoize(maxsize=16)
+def _shared(name: str, fingerprint: str) -> pd.DataFrame:
+    """Resource ``name`` of every shared package that holds it, one below the other."""
+    frames = [_table(name, d) for d in shared_dirs() if _has(name, d)]
+    if not frames:
+        raise DataError(
+            f"no shared package under {data_dir() / 'shared'} holds a {name!r} resource"
+        )
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
+    frame.attrs["path"] = frames[0].attrs["path"]
+    return frame
+
+
+@caching.memoize(maxsize=16)
 def _source_text(directory: Path) -> str:
     descriptor = _report_descriptor(directory)
     return read_text(
@@ -250,7 +304,7 @@ def target_ids() -> tuple[str, ...]:
     return tuple(_targets(reports.current().directory).index)
 
 
-@functools.lru_cache(maxsize=8)
+@caching.memoize(maxsize=512)
 def _targets(directory: Path) -> pd.DataFrame:
     spec = _table("targets", directory)
     figures = _table("figures", directory).set_index("figure_id")
@@ -261,7 +315,9 @@ def _targets(directory: Path) -> pd.DataFrame:
             Path(spec.attrs["path"]), None, "figure_id", f"ids not in figures.csv: {missing}"
         )
     out = spec.join(
-        figures[["indicator", "indicator_en", "year", "value", "unit", "qualifier", "quote"]],
+        figures[
+            ["indicator", "indicator_en", "year", "value", "unit", "measure", "qualifier", "quote"]
+        ],
         on="figure_id",
     )
     before = figures[["value", "kind", "quote"]].add_suffix("_review")
@@ -274,6 +330,7 @@ def _targets(directory: Path) -> pd.DataFrame:
         "year",
         "value",
         "unit",
+        "measure",
         "qualifier",
         "direction",
         "quote",
@@ -287,38 +344,155 @@ def _targets(directory: Path) -> pd.DataFrame:
     return out[columns]
 
 
-def history_observations(as_of: str | dt.date | None = None) -> pd.DataFrame:
-    """Return every historical row found, Pingxiang and Jiangxi, all vintages.
+def history_observations(as_of: str | dt.date | None = None, geos=None) -> pd.DataFrame:
+    """Every historical row found: the shared packages' and the regions' own reports'.
 
     Parameters
     ----------
     as_of : date or 'YYYY-MM-DD', optional
         Only the rows known on that date, the best known then preferred
         (:func:`known_by`); default: all.
+    geos : iterable of str, optional
+        Whose own reports to read (:func:`report_observations`); default: the current
+        report's region and the regions above it. The shared packages' rows of
+        every region always come.
 
     Returns
     -------
     pandas.DataFrame
-        See the ``history_observations`` schema in ``datapackage.json``.
+        See the ``history_observations`` schema in the shared packages' ``datapackage.json``.
     """
-    if as_of is None:
-        return load_table("history_observations")
-    return _known_observations(data_dir(), _as_date(as_of)).copy()
+    geos = _report_geos() if geos is None else tuple(sorted(set(geos)))
+    return _observations(data_fingerprint(), geos, _as_date(as_of)).copy()
 
 
-@functools.lru_cache(maxsize=64)
-def _known_observations(directory: Path, as_of: dt.date) -> pd.DataFrame:
-    return known_by(_table("history_observations", directory), as_of)
+def _report_geos() -> tuple[str, ...]:
+    """The current region and its ancestors: whose reports' rows a judgement reads."""
+    report = reports.current()
+    return tuple(sorted({report.region, *(r.id for r in regions.ancestors(report.region))}))
 
 
-def _check_series(indicator_id: str, directory: Path) -> None:
-    series = list(report_schema.HISTORY_SERIES)
-    series += sorted(set(_table("history_observations", directory)["series"]) - set(series))
-    check_name(indicator_id, tuple(series), "indicator")
+@caching.memoize(maxsize=128)
+def _observations(fingerprint: str, geos: tuple[str, ...], as_of) -> pd.DataFrame:
+    frames = [_shared("history_observations", fingerprint)]
+    frames += [_report_rows(geo, fingerprint) for geo in geos]
+    frames = [f for f in frames if len(f)]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
+    frame.attrs["path"] = frames[0].attrs.get("path", "")
+    return frame if as_of is None else known_by(frame, as_of)
 
 
-#: The basis an indicator's growth is measured in (real: comparable prices).
-SERIES_BASIS = {"gdp": "real", "industrial_value_added": "real", "energy_intensity": "real"}
+#: Trust of a figure read from a region's own government work report: the government's
+#: own statement (an estimate 预计 is kept as ``kind = estimate``).
+REPORT_TRUST = "high"
+#: The kinds of figure of a report that become history rows.
+REPORT_KINDS = ("actual", "estimate", "target")
+
+
+def report_observations(region: str) -> pd.DataFrame:
+    """A region's history from its own reports, one row per growth figure, dated.
+
+    Each report of year ``t`` states the outcomes (actual) or estimates (预计) of
+    ``t - 1`` and the targets of ``t``; every figure in % of an indicator of the
+    registry becomes a row of the observations table, ``known_from`` the report's
+    date, quoted verbatim. Consecutive reports make a series.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`history_observations` (empty if the region has no report).
+    """
+    return _report_rows(region, data_fingerprint()).copy()
+
+
+@caching.memoize(maxsize=512)
+def _report_rows(region: str, fingerprint: str) -> pd.DataFrame:
+    columns = [f["name"] for f in resource_schema("history_observations")["fields"]]
+    rows = []
+    for held, year in paths.reports():
+        if held != region:
+            continue
+        report = reports.describe(region, year)
+        figures = _table("figures", report.directory)
+        targets = _targets(report.directory)
+        target_ids = {row.figure_id: tid for tid, row in targets.iterrows()}
+        counterparts = set(targets["figure_id_review"].dropna())
+        label = f"{report.region_name}{report.year}年政府工作报告"
+        taken: set[tuple] = set()
+        # a report may state a figure twice (a summary, a ten-year average): the target's
+        # counterpart first, then the first mention, one row per series, year and kind
+        ordered = sorted(figures.itertuples(index=False),
+                         key=lambda f: (f.figure_id not in counterparts and f.figure_id not in target_ids))  # fmt: skip
+        for f in ordered:
+            if f.kind not in REPORT_KINDS or f.unit != "%" or f.period != "full_year":
+                continue
+            if f.measure not in ("growth", "share"):
+                continue
+            series = target_ids.get(f.figure_id)
+            if registry.get(series or "") is None:
+                series = registry.canonical(f.indicator)
+            entry = registry.get(series or "")
+            if entry is None or (f.measure == "share" and entry.measure != "rate"):
+                continue
+            if (series, int(f.year), f.kind) in taken:
+                continue
+            taken.add((series, int(f.year), f.kind))
+            rows.append(
+                {
+                    "obs_id": f"{region}.report{year}.{f.figure_id}",
+                    "geo": region,
+                    "series": series,
+                    "indicator": f.indicator,
+                    "year": int(f.year),
+                    "measure": "growth",
+                    "kind": f.kind,
+                    "basis": entry.basis,
+                    "value": float(f.value),
+                    "unit": "%",
+                    "period": "full_year",
+                    "trust": REPORT_TRUST,
+                    "published": _date_or_none(report.published),
+                    "known_from": report.as_of,
+                    "known_from_basis": "the report's date",
+                    "preferred": True,
+                    "level_basis": None,
+                    "break_before": False,
+                    "derived_from": None,
+                    "source_title": label,
+                    "source_ref": f"data/{region}/{year}/figures.csv:{f.figure_id}",
+                    "quote": f.quote,
+                    "note": f.qualifier if isinstance(f.qualifier, str) else None,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["year"] = frame["year"].astype("int64")
+    frame["value"] = frame["value"].astype("float64")
+    frame["preferred"] = frame["preferred"].astype(bool)
+    frame["break_before"] = frame["break_before"].astype(bool)
+    return _prefer_latest(frame)
+
+
+def _prefer_latest(frame: pd.DataFrame) -> pd.DataFrame:
+    """Where several reports state the same figure, the latest report's row is preferred."""
+    if frame.empty:
+        return frame
+    keys = ["geo", "series", "year", "measure", "period", "kind", "basis"]
+    latest = frame.groupby(keys)["known_from"].transform("max")
+    frame["preferred"] = frame["known_from"] == latest
+    return frame
+
+
+def _date_or_none(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def _check_series(indicator_id: str) -> None:
+    check_name(indicator_id, registry.ids(), "indicator")
+
+
 _TRUST_RANK = {"high": 3, "medium-high": 2, "medium": 1, "low": 0}
 #: Columns of :func:`history` and of :func:`levels` (``year`` becomes the index).
 HISTORY_COLUMNS = ["year", "value", "kind", "basis", "source", "trust", "quote", "obs_id",
@@ -327,8 +501,6 @@ LEVEL_COLUMNS = ["year", "value", "unit", "level_basis", "break_before", "source
                  "obs_id"]  # fmt: skip
 #: Trust levels of a row, most trusted first.
 TRUST = tuple(_TRUST_RANK)
-#: Geographies of the monthly year-to-date releases.
-RELEASE_GEOS = ("pingxiang", "jiangxi", "china")
 
 
 def _as_date(as_of) -> dt.date | None:
@@ -372,19 +544,19 @@ def history(
     """Return the annual growth history of one indicator, as known on a date.
 
     Only the preferred row of each year is returned (see the ``preferred``
-    rule in ``data/pingxiang/history/README.md``), in the indicator's basis
-    (real growth for GDP and industrial value added, nominal otherwise);
-    partial-year rows (Q1, January-February) and period averages are excluded
-    unless ``include_derived`` asks for our derived average rates.
+    rule in ``data/shared/jiangxi/history/README.md``), in the indicator's basis
+    (the registry's: real growth for GDP and industrial value added, nominal
+    otherwise); an outcome (``actual``) where one is known, else the estimate
+    (预计) a report gave. Partial-year rows (Q1, January-February) and period
+    averages are excluded unless ``include_derived`` asks for our derived average rates.
 
     Parameters
     ----------
     indicator_id : str
-        One of :data:`TARGET_IDS`, or another series id of the history
-        (``gdp_per_capita``, ``fiscal_revenue_total``, ...).
+        An indicator id of the registry (``gdp``, ``budget_revenue``, ...).
     geo : str, optional
-        ``pingxiang``, ``jiangxi`` (provincial context) or a city of the Jiangxi
-        panel (its GDP only); default: the current report's region.
+        A region id whose series the data holds (its own reports, a shared package,
+        the city panel); default: the current report's region.
     include_derived : bool, default False
         Add average annual rates derived by pxanalysis from multi-year
         multiples (``kind == 'derived'``); they are never observations.
@@ -394,21 +566,36 @@ def history(
     Returns
     -------
     pandas.DataFrame
-        Index ``year``; columns ``value`` (growth in %), ``kind``, ``basis``
-        (``real`` or ``nominal``), ``source``, ``trust``, ``quote``, ``obs_id``,
+        Index ``year``; columns ``value`` (growth in %), ``kind`` (``actual`` or
+        ``estimate``), ``basis``, ``source``, ``trust``, ``quote``, ``obs_id``,
         ``known_from``. Empty (with these columns) where nothing was found.
     """
     geo = geo or reports.current().region
-    return _history(data_dir(), indicator_id, geo, include_derived, _as_date(as_of)).copy()
+    geos = tuple(sorted({geo, *_report_geos()}))
+    return _history(
+        data_fingerprint(), geos, indicator_id, geo, include_derived, _as_date(as_of)
+    ).copy()
 
 
 def geos() -> tuple[str, ...]:
-    """Every geography the history package holds a series for."""
-    return _geos(data_dir())
+    """Every geography the data holds a series for (shared packages, city panel, reports)."""
+    return _geos(data_fingerprint())
 
 
-def _geos(directory: Path) -> tuple[str, ...]:
-    return ("pingxiang", "jiangxi", *sorted(set(_table("jiangxi_cities", directory)["geo"])))
+@caching.memoize(maxsize=8)
+def _geos(fingerprint: str) -> tuple[str, ...]:
+    found = set(_shared("history_observations", fingerprint)["geo"])
+    found |= set(_panel_rows(fingerprint)["geo"])
+    found |= {region for region, _ in paths.reports()}
+    return tuple(sorted(found))
+
+
+def _panel_rows(fingerprint: str) -> pd.DataFrame:
+    """The city panels of the shared packages (empty if none holds one)."""
+    try:
+        return _shared("city_panel", fingerprint)
+    except DataError:
+        return pd.DataFrame(columns=["geo", "series", "year", "basis", "value", "known_from"])
 
 
 def _by_year(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -417,35 +604,46 @@ def _by_year(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out.sort_values("year").set_index("year")
 
 
-@functools.lru_cache(maxsize=256)
+@caching.memoize(maxsize=1024)
 def _history(
-    directory: Path, indicator_id: str, geo: str, include_derived: bool, as_of
+    fingerprint: str, report_geos: tuple, indicator_id: str, geo: str, include_derived: bool, as_of
 ) -> pd.DataFrame:
-    _check_series(indicator_id, directory)
-    check_name(geo, _geos(directory), "geo")
-    if geo not in ("pingxiang", "jiangxi"):
-        return _panel_history(directory, indicator_id, geo, as_of)
-    obs = _known_observations(directory, _as_date(as_of))
-    basis = SERIES_BASIS.get(indicator_id, "nominal")
+    _check_series(indicator_id)
+    check_name(geo, _geos(fingerprint), "geo")
+    obs = _observations(fingerprint, report_geos, as_of)
+    basis = registry.require(indicator_id).basis
     mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
-    annual = mask & (obs["measure"] == "growth") & (obs["period"] == "full_year")
-    annual &= (obs["kind"] == "actual") & (obs["basis"] == basis)
+    growth = mask & (obs["measure"] == "growth") & (obs["period"] == "full_year")
+    growth &= obs["basis"] == basis
+    actual = obs[growth & (obs["kind"] == "actual")]
+    estimate = obs[growth & (obs["kind"] == "estimate") & ~obs["year"].isin(actual["year"])]
+    parts = [actual, estimate]
     if include_derived:
-        annual |= mask & (obs["kind"] == "derived")
-    out = _by_year(obs[annual], HISTORY_COLUMNS)
+        parts.append(obs[mask & (obs["kind"] == "derived")])
+    rows = pd.concat([p for p in parts if len(p)] or [actual], ignore_index=True)
+    panel = _panel_history(fingerprint, indicator_id, geo, as_of)
+    if len(panel):
+        rows = pd.concat(
+            [rows, panel[~panel["year"].isin(rows["year"])]] if len(rows) else [panel],
+            ignore_index=True,
+        )
+    out = _by_year(rows, HISTORY_COLUMNS)
     if out.index.duplicated().any():
         dupes = sorted(out.index[out.index.duplicated()])
         raise DataValidationError(
-            Path(obs.attrs["path"]), None, "preferred", f"{indicator_id}: several rows for {dupes}"
+            Path(obs.attrs.get("path", "")),
+            None,
+            "preferred",
+            f"{indicator_id}: several rows for {dupes}",
         )
     return out
 
 
-def _panel_history(directory: Path, indicator_id: str, geo: str, as_of) -> pd.DataFrame:
-    """A Jiangxi panel city's history: real GDP growth (the panel holds nothing else)."""
-    rows = known_by(_table("jiangxi_cities", directory), as_of)
+def _panel_history(fingerprint: str, indicator_id: str, geo: str, as_of) -> pd.DataFrame:
+    """A city's series from the city panels (real GDP growth; the panels hold nothing else)."""
+    rows = known_by(_panel_rows(fingerprint), as_of)
     keep = (rows["geo"] == geo) & (rows["series"] == indicator_id) & (rows["basis"] == "real")
-    return _by_year(rows[keep].assign(kind="actual"), HISTORY_COLUMNS)
+    return rows[keep].assign(kind="actual")
 
 
 def monthly_releases(as_of: str | dt.date | None = None, geo: str | None = None) -> pd.DataFrame:
@@ -454,16 +652,16 @@ def monthly_releases(as_of: str | dt.date | None = None, geo: str | None = None)
     Returns
     -------
     pandas.DataFrame
-        See the ``monthly_releases`` schema in ``datapackage.json``.
+        See the ``monthly_releases`` schema of the shared packages.
     """
     rows = known_by(load_table("monthly_releases"), _as_date(as_of))
     if geo is not None:
-        rows = rows[rows["geo"] == check_name(geo, RELEASE_GEOS, "geo")]
+        rows = rows[rows["geo"] == geo]
     return rows.reset_index(drop=True)
 
 
 def panel(as_of: str | dt.date | None = None, exclude: str | None = None) -> pd.DataFrame:
-    """Real GDP growth of Jiangxi's cities other than Pingxiang (CSMAR), as known on a date.
+    """Real GDP growth of the cities of the shared city panels, as known on a date.
 
     Parameters
     ----------
@@ -476,15 +674,15 @@ def panel(as_of: str | dt.date | None = None, exclude: str | None = None) -> pd.
     pandas.DataFrame
         Columns ``geo, year, value``; nominal rows (2013) left out.
     """
-    frame = _panel(data_dir(), _as_date(as_of))
+    frame = _panel(data_fingerprint(), _as_date(as_of))
     if exclude is not None:
         frame = frame[frame["geo"] != exclude]
     return frame.reset_index(drop=True).copy()
 
 
-@functools.lru_cache(maxsize=16)
-def _panel(directory: Path, as_of) -> pd.DataFrame:
-    rows = known_by(_table("jiangxi_cities", directory), as_of)
+@caching.memoize(maxsize=64)
+def _panel(fingerprint: str, as_of) -> pd.DataFrame:
+    rows = known_by(_panel_rows(fingerprint), as_of)
     rows = rows[rows["basis"] == "real"]
     return rows[["geo", "year", "value"]].sort_values(["geo", "year"]).reset_index(drop=True)
 
@@ -496,7 +694,8 @@ def levels(indicator_id: str, geo: str | None = None) -> pd.DataFrame:
     ----------
     indicator_id : str
         Series id, e.g. ``'gdp'``.
-    geo : {'pingxiang', 'jiangxi'}
+    geo : str, optional
+        Default: the current report's region.
 
     Returns
     -------
@@ -505,23 +704,23 @@ def levels(indicator_id: str, geo: str | None = None) -> pd.DataFrame:
         ``break_before``, ``source``, ``quote``, ``obs_id``. Levels are nominal;
         never compute growth across ``break_before``.
     """
-    return _levels(data_dir(), indicator_id, geo or reports.current().region).copy()
+    return _levels(data_fingerprint(), indicator_id, geo or reports.current().region).copy()
 
 
-@functools.lru_cache(maxsize=64)
-def _levels(directory: Path, indicator_id: str, geo: str) -> pd.DataFrame:
-    _check_series(indicator_id, directory)
-    obs = _table("history_observations", directory)
+@caching.memoize(maxsize=64)
+def _levels(fingerprint: str, indicator_id: str, geo: str) -> pd.DataFrame:
+    _check_series(indicator_id)
+    obs = _shared("history_observations", fingerprint)
     mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
     mask &= (obs["measure"] == "level") & (obs["period"] == "full_year")
     return _by_year(obs[mask], LEVEL_COLUMNS)
 
 
-@functools.lru_cache(maxsize=4)
+@caching.memoize(maxsize=64)
 def _non_figures(directory: Path) -> tuple:
     descriptor = _report_descriptor(directory)
     path = directory / report_schema.resource(descriptor, "non_figures", directory)["path"]
-    entries = yaml.safe_load(read_text(path))["non_figures"]
+    entries = load_yaml(path)["non_figures"]
     for number, entry in enumerate(entries, start=1):
         for key in ("token", "context", "category"):
             if not entry.get(key):
@@ -544,10 +743,5 @@ def non_figures() -> list[dict]:
 
 
 def clear_cache() -> None:
-    """Forget every cached load (after editing a data file in a session)."""
-    for fn in (
-        _datapackage, _report_descriptor, _table, _source_text, _non_figures, _targets, _history,
-        _levels, _panel, _known_observations,
-    ):  # fmt: skip
-        fn.cache_clear()
+    """Forget every cached load and computation (after editing a data file in a session)."""
     reports.clear_cache()

@@ -7,7 +7,7 @@ shape:
 - ``datapackage.json``: the descriptor, with a ``report`` property (region id and
   Chinese name, year, date, title, source address and publication date);
 - the text, verbatim (``report_text``);
-- ``figures.csv``: one row per figure with its verbatim quote;
+- ``figures.csv``: one row per figure with its verbatim quote (at least one);
 - ``targets.csv``: the main expected targets (主要预期目标), canonical ids where
   the indicator is a common one, else the Chinese name;
 - ``workplan.csv``: the areas of work and their items;
@@ -15,7 +15,9 @@ shape:
 
 This module is the single source of the field definitions (the committed
 descriptors are checked against it by the tests) and validates a package:
-rows, cross-references, and every quote being a verbatim substring of the text.
+rows, cross-references, every quote being a verbatim substring of the text, at
+least one target, and each target's figure within its plausibility bounds
+(:mod:`pxanalysis.data.bounds`).
 """
 
 from __future__ import annotations
@@ -28,15 +30,31 @@ import re
 import unicodedata
 from pathlib import Path
 
+from pxanalysis.data import registry
+from pxanalysis.data.bounds import plausible
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataValidationError, ParameterError
 from pxanalysis.vocab import FIGURE_KINDS, FIRST_YEAR, LAST_YEAR, REGION_PATTERN
 
+#: Units of amounts that 万, 亿 and 万亿 scale (万公里, 亿千瓦, 万亿元).
+SCALABLE_UNITS = (
+    "元", "美元", "人", "人次", "户", "家", "个", "辆", "套", "间", "台", "件", "张", "亩", "吨",
+    "斤", "公里", "千瓦", "千瓦时", "标箱", "平方米", "平方公里", "立方米", "吨标准煤", "公斤",
+    "家庭", "册", "头", "株", "只", "场",
+)  # fmt: skip
+#: Units that are never scaled (rates, multiples, counts of events, concentrations).
+PLAIN_UNITS = (
+    "微克/立方米", "万吨/年", "百分点", "%", "‰", "个", "家", "项", "场", "名", "户", "人", "条",
+    "所", "座", "亩", "吨", "倍", "辆", "台", "套", "次", "批次", "批", "处", "件次", "件", "张",
+    "年", "工作日", "天", "成", "千米", "类", "起", "例", "届", "颗", "架", "艘", "兆元",
+)  # fmt: skip
 #: Units a figure may carry, longest first (so that 亿元 is read before 元).
-UNITS = (
-    "微克/立方米", "万人次", "万亿元", "亿元", "万元", "亿斤", "万吨", "万户", "万人", "万亩", "万家",
-    "万个", "万辆", "万平方米", "平方公里", "公里", "百分点", "%", "元", "个", "家", "项", "场", "名",
-    "户", "人", "条", "所", "座", "亩", "吨", "倍", "辆", "台", "套", "次", "批", "处", "件", "张",
+UNITS = tuple(
+    sorted(
+        {*PLAIN_UNITS, *SCALABLE_UNITS,
+         *(p + u for p in ("万", "亿", "万亿") for u in SCALABLE_UNITS)},
+        key=lambda u: (-len(u), u),
+    )
 )  # fmt: skip
 #: Qualifiers of a figure (always written in simplified characters).
 QUALIFIER_WORDS = (
@@ -50,6 +68,7 @@ QUALIFIER_WORDS = (
     "以内",
     "以下",
     "余",
+    "多",
     "超",
 )
 _QUALIFIER = "(?:" + "|".join(QUALIFIER_WORDS) + r"|1至\d{1,2}月|区间:\d+(?:\.\d+)?-\d+(?:\.\d+)?)"
@@ -57,13 +76,6 @@ QUALIFIER_PATTERN = f"{_QUALIFIER}(?:;{_QUALIFIER})*"
 MEASURES = ("growth", "level", "count", "share", "change", "ratio")
 MONTHS = ("feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov")
 PERIODS = ("full_year", *(f"jan_{m}" for m in MONTHS))
-#: Series the history package may hold for a target (``history_series``).
-HISTORY_SERIES = (
-    "gdp", "budget_revenue", "industrial_value_added", "fixed_asset_investment",
-    "industrial_investment", "retail_sales", "urban_income", "rural_income", "energy_intensity",
-    "gdp_per_capita", "fiscal_revenue_total", "primary_value_added", "secondary_value_added",
-    "tertiary_value_added", "consumer_prices",
-)  # fmt: skip
 TARGET_ID_PATTERN = r"[a-z0-9_]+|[^\s,;]{1,40}"
 
 
@@ -86,14 +98,14 @@ FIELDS = {
     "figures": [
         _string("figure_id", True, unique=True, pattern=r"(r|t|c)\d{2}_[a-z0-9_]+"),
         _string("section", True),
-        _string("item_id", pattern=r"\d{1,2}\.\d{1,2}"),
+        _string("item_id", pattern=r"\d{1,3}\.\d{1,3}"),
         _string("indicator", True),
         _string("indicator_en"),
         _field("year", "integer", True, minimum=FIRST_YEAR, maximum=LAST_YEAR),
         _string("kind", True, enum=list(FIGURE_KINDS)),
         _string("measure", True, enum=list(MEASURES)),
         _field("value", "number", True),
-        _string("value_text", True, pattern=r"\d+(\.\d+)?"),
+        _string("value_text", True, pattern=r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?"),
         _string("unit", True, enum=list(UNITS)),
         _string("qualifier", pattern=QUALIFIER_PATTERN),
         _string("period", True, enum=list(PERIODS)),
@@ -106,12 +118,13 @@ FIELDS = {
         _string("figure_id", True, unique=True, pattern=r"t\d{2}_[a-z0-9_]+"),
         _string("direction", True, enum=["increase", "decrease"]),
         _string("counterpart_figure_id", pattern=r"r\d{2}_[a-z0-9_]+"),
-        _string("history_series", enum=list(HISTORY_SERIES)),
-        _field("order", "integer", True, unique=True, minimum=1, maximum=40),
+        _string("history_series", pattern=r"[a-z][a-z0-9_]{1,39}"),
+        _field("order", "integer", True, unique=True, minimum=1),
+        _string("level_figure_id", pattern=r"t\d{2}_[a-z0-9_]+"),
     ],
     "workplan": [
-        _string("item_id", True, unique=True, pattern=r"\d{1,2}\.\d{1,2}"),
-        _field("area_id", "integer", True, minimum=1, maximum=20),
+        _string("item_id", True, unique=True, pattern=r"\d{1,3}\.\d{1,3}"),
+        _field("area_id", "integer", True, minimum=1),
         _string("area", True),
         _string("area_en"),
         _string("item", True),
@@ -179,12 +192,12 @@ DESCRIBED = {
     (
         "figures",
         "value_text",
-    ): "The number exactly as written in the quote (without sign words; a Chinese numeral is converted)",
+    ): "The number exactly as written in the quote (without sign words; thousands separators kept; a Chinese numeral is converted)",
     ("figures", "unit"): "Unit (万名 normalised to 万人; traditional characters to simplified)",
     (
         "figures",
         "qualifier",
-    ): "';'-separated qualifiers: 预计, 力争, 争取, 确保, 累计, 左右, 以上, 以内, 以下, 余, 超 (突破/超过), 1至N月, 区间:a-b",
+    ): "';'-separated qualifiers: 预计, 力争, 争取, 确保, 累计, 左右, 以上, 以内, 以下, 余, 多, 超 (突破/超过), 1至N月, 区间:a-b",
     ("figures", "period"): "full_year, or jan_<month> for a year-to-date figure (1至11月: jan_nov)",
     ("figures", "quote"): "Verbatim fragment of the report's text containing the figure",
     ("figures", "note"): "How the row was read, where it needed a decision",
@@ -208,8 +221,12 @@ DESCRIBED = {
     (
         "targets",
         "history_series",
-    ): "Series id in the history package (history/observations.csv, the Jiangxi city panel); empty where none is held",
+    ): "Indicator id of the registry (data/registry/indicators.yaml) whose history the target uses; empty where none",
     ("targets", "order"): "Order in the report",
+    (
+        "targets",
+        "level_figure_id",
+    ): "The same target stated as a level (地区生产总值增长5.5%、达到1250亿元: the 1250), in figures.csv",
     ("workplan", "item_id"): "area.item",
     ("workplan", "area_id"): "Area number",
     ("workplan", "area"): "Area heading",
@@ -384,6 +401,13 @@ def validate(directory: Path) -> dict:
         files[name] = directory / resource(descriptor, name, directory)["path"]
         tables[name] = validate_rows(files[name], schema(name))
     figures_path, targets_path = files["figures"], files["targets"]
+    for name in ("figures", "targets"):
+        if not tables[name]:
+            raise DataValidationError(
+                files[name], None, None,
+                f"no {name}: a report package holds at least one main target and its figure "
+                "(an empty draft is not a report; check the text given to `pxanalysis extract`)",
+            )  # fmt: skip
     for number, row in enumerate(tables["figures"], start=1):
         if row["quote"] not in text:
             raise DataValidationError(figures_path, number, "quote", "not verbatim in the text")
@@ -397,6 +421,21 @@ def validate(directory: Path) -> dict:
             raise DataValidationError(
                 targets_path, number, "figure_id", f"{row['figure_id']} is not a target figure"
             )
+        series = row.get("history_series")
+        if series and registry.get(series) is None:
+            raise DataValidationError(
+                targets_path, number, "history_series",
+                f"{series!r} is not an indicator of the registry ({registry.path()})",
+            )  # fmt: skip
+        level = row.get("level_figure_id")
+        if level and (level not in ids or ids[level]["kind"] != "target"):
+            raise DataValidationError(
+                targets_path, number, "level_figure_id", f"{level} is not a target figure"
+            )
+        problem = plausible(row.get("history_series") or row["target_id"], target["measure"],
+                            target["value"])  # fmt: skip
+        if problem:
+            raise DataValidationError(targets_path, number, "target_id", f"its figure: {problem}")
         counterpart = row.get("counterpart_figure_id")
         if counterpart and counterpart not in ids:
             raise DataValidationError(

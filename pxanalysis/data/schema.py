@@ -1,6 +1,6 @@
 """Validate tabular data files against their Frictionless Table Schema.
 
-The schema of every file lives in ``data/pingxiang/datapackage.json``; this
+The schema of every file lives in its package's ``datapackage.json``; this
 module reads it and checks each row, so that a malformed row stops the loader
 with an error naming the file, the row and the field (the full ``frictionless``
 validator runs in the tests; this one is small and fast enough for every load).
@@ -11,10 +11,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
+import stat
 from pathlib import Path
 
+from pxanalysis.data.bounds import plausible
 from pxanalysis.errors import DataValidationError
+
+#: The Table Schema property that says which columns :func:`validate_rows` checks for
+#: plausibility (:func:`pxanalysis.data.bounds.plausible`): a list of
+#: ``{"indicator": FIELD, "value": FIELD, "measure_field": FIELD}`` or, where every row
+#: has the same measure, ``{"indicator": FIELD, "value": FIELD, "measure": "growth"}``.
+PLAUSIBLE = "x-plausible"
 
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
@@ -51,21 +60,41 @@ def _convert(value: str, spec: dict):
     raise ValueError(f"unsupported field type {kind!r}")
 
 
+#: The largest data file read (bytes). The largest the project holds is under 400 KB;
+#: a file of 16 MiB is not a table of a city's statistics but a mistake (or /dev/zero).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file; a file in another encoding names its first bad line.
+
+    Only a regular file is read, and at most :data:`MAX_FILE_BYTES`: a FIFO would
+    block for ever, ``/dev/zero`` would never end. It is checked before it is
+    opened, and opened without blocking (then checked again).
 
     Raises
     ------
     DataValidationError
-        If the file is missing or not UTF-8 (GBK, say), naming the file and line.
+        If the file is missing, not a regular file, too large, or not UTF-8 (GBK,
+        say), naming the file (and line).
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise DataValidationError(path, None, None, _NOT_REGULAR)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped meanwhile
+                raise DataValidationError(path, None, None, _NOT_REGULAR)
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise DataValidationError(path, None, None, "file not found") from None
     except OSError as exc:
         raise DataValidationError(path, None, None, f"cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataValidationError(
+            path, None, None, f"larger than {MAX_FILE_BYTES // 2**20} MiB: not a data file"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -73,6 +102,9 @@ def read_text(path: Path) -> str:
         raise DataValidationError(
             path, None, None, f"not UTF-8 at line {line} (byte {exc.start}): save the file as UTF-8"
         ) from None
+
+
+_NOT_REGULAR = "not a regular file (a pipe, a device, a folder): give the data file itself"
 
 
 def validate_rows(path: Path, schema: dict) -> list[dict]:
@@ -100,11 +132,41 @@ def validate_rows(path: Path, schema: dict) -> list[dict]:
     with io.StringIO(read_text(path), newline="") as f:
         reader = csv.reader(f, strict=True)
         try:
-            return _rows(path, reader, schema)
+            rows = _rows(path, reader, schema)
         except csv.Error as exc:
             raise DataValidationError(
                 path, None, None, f"not valid CSV at line {reader.line_num}: {exc} (truncated?)"
             ) from None
+    check_plausible(path, rows, schema)
+    return rows
+
+
+def check_plausible(path: Path, rows: list[dict], schema: dict) -> None:
+    """Check the values the schema's :data:`PLAUSIBLE` property names against their bounds.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file (for the error).
+    rows : list of dict
+        Its typed rows (:func:`validate_rows`).
+    schema : dict
+        Its Table Schema; without :data:`PLAUSIBLE` nothing is checked.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file, the row, the field and the bounds (a typo, a unit error).
+    """
+    for check in schema.get(PLAUSIBLE, ()):
+        for number, row in enumerate(rows, start=1):
+            value = row.get(check["value"])
+            if value is None:
+                continue
+            measure = check.get("measure") or row.get(check.get("measure_field", ""))
+            problem = plausible(str(row.get(check["indicator"])), str(measure), value)
+            if problem:
+                raise DataValidationError(path, number, check["value"], problem)
 
 
 def _rows(path: Path, reader, schema: dict) -> list[dict]:

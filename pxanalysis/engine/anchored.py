@@ -11,21 +11,22 @@ year's figure and the average of the years 3 to 7 before: the analogue of the
 2016-2020 average seen from 2024), and its real-time errors size a band
 exactly as for a time-series projection (:mod:`pxanalysis.engine.calibration`).
 That band is scaled by the indicator's volatility relative to GDP
-(:data:`VOLATILITY_RATIO`), and the disagreement between the anchors is added
+(the registry's ``volatility``), and the disagreement between the anchors is added
 in quadrature. :func:`thinning_backtest` gives that band's real-time coverage.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 import pandas as pd
 
-from pxanalysis import data
+from pxanalysis import caching, data
+from pxanalysis.data import registry
 from pxanalysis.engine import backtest, calibration, series
 from pxanalysis.engine.evidence import Anchor
+from pxanalysis.errors import EngineError
 
 #: Weight of each kind of anchor. The last figure gets the most: the random walk
 #: beat every other method on GDP one year ahead (the default rule's backtest);
@@ -33,26 +34,6 @@ from pxanalysis.engine.evidence import Anchor
 #: (the city's, shifted by the shortfall, and the province's) are informative but
 #: biased up; the 2016-2020 averages predate the pandemic and the slowdown.
 ANCHOR_WEIGHTS = {"latest": 0.40, "comove": 0.25, "target": 0.15, "province": 0.10, "longrun": 0.10}
-
-#: How much more (or less) an indicator's growth moves from year to year than
-#: GDP's; it scales the band thinning GDP gives. Judgements, with what little
-#: data there is: national industrial value added moved about 1.25 times as much
-#: as GDP in 2017-2024; investment swings most (China 5.9 % in 2018, 2.7 % in
-#: 2020, 4.9 % in 2021; Jiangxi 9.2 % and 8.2 % in 2019-20), industrial
-#: investment more than total; retail sales swung from -3.9 % to 12.5 % (China
-#: 2020-21); Pingxiang's budget revenue went from +1.0 % (2020) to +4.8 % (2023)
-#: with tax cuts and refunds between; incomes move less than output.
-VOLATILITY_RATIO = {
-    "gdp": 1.0,
-    "industrial_value_added": 1.3,
-    "budget_revenue": 2.0,
-    "fixed_asset_investment": 2.5,
-    "industrial_investment": 3.0,
-    "retail_sales": 2.0,
-    "urban_income": 0.7,
-    "rural_income": 0.7,
-    "energy_intensity": 1.0,
-}
 
 #: The thinned GDP analogue: which years back form the "long-run average".
 LONGRUN_LAG = (3, 7)
@@ -64,8 +45,9 @@ def weight(kind: str, anchors: list[Anchor]) -> float:
 
 
 def volatility_ratio(indicator: str) -> float:
-    """:data:`VOLATILITY_RATIO` of an indicator (1 for one not listed)."""
-    return VOLATILITY_RATIO.get(indicator, 1.0)
+    """How much more an indicator's growth moves than GDP's: the registry's ``volatility``
+    (``data/registry/indicators.yaml``, with the reasons; 1 for a target it does not hold)."""
+    return registry.volatility(indicator)
 
 
 def combine(anchors: list[Anchor]) -> tuple[float, float]:
@@ -90,8 +72,8 @@ def _thinned(y: pd.Series, origin: int) -> float | None:
     return (w_latest * float(y.loc[origin]) + w_long * float(window.mean())) / (w_latest + w_long)
 
 
-@functools.lru_cache(maxsize=16)
-def _thinning_frame(region: str, as_of: str) -> pd.DataFrame:
+@caching.memoize(maxsize=64)
+def _thinning_frame(report_key: tuple, as_of: str) -> pd.DataFrame:
     rows = []
     for geo, y in series.panel_series("gdp", as_of).items():
         for origin in y.index:
@@ -106,7 +88,7 @@ def _thinning_frame(region: str, as_of: str) -> pd.DataFrame:
 
 def thinning_forecasts(as_of=None) -> pd.DataFrame:
     """The thinned anchored forecasts of GDP, one year ahead, at every origin of the panel."""
-    return _thinning_frame(data.current().region, series.as_date(as_of).isoformat()).copy()
+    return _thinning_frame(data.current().key, series.as_date(as_of).isoformat()).copy()
 
 
 def thinning_backtest(as_of=None) -> pd.DataFrame:
@@ -117,9 +99,13 @@ def thinning_backtest(as_of=None) -> pd.DataFrame:
 def thinning_spread(as_of=None) -> calibration.Spread:
     """The band of the thinned method from every error known on ``as_of``."""
     frame = thinning_forecasts(as_of)
-    widths = backtest.spread_at(frame, int(frame["year"].max()))
-    if widths is None:  # pragma: no cover - the panel always has enough
-        raise RuntimeError("too few thinning errors")
+    widths = backtest.spread_at(frame, int(frame["year"].max())) if len(frame) else None
+    if widths is None:
+        raise EngineError(
+            f"too few real-time errors to size a grade C band as of {series.as_date(as_of)} "
+            f"({len(frame)} thinned GDP forecasts): the data holds too little GDP history of "
+            "this region's peers; add a shared package with their series"
+        )
     return widths
 
 
@@ -136,5 +122,5 @@ def scaled(widths: calibration.Spread, ratio: float, disagreement: float) -> cal
 
 
 def clear_cache() -> None:
-    """Forget the cached thinning forecasts."""
-    _thinning_frame.cache_clear()
+    """Forget the cached thinning forecasts (every cache: :func:`pxanalysis.caching.clear`)."""
+    caching.clear()

@@ -20,14 +20,14 @@ difference of absolute errors with its standard error.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from pxanalysis import data
+from pxanalysis import caching, data
+from pxanalysis.data import registry as indicator_registry
 from pxanalysis.engine import calibration, series
 from pxanalysis.engine import methods as registry
 from pxanalysis.errors import MethodUnavailable, check_name
@@ -62,7 +62,7 @@ def _key(series_by_geo: dict[str, pd.Series]) -> tuple:
     )
 
 
-@functools.lru_cache(maxsize=4096)
+@caching.memoize(maxsize=4096)
 def _forecasts(key: tuple, method: str, horizon: int, window: int | None) -> pd.DataFrame:
     rows = []
     need = max(registry.MIN_OBS, registry.METHOD_MIN_OBS[method])
@@ -209,7 +209,7 @@ def _pools(indicator, methods, history, as_of) -> dict[str, pd.Series]:
         registry.check_method(m)
     if history is not None:
         return {"custom": registry.clean_history(history, name=indicator)}
-    check_name(indicator, data.target_ids(), "indicator")
+    check_name(indicator, (*data.target_ids(), *indicator_registry.ids()), "indicator")
     return series.panel_series(indicator, as_of)
 
 
@@ -299,5 +299,5 @@ def summary(results: pd.DataFrame, exclude_pandemic: bool = False) -> pd.DataFra
 
 
 def clear_cache() -> None:
-    """Forget cached backtest forecasts."""
-    _forecasts.cache_clear()
+    """Forget cached backtest forecasts (every cache: :func:`pxanalysis.caching.clear`)."""
+    caching.clear()

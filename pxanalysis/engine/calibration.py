@@ -23,12 +23,13 @@ Every judgement here is a named constant with its reasoning.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, special
+
+from pxanalysis import caching
 
 #: Target years whose forecast errors the pandemic dominates: the falls of 2020 and
 #: 2022 and the base-effect rebound of 2021 between them. Their errors form the
@@ -129,7 +130,7 @@ def _mixture_cdf_scalar(x, mode, below, above, shock_mean, shock_sd, weight) -> 
     return (1 - weight) * core + weight * _ndtr((x - mode - shock_mean) / shock_sd)
 
 
-@functools.lru_cache(maxsize=65536)
+@caching.memoize(maxsize=65536)
 def _mixture_ppf_scalar(q, mode, below, above, shock_mean, shock_sd, weight) -> float:
     """:func:`mixture_ppf` for one probability: Brent's method on the scalar CDF.
 
@@ -279,4 +280,4 @@ def describe(widths: Spread) -> str:
 
 def clear_cache() -> None:
     """Forget the cached quantiles."""
-    _mixture_ppf_scalar.cache_clear()
+    caching.clear()

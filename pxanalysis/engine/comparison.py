@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 
 import pandas as pd
 from scipy import stats
 
-from pxanalysis import data
+from pxanalysis import caching, data
 from pxanalysis.engine import judgement, nowcast, projection, series
 from pxanalysis.engine.growth import implied_level
 from pxanalysis.engine.meet import meet_probabilities
@@ -43,8 +42,8 @@ COLUMNS = [
     "as_of",
     "implied_level",
     "level_unit",
-    "jiangxi_target",
-    "city_minus_province",
+    "parent_target",
+    "minus_parent",
     "grade",
     "evidence",
     "what_changes",
@@ -55,17 +54,20 @@ COLUMNS = [
 ]
 
 
-def province_targets(year: int) -> pd.Series:
-    """Jiangxi's growth targets for ``year`` (context), by indicator id."""
-    return _province_targets(year).copy()
+def parent_targets(year: int, as_of=None) -> pd.Series:
+    """The parent region's growth targets for ``year`` known on ``as_of`` (context), by
+    indicator id: from its own report, or a shared package."""
+    return _parent_targets(data.current().key, year, series.as_date(as_of).isoformat()).copy()
 
 
-@functools.lru_cache(maxsize=8)
-def _province_targets(year: int) -> pd.Series:
-    obs = data.history_observations()
-    sel = (obs["geo"] == "jiangxi") & (obs["kind"] == "target") & (obs["year"] == year)
-    sel &= obs["measure"] == "growth"
-    return obs[sel & obs["preferred"]].set_index("series")["value"]
+@caching.memoize(maxsize=64)
+def _parent_targets(report_key: tuple, year: int, as_of: str) -> pd.Series:
+    parent = data.current().parent
+    obs = data.history_observations(as_of)
+    sel = (obs["geo"] == parent) & (obs["kind"] == "target") & (obs["year"] == year)
+    sel &= (obs["measure"] == "growth") & obs["preferred"]
+    rows = obs[sel].sort_values("known_from")
+    return rows.groupby("series")["value"].last()
 
 
 def indicator_projection(
@@ -116,7 +118,8 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
     the same scenario when only the chart changes. See :func:`_compare` for the columns.
     """
     scenario = scenario or Scenario()
-    key = (scenario.region, scenario.year, scenario.name,
+    report = data.reports.describe(scenario.region, scenario.year)
+    key = (report.key, scenario.name,
            json.dumps(scenario.as_params(), sort_keys=True, default=str))  # fmt: skip
     if key not in _COMPARED:
         if len(_COMPARED) >= 64:
@@ -126,6 +129,7 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
 
 
 _COMPARED: dict[tuple, pd.DataFrame] = {}
+caching.register(_COMPARED)
 
 
 def _compare(scenario: Scenario) -> pd.DataFrame:
@@ -152,7 +156,7 @@ def _compare(scenario: Scenario) -> pd.DataFrame:
         with data.using(scenario.region, scenario.year):
             return _compare(scenario)
     t = data.targets(scenario.year)
-    province = province_targets(scenario.year)
+    province = parent_targets(scenario.year, scenario.as_of)
     rows = []
     for indicator, target in t.iterrows():
         p = indicator_projection(indicator, scenario)
@@ -222,8 +226,8 @@ def _compare(scenario: Scenario) -> pd.DataFrame:
                 "as_of": scenario.as_of,
                 "implied_level": level,
                 "level_unit": level_unit,
-                "jiangxi_target": jx,
-                "city_minus_province": float(target["value"]) - jx,
+                "parent_target": jx,
+                "minus_parent": float(target["value"]) - jx,
                 "grade": p.shown_grade,
                 "evidence": r["evidence"],
                 "what_changes": changer,
@@ -237,6 +241,5 @@ def _compare(scenario: Scenario) -> pd.DataFrame:
 
 
 def clear_cache() -> None:
-    """Forget the cached provincial targets and comparisons."""
-    _province_targets.cache_clear()
-    _COMPARED.clear()
+    """Forget the cached parent targets and comparisons (every cache)."""
+    caching.clear()

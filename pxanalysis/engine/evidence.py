@@ -4,12 +4,14 @@ An economist never has "no information": for every target the report and the
 other sources give some of these *anchors* (values of the indicator's 2024
 growth that a piece of evidence suggests):
 
-``latest``    the report's 2023 figure (estimate 预计 or actual): next year as this year;
-``longrun``   the city's 2016-2020 average (reported, or derived from a five-year multiple);
-``comove``    the projection of a related indicator (GDP, or fixed-asset investment) plus
-              the gap between the two measured where both are known;
-``province``  Jiangxi's 2024 target for the indicator plus the city-province gap of GDP;
-``target``    the city's own 2024 target, less how far local outcomes fall short of targets.
+``latest``    the report's figure for the review year (estimate 预计 or actual): next year
+              as this year;
+``longrun``   the region's 2016-2020 average (reported, or derived from a five-year multiple);
+``comove``    the projection of a related indicator (the registry's ``comoves_with``: GDP,
+              or fixed-asset investment) plus the gap between the two where both are known;
+``province``  the parent region's target for the indicator (its report, or a shared
+              package) plus the region-parent gap of GDP growth;
+``target``    the region's own target, less how far local outcomes fall short of targets.
 
 Each anchor keeps its inputs (value, source, quote, trust, date) so that the
 tables, the brief and the export can list them. The judgements (the shortfall,
@@ -25,11 +27,12 @@ import numpy as np
 import pandas as pd
 
 from pxanalysis import data
+from pxanalysis.data import regions, registry
 from pxanalysis.engine import series
 from pxanalysis.engine.growth import average_growth
 
 #: How far (pp) local outcomes fall short of their targets, on average. Evidence
-#: (data/pingxiang/evidence/target_outcomes.csv): Jiangxi's 2016-2020 GDP grew 7.6 %
+#: (data/shared/jiangxi/evidence/target_outcomes.csv): Jiangxi's 2016-2020 GDP grew 7.6 %
 #: a year against a plan target of 8.5 % (-0.9); city targets are met less often
 #: than provincial ones and after 2013 growth targets were generally not met
 #: (吕冰洋、张兆强 2022); about 80 % of provinces met their 2021 GDP targets, in a
@@ -37,25 +40,25 @@ from pxanalysis.engine.growth import average_growth
 #: 5.4 points in a pandemic year. Judgement: one point short.
 TARGET_SHORTFALL = 1.0
 #: Targets that are caps on prices or unemployment (居民消费价格涨幅3%左右, 城镇调查失业率
-#: 5.5%左右). The shortfall above is evidence on growth targets only; caps are a
-#: different kind of target (a ceiling, often far from the outcome) and the project
-#: holds no evidence on how outcomes relate to them: they get no target anchor, and
-#: without another anchor they are not judged (give an assumption instead).
-CAP_TARGETS = ("consumer_prices", "unemployment_rate", "registered_unemployment_rate")
+#: 5.5%左右; ``cap: true`` in the registry). The shortfall above is evidence on growth
+#: targets only; caps are a different kind of target (a ceiling, often far from the
+#: outcome) and the project holds no evidence on how outcomes relate to them: they get
+#: no target anchor, and without another anchor they are not judged.
 
-#: Which indicator's projection an indicator co-moves with. Industry is the
-#: bulk of Pingxiang's output (2016-2020: industry 7.8 %/yr, GDP 7.3 %; 2023: 3.8
-#: and 3.5); revenue, retail sales and incomes follow output with nominal gaps;
-#: industrial investment is part of fixed-asset investment. Fixed-asset
-#: investment itself is driven by projects and policy, not by current output.
-COMOVES_WITH = {
-    "industrial_value_added": "gdp",
-    "budget_revenue": "gdp",
-    "retail_sales": "gdp",
-    "urban_income": "gdp",
-    "rural_income": "gdp",
-    "industrial_investment": "fixed_asset_investment",
-}
+
+def is_cap(indicator: str) -> bool:
+    """Whether the indicator's target is a ceiling (the registry's ``cap``)."""
+    entry = registry.get(series.history_series(indicator) or indicator)
+    return bool(entry and entry.cap)
+
+
+def comoves_with(indicator: str) -> str | None:
+    """The indicator whose projection ``indicator`` moves with (the registry's
+    ``comoves_with``), if it is a target of the current report."""
+    entry = registry.get(indicator)
+    base = entry.comoves_with if entry else None
+    return base if base in data.target_ids() else None
+
 
 #: The years of the city's five-year averages (the 2021 report reviews 2016-2020).
 LONGRUN_YEARS = (2016, 2020)
@@ -116,6 +119,20 @@ def report_label() -> str:
     return f"{report.region_name}{report.year}年政府工作报告"
 
 
+def parent_id() -> str | None:
+    """The id of the current region's parent (its profile's ``parent``)."""
+    return data.current().parent
+
+
+def parent_name(lang: str = "zh") -> str:
+    """The parent region's name (its profile's, else its id)."""
+    pid = parent_id()
+    profile = regions.get(pid) if pid else None
+    if profile is None:
+        return pid or ""
+    return profile.name if lang == "zh" else profile.name_en
+
+
 def latest(indicator: str, as_of=None) -> Anchor | None:
     """The report's figure for the review year."""
     point = series.report_point(indicator, as_of)
@@ -134,7 +151,7 @@ def latest(indicator: str, as_of=None) -> Anchor | None:
 
 
 def longrun(indicator: str, as_of=None) -> Anchor | None:
-    """The city's 2016-2020 average annual growth (reported, or derived from a multiple)."""
+    """The region's 2016-2020 average annual growth (reported, or derived from a multiple)."""
     obs = _obs(as_of)
     rows = obs[
         (obs["geo"] == data.current().region)
@@ -180,7 +197,7 @@ def comove_gap(indicator: str, base: str, as_of=None) -> tuple[float, list[str]]
 
 def comove(indicator: str, base_median: float, as_of=None) -> Anchor | None:
     """The related indicator's projection plus the measured gap."""
-    base = COMOVES_WITH.get(indicator)
+    base = comoves_with(indicator)
     if base is None or not math.isfinite(base_median):
         return None
     gap, notes = comove_gap(indicator, base, as_of)
@@ -193,9 +210,12 @@ def comove(indicator: str, base_median: float, as_of=None) -> Anchor | None:
 
 
 def city_province_gap(as_of=None) -> tuple[float, list[str]]:
-    """Median of the city's GDP growth - Jiangxi's over the years both are known."""
+    """Median of the region's GDP growth - its parent's over the years both are known."""
     city = series.growth_series("gdp", as_of)["value"]
-    province = data.history("gdp", geo="jiangxi", as_of=series.as_date(as_of))["value"]
+    pid = parent_id()
+    if pid is None or pid not in data.geos():
+        return 0.0, []
+    province = data.history("gdp", geo=pid, as_of=series.as_date(as_of))["value"]
     common = sorted(set(city.index) & set(province.index))
     gaps = [float(city.loc[y] - province.loc[y]) for y in common]
     if not gaps:
@@ -204,11 +224,14 @@ def city_province_gap(as_of=None) -> tuple[float, list[str]]:
 
 
 def province(indicator: str, as_of=None, year: int | None = None) -> Anchor | None:
-    """Jiangxi's target for the indicator plus the city-province gap of GDP."""
+    """The parent region's target for the indicator plus the region-parent gap of GDP."""
     year = year or data.current().year
+    pid = parent_id()
+    if pid is None:
+        return None
     obs = _obs(as_of)
     rows = obs[
-        (obs["geo"] == "jiangxi")
+        (obs["geo"] == pid)
         & (obs["series"] == series.history_series(indicator))
         & (obs["kind"] == "target")
         & (obs["year"] == year)
@@ -217,21 +240,21 @@ def province(indicator: str, as_of=None, year: int | None = None) -> Anchor | No
     ]
     if rows.empty:
         return None
-    row = rows.iloc[0]
+    row = rows.sort_values("known_from").iloc[-1]
     gap, notes = city_province_gap(as_of)
     inputs = (
-        Source.from_row(f"Jiangxi {year} target", row, "target"),
-        Source("city-province GDP gap (median)", gap, "; ".join(notes), kind="derived"),
+        Source.from_row(f"{parent_name('en')} {year} target", row, "target"),
+        Source("region-parent GDP gap (median)", gap, "; ".join(notes), kind="derived"),
     )
     return Anchor("province", float(row["value"]) + gap, inputs, "the GDP gap stands in")
 
 
 def own_target(indicator: str) -> Anchor | None:
-    """The city's own target, moved by :data:`TARGET_SHORTFALL` in the bad direction.
+    """The region's own target, moved by :data:`TARGET_SHORTFALL` in the bad direction.
 
-    None for a cap on prices or unemployment (:data:`CAP_TARGETS`).
+    None for a cap on prices or unemployment (the registry's ``cap``).
     """
-    if indicator in CAP_TARGETS or series.history_series(indicator) in CAP_TARGETS:
+    if is_cap(indicator):
         return None
     t = data.targets().loc[indicator]
     sign = 1 if t["direction"] == "increase" else -1
@@ -248,7 +271,7 @@ def own_target(indicator: str) -> Anchor | None:
         Source(
             "shortfall of local outcomes",
             -sign * TARGET_SHORTFALL,
-            "data/pingxiang/evidence/target_outcomes.csv",
+            "data/shared/jiangxi/evidence/target_outcomes.csv",
             kind="judgement",
         ),  # fmt: skip
     )

@@ -3,7 +3,7 @@
 Conventions: growth rates are in percent (``5.5`` means +5.5 %); series are
 ``pandas.Series`` indexed by integer year. Levels carry a statistical basis;
 growth is never computed across a level break (see
-``data/pingxiang/history/README.md``).
+``data/shared/jiangxi/history/README.md``).
 """
 
 from __future__ import annotations

@@ -18,11 +18,11 @@ input (and the release that will revise it) that moves P(meet) the most.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import replace
 
-from pxanalysis import data
+from pxanalysis import caching, data
+from pxanalysis.data import registry
 from pxanalysis.engine import anchored, backtest, calibration, evidence, nowcast, projection, series
 from pxanalysis.engine.evidence import Anchor, Source
 from pxanalysis.engine.methods import MIN_OBS
@@ -40,7 +40,7 @@ NEXT_RELEASE = {
         "the {review} statistical bulletin (Mar-Apr {year})",
     ),
     "comove": ("{year}年一季度地区生产总值(4月)", "Q1 {year} GDP (April)"),
-    "province": ("江西省一季度经济数据(4月)", "Jiangxi's Q1 {year} data (April)"),
+    "province": ("{parent}一季度经济数据(4月)", "{parent_en}'s Q1 {year} data (April)"),
     "longrun": ("(历史数据,不再修订)", "(history: no new release)"),
     "target": ("(目标不变)", "(the target does not change)"),
     "own": ("{year}年一季度地区生产总值(4月)", "Q1 {year} GDP (April)"),
@@ -53,11 +53,12 @@ def grade_of(n_obs: int) -> str:
     return "A" if n_obs >= GRADE_A_OBS else "B" if n_obs >= GRADE_B_OBS else "C"
 
 
-def _history_file() -> str:
-    """Where the city's own series lives (for the sources column)."""
-    if data.current().region == "pingxiang":
-        return "data/pingxiang/history/observations.csv"
-    return "data/pingxiang/history/jiangxi_cities.csv (CSMAR city panel)"
+def _history_file(own) -> str:
+    """Where the region's own series comes from (for the sources column): its rows' sources."""
+    sources = sorted({str(s) for s in own.get("source", [])} - {""})
+    if not sources:
+        return "the report"
+    return sources[0] if len(sources) == 1 else f"{sources[0]} (+{len(sources) - 1} more)"
 
 
 def _own_evidence(indicator: str, as_of) -> list[Anchor]:
@@ -69,7 +70,7 @@ def _own_evidence(indicator: str, as_of) -> list[Anchor]:
         first, last = int(actual.index[0]), int(actual.index[-1])
         text = f"{len(actual)} annual observations {first}-{last} (last: {last})"
         value = float(actual["value"].iloc[-1])
-        source = Source(text, value, _history_file(), kind="actual")
+        source = Source(text, value, _history_file(actual), kind="actual")
         anchors.append(Anchor("own", value, (source,), "the city's own series"))
     latest = evidence.latest(indicator, as_of)
     if latest is not None:
@@ -95,7 +96,7 @@ def _time_series(indicator, year, method, window, as_of, grade) -> projection.Pr
 
 
 def _anchored(indicator, year, as_of) -> projection.Projection:
-    base = evidence.COMOVES_WITH.get(indicator)
+    base = evidence.comoves_with(indicator)
     base_median = judge(base, year, AUTO_METHOD, None, as_of).quantile(0.5) if base else math.nan
     anchors = evidence.gather(indicator, as_of, base_median)
     if not anchors:
@@ -137,15 +138,21 @@ def _anchored(indicator, year, as_of) -> projection.Projection:
     )
 
 
-@functools.lru_cache(maxsize=4096)  # the explorer warms every method x window
+@caching.memoize(maxsize=4096)  # the explorer warms every method x window
 def _judge(
-    region: str, indicator: str, year: int, method: str, window, as_of: str
+    report_key: tuple, indicator: str, year: int, method: str, window, as_of: str
 ) -> projection.Projection:
-    unit = data.targets().loc[indicator, "unit"]
-    if unit != "%":
+    target = data.targets().loc[indicator]
+    unit, measure = target["unit"], target["measure"]
+    entry = registry.get(series.history_series(indicator) or indicator)
+    # the registry knows what its indicators' targets measure (GDP目标为5%: growth, even
+    # without a verb); a target it does not hold is a growth target only if written as one
+    known = entry is not None and entry.measure in ("growth", "rate")
+    if unit != "%" or not (measure == "growth" or known):
+        what = f"a level ({unit})" if unit != "%" else f"a {measure} in %, not a growth rate"
         return projection.Projection(
             indicator, year, "none", 0, None, None, None, "", "not_a_growth_target",
-            [f"the target is a level ({unit}), not a growth rate: not projected"],
+            [f"the target is {what}: not projected"],
         )  # fmt: skip
     n = len(series.growth_series(indicator, as_of))
     grade = grade_of(n)
@@ -165,7 +172,7 @@ def judge(
     """The graded projection of one target's indicator (see the module docstring)."""
     report = data.current()
     as_of = series.as_date(as_of).isoformat()
-    return _judge(report.region, indicator, year or report.year, method, window, as_of)
+    return _judge(report.key, indicator, year or report.year, method, window, as_of)
 
 
 def judge_all(
@@ -202,4 +209,4 @@ def what_would_change(p: projection.Projection, target: float, direction: str) -
 
 def clear_cache() -> None:
     """Forget cached judgements."""
-    _judge.cache_clear()
+    caching.clear()

@@ -31,6 +31,7 @@ from scipy import optimize, stats
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
+from pxanalysis import caching
 from pxanalysis.engine.calibration import EffectiveSD
 from pxanalysis.engine.growth import annual
 from pxanalysis.errors import MethodUnavailable, UsageError, check_name
@@ -203,7 +204,7 @@ def _trend(y: pd.Series, year: int, window: int | None) -> MethodFit:
     )
 
 
-@functools.lru_cache(maxsize=8192)
+@caching.memoize(maxsize=8192)
 def _ar1(values: tuple, steps: int):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -232,7 +233,7 @@ def _arima(y: pd.Series, year: int, window: int | None) -> MethodFit:
     return MethodFit(mean, len(y), note, lambda: Predictive((stats.norm(loc=mean, scale=se),)))
 
 
-@functools.lru_cache(maxsize=8192)
+@caching.memoize(maxsize=8192)
 def _damped_ets(first: int, values: tuple, steps: int):
     endog = pd.Series(values, index=pd.period_range(str(first), periods=len(values), freq="Y"))
     with warnings.catch_warnings(record=True) as caught:
@@ -333,5 +334,4 @@ def clean_history(history: pd.Series | pd.DataFrame, name: str = "history") -> p
 
 def clear_cache() -> None:
     """Forget the cached model fits."""
-    for fn in (_ar1, _damped_ets):
-        fn.cache_clear()
+    caching.clear()

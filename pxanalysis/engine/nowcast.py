@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from pxanalysis import data
+from pxanalysis import caching, data
+from pxanalysis.data import registry
 from pxanalysis.engine import anchored, backtest, calibration, series
 from pxanalysis.engine.evidence import Anchor, Source
 from pxanalysis.engine.meet import meet_probabilities
@@ -39,15 +40,15 @@ from pxanalysis.engine.meet import meet_probabilities
 #: June, 70 % by September.
 INVESTMENT_SHARE = {2: 0.10, 3: 0.17, 4: 0.24, 5: 0.32, 6: 0.45, 7: 0.52, 8: 0.60, 9: 0.70,
                     10: 0.78, 11: 0.88, 12: 1.0}  # fmt: skip
-BACK_LOADED = ("fixed_asset_investment", "industrial_investment")
 
-#: The reference series whose year-to-date/full-year pairs calibrate the nowcast.
-REFERENCE_GEOS = ("jiangxi", "china")
+#: The reference series whose year-to-date/full-year pairs calibrate the nowcast: every
+#: region's releases but the judged region's own (Pingxiang's: Jiangxi's and China's).
 
 
 def share(indicator: str, month: int) -> float:
     """The share of the year's value covered by months 1..``month``."""
-    if indicator in BACK_LOADED:
+    entry = registry.get(indicator)
+    if entry is not None and entry.back_loaded:
         return INVESTMENT_SHARE[int(month)]
     return int(month) / 12
 
@@ -89,13 +90,14 @@ def city_releases(indicator: str, year: int | None = None, as_of=None) -> pd.Dat
 
 
 def calibration_pairs(as_of=None) -> pd.DataFrame:
-    """Year-to-date vs full-year pairs of the reference series (Jiangxi, China) known on ``as_of``.
+    """Year-to-date vs full-year pairs of the reference series known on ``as_of``: every
+    region's releases but the judged region's own (for Pingxiang: Jiangxi's and China's).
 
     Each pair also carries the previous full year (the January random-walk
     projection of that year), so that the nowcast can be replayed.
     """
     rows = data.monthly_releases(as_of=series.as_date(as_of))
-    rows = rows[rows["geo"].isin(REFERENCE_GEOS)]
+    rows = rows[rows["geo"] != data.current().region]
     full = rows[rows["through_month"] == 12].set_index(["geo", "indicator", "year"])["growth"]
     # the pandemic distorted year-to-date figures (base effects): left out
     part = rows[(rows["through_month"] < 12) & ~rows["year"].isin(calibration.PANDEMIC_YEARS)]
@@ -122,8 +124,8 @@ def _replay(pairs: pd.DataFrame, scale: float, widths: calibration.Spread) -> np
     return np.array(hits, dtype=bool)
 
 
-@functools.lru_cache(maxsize=16)
-def _calibration(as_of: str) -> tuple[float, float, int]:
+@caching.memoize(maxsize=64)
+def _calibration(report_key: tuple, as_of: str) -> tuple[float, float, int]:
     pairs = calibration_pairs(as_of)
     if len(pairs) < calibration.MIN_CALIBRATION_ERRORS:
         return 1.0, math.nan, len(pairs)
@@ -148,7 +150,7 @@ def calibration_factor(as_of=None) -> tuple[float, float, int]:
     scaled by the indicator's volatility); the scale is the one that brings the
     80 % coverage nearest 0.8, narrowing or widening.
     """
-    return _calibration(series.as_date(as_of).isoformat())
+    return _calibration(data.current().key, series.as_date(as_of).isoformat())
 
 
 def nowcast(annual, ytd_growth: float, month: int, indicator: str, as_of=None,
@@ -218,4 +220,4 @@ def path(annual, indicator: str, target: float, direction: str, year: int | None
 
 def clear_cache() -> None:
     """Forget the cached calibration."""
-    _calibration.cache_clear()
+    caching.clear()

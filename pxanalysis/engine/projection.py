@@ -21,13 +21,12 @@ observations gets no model projection (flag ``insufficient_history``).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from pxanalysis import data
+from pxanalysis import caching, data
 from pxanalysis.engine import backtest, calibration, selection, series
 from pxanalysis.engine.methods import (
     MIN_OBS,
@@ -345,14 +344,14 @@ def project_all(
 
 def cached(indicator: str, year: int, method: str, window: int | None, as_of: str) -> Projection:
     """:func:`projection` cached (scenarios, charts and the explorer share it)."""
-    return _cached(data.current().region, indicator, year, method, window, as_of)
+    return _cached(data.current().key, indicator, year, method, window, as_of)
 
 
-@functools.lru_cache(maxsize=4096)  # the explorer warms every method x window
-def _cached(region: str, indicator, year, method, window, as_of) -> Projection:
+@caching.memoize(maxsize=4096)  # the explorer warms every method x window
+def _cached(report_key: tuple, indicator, year, method, window, as_of) -> Projection:
     return projection(indicator, year, method, window, as_of=as_of)
 
 
 def clear_cache() -> None:
     """Forget cached projections."""
-    _cached.cache_clear()
+    caching.clear()

@@ -25,34 +25,16 @@ from pathlib import Path
 from scipy import special
 
 from pxanalysis import data, params, paths
+from pxanalysis.data import registry
 from pxanalysis.errors import ParameterError
 from pxanalysis.vocab import BUILTIN_SCENARIOS, DEFAULT_METHOD, QUANTILE_HIGH, QUANTILE_LOW
 
 BUILTIN = BUILTIN_SCENARIOS
 
 #: How strongly each indicator moves with the economy-wide factor that the
-#: optimistic and pessimistic scenarios shift (a loading of 1 would put it at the
-#: scenario's own quantile; less keeps it nearer its median). Judgements on the
-#: co-movement documented in pxanalysis.engine.evidence.COMOVES_WITH: GDP and
-#: industry move together (2016-2020 and 2023); revenue follows output with tax
-#: policy in between; investment and retail sales are driven in part by projects,
-#: policy and households; incomes are smoothest; energy intensity falls faster in
-#: good industrial years but mostly follows plans. GDP's 0.9 keeps its
-#: optimistic and pessimistic values inside its own 80 % band.
-FACTOR_LOADINGS = {
-    "gdp": 0.9,
-    "industrial_value_added": 0.9,
-    "budget_revenue": 0.7,
-    "fixed_asset_investment": 0.6,
-    "industrial_investment": 0.6,
-    "retail_sales": 0.6,
-    "urban_income": 0.5,
-    "rural_income": 0.5,
-    "energy_intensity": 0.3,
-}
-#: The loading of a target not listed above (another region's consumer prices,
-#: jobs, grain): half, between the incomes and investment.
-DEFAULT_LOADING = 0.5
+#: optimistic and pessimistic scenarios shift is the registry's ``loading``
+#: (``data/registry/indicators.yaml``, each with its reason; a target the registry
+#: does not hold: :data:`pxanalysis.data.registry.UNKNOWN_LOADING`).
 
 
 @dataclass(frozen=True)
@@ -90,7 +72,7 @@ class Scenario:
 
         Optimistic and pessimistic move one economy-wide factor ``z`` (the normal
         quantile of ``quantile_high`` or ``quantile_low``); each indicator moves by
-        its loading on it (:data:`FACTOR_LOADINGS`), in its good direction:
+        its loading on it (the registry's ``loading``), in its good direction:
         ``q = Phi(loading * z)``. None for targets_met.
         """
         if self.name in ("baseline", "custom"):
@@ -98,7 +80,7 @@ class Scenario:
         if self.name == "targets_met":
             return None
         q = self.quantile_high if self.name == "optimistic" else self.quantile_low
-        z = float(special.ndtri(q)) * FACTOR_LOADINGS.get(indicator, DEFAULT_LOADING)
+        z = float(special.ndtri(q)) * registry.loading(indicator)
         q_indicator = float(special.ndtr(z))
         return q_indicator if direction == "increase" else 1 - q_indicator
 

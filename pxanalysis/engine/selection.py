@@ -5,8 +5,9 @@ The rule (:data:`RULE`, printed in every brief):
     The default is the naive mean (mean of the last five years), unless a
     candidate (random walk ``last``, mean of the last three ``mean3``, linear
     ``trend``, the ``combo`` of these) beats it one year ahead in the real-time
-    backtest, pooled over Pingxiang and Jiangxi's other cities, on the target
-    years known at the projection's date, the pandemic years 2020-2022 aside:
+    backtest, pooled over the region and its peers (every region of the same level
+    whose GDP series the data holds: for Pingxiang, Jiangxi's other cities), on the
+    target years known at the projection's date, the pandemic years 2020-2022 aside:
     its MAE at least 10 % lower, its mean paired difference of absolute errors
     at least two standard errors below zero, on at least 30 common forecasts.
     Among the candidates that pass, the one with the lowest MAE.
@@ -19,12 +20,11 @@ keep a lucky difference from replacing it.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import pandas as pd
 
-from pxanalysis import data
+from pxanalysis import caching, data
 from pxanalysis.engine import backtest, series
 
 BENCHMARK = backtest.BENCHMARK
@@ -40,15 +40,15 @@ HORIZON = 1
 RULE = {
     "zh": (
         "默认方法按事先写定的规则选择:采用朴素均值法(最近5年均值),除非某个备选方法"
-        "(随机游走、最近3年均值、线性趋势及其组合)在实时回测中(萍乡与江西其他设区市合并,"
+        "(随机游走、最近3年均值、线性趋势及其组合)在实时回测中(本地区与数据中全部同级地区合并,"
         "提前一年,按预测日已知数据,不含2020–2022疫情年份)平均绝对误差至少低10%,"
         "且配对误差差值低于零至少两个标准误,共同预测不少于30次;满足条件者取误差最小者。"
     ),
     "en": (
         "The default method follows a rule fixed in advance: the naive mean (mean of the last "
         "five years) unless a candidate (random walk, mean of the last three, linear trend, their "
-        "combination) beats it one year ahead in the real-time backtest (Pingxiang and Jiangxi's "
-        "other cities pooled, target years known at the projection date, the 2020-2022 pandemic "
+        "combination) beats it one year ahead in the real-time backtest (the region and every "
+        "region of its level the data holds pooled, target years known at the projection date, the 2020-2022 pandemic "
         "years aside) with an MAE at least 10% lower and a paired difference at least two "
         "standard errors below zero, on at least 30 common forecasts; of those that pass, the "
         "lowest MAE."
@@ -109,8 +109,8 @@ def evaluate(as_of=None) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("method")
 
 
-@functools.lru_cache(maxsize=16)
-def _choose(region: str, as_of: str) -> Choice:
+@caching.memoize(maxsize=64)
+def _choose(report_key: tuple, as_of: str) -> Choice:
     table = evaluate(as_of)
     passing = table[table["passes"]]
     method = BENCHMARK if passing.empty else str(passing["mae"].idxmin())
@@ -119,9 +119,9 @@ def _choose(region: str, as_of: str) -> Choice:
 
 def choose(as_of=None) -> Choice:
     """The default method by :data:`RULE`, as of a date (default: the report's date)."""
-    return _choose(data.current().region, series.as_date(as_of).isoformat())
+    return _choose(data.current().key, series.as_date(as_of).isoformat())
 
 
 def clear_cache() -> None:
     """Forget the cached choices."""
-    _choose.cache_clear()
+    caching.clear()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pxanalysis import data
+from pxanalysis.data import regions
 from pxanalysis.errors import ParameterError
 
 
@@ -71,6 +72,10 @@ def history_series(indicator: str) -> str | None:
 def growth_series(indicator: str, as_of=None, use_report: bool = True) -> pd.DataFrame:
     """An indicator's annual growth as known on ``as_of``: history, then the report's point.
 
+    The history holds the region's earlier reports' figures (each known from its
+    report's date) and the current report's own review figure once it is out;
+    ``use_report=False`` leaves the current report's figures out.
+
     Returns
     -------
     pandas.DataFrame
@@ -82,25 +87,66 @@ def growth_series(indicator: str, as_of=None, use_report: bool = True) -> pd.Dat
         h = pd.DataFrame({"value": pd.Series(dtype=float), "kind": pd.Series(dtype=object)})
         h.index.name = "year"
     else:
-        h = data.history(series, as_of=as_date(as_of))[["value", "kind"]]
+        h = data.history(series, as_of=as_date(as_of))
+        if not use_report:
+            report = data.current()
+            h = h[~h["obs_id"].str.startswith(f"{report.region}.report{report.year}.")]
+        h = h[["value", "kind"]]
     point = report_point(indicator, as_of) if use_report else None
     if point is not None and point.year not in h.index:
         h.loc[point.year] = [point.value, point.kind]
     return h.sort_index()
 
 
-def panel_series(indicator: str, as_of=None, use_report: bool = True) -> dict[str, pd.Series]:
-    """Series by geography for pooled real-time errors: the region's own and, for GDP, its peers.
+def _level(geo: str, panel_geos: set[str]) -> str | None:
+    """A geography's level: its profile's, a city panel's (prefecture), else unknown."""
+    profile = regions.get(geo)
+    if profile is not None:
+        return profile.level
+    return "prefecture" if geo in panel_geos else None
 
-    The peers are Jiangxi's other cities: the CSMAR panel and, for a region other
-    than Pingxiang, Pingxiang's own series.
+
+#: Fewer peers of the region's own level than this: every region the data holds pools
+#: (a province or the nation, whose peers are not held, borrows the cities' errors: their
+#: growth is more volatile, so the bands are wider than they would be, never narrower).
+MIN_PEERS = 3
+
+
+def panel_series(indicator: str, as_of=None, use_report: bool = True) -> dict[str, pd.Series]:
+    """Series by geography for pooled real-time errors: the region's own and its peers.
+
+    The peers are every other region *of the same level* whose annual series of the
+    indicator the data holds as known on ``as_of``: the shared packages' city panels
+    (prefecture cities) and observations (for Pingxiang, Jiangxi's other cities; for
+    another Jiangxi city, those and Pingxiang). With fewer than :data:`MIN_PEERS` of
+    them, every region held of any level.
     """
-    region = data.current().region
+    out = _pool(indicator, as_of, use_report, same_level=True)
+    if len(out) - 1 < MIN_PEERS:
+        out = _pool(indicator, as_of, use_report, same_level=False)
+    return out
+
+
+def _pool(indicator: str, as_of, use_report: bool, same_level: bool) -> dict[str, pd.Series]:
+    report = data.current()
     own = growth_series(indicator, as_of, use_report)["value"]
-    out = {region: own}
-    if history_series(indicator) == "gdp":
-        for geo, rows in data.panel(as_of=as_date(as_of), exclude=region).groupby("geo"):
-            out[geo] = rows.set_index("year")["value"].astype(float)
-        if region != "pingxiang":
-            out["pingxiang"] = data.history("gdp", geo="pingxiang", as_of=as_date(as_of))["value"]
+    out = {report.region: own}
+    series_id = history_series(indicator)
+    if series_id is None:
+        return out
+    date = as_date(as_of)
+    panel = data.panel(as_of=date, exclude=report.region) if series_id == "gdp" else None
+    panel_geos = set(panel["geo"]) if panel is not None else set()
+    if panel is not None:
+        for geo, rows in panel.groupby("geo"):
+            if not same_level or _level(geo, panel_geos) == report.level:
+                out[geo] = rows.set_index("year")["value"].astype(float)
+    obs = data.history_observations(date)
+    held = obs[(obs["series"] == series_id) & (obs["kind"] == "actual") & obs["preferred"]
+               & (obs["measure"] == "growth") & (obs["period"] == "full_year")]  # fmt: skip
+    for geo in sorted(set(held["geo"]) - set(out) - {report.region}):
+        if not same_level or _level(geo, panel_geos) == report.level:
+            values = data.history(series_id, geo=geo, as_of=date)["value"]
+            if len(values):
+                out[geo] = values
     return out

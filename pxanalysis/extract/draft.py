@@ -11,7 +11,7 @@ reviewed, corrected and then read by the engine like any other report:
   headline restating a target) is one row, quoted where it is stated as a target
   if it is one, else where it first appears;
 - ``targets.csv``: the main expected targets (主要预期目标), mapped to canonical
-  ids where the indicator is a common one (:data:`pxanalysis.extract.rules.CANONICAL`),
+  ids where the indicator is one of the registry's (``data/registry/indicators.yaml``),
   else kept under their Chinese names;
 - ``workplan.csv``: the areas of work and their items.
 
@@ -22,18 +22,55 @@ written) and ``REVIEW.md``, the rows a human should check first.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pxanalysis.data import report_schema
-from pxanalysis.errors import ParameterError
+from pxanalysis import paths
+from pxanalysis.data import registry, report_schema
+from pxanalysis.errors import DataValidationError, ParameterError
 from pxanalysis.extract import rules
 from pxanalysis.extract.scan import Figure, scan, workplan_items
 from pxanalysis.extract.text import Text, normalise
 
 #: Rows below this confidence are listed in ``REVIEW.md`` for a human to check.
 REVIEW_BELOW = 0.8
+#: The longest text drafted (characters): a full national report has about 40,000,
+#: a provincial one 30,000; a file of a million characters is not one report.
+MAX_TEXT_CHARS = 1_000_000
+#: The most figures one report may give: the longest reports hold about 600.
+MAX_FIGURES = 10_000
+
+
+def read_report(source: Path) -> str:
+    """The text of a report file: a regular UTF-8 file of at most :data:`MAX_TEXT_CHARS`.
+
+    Raises
+    ------
+    ParameterError
+        For a missing file, a folder, pipe or device, a file too large, or one not UTF-8.
+    """
+    from pxanalysis.safe_yaml import read_bytes
+
+    source = Path(source)
+    try:
+        raw = read_bytes(source, limit=4 * MAX_TEXT_CHARS)
+    except DataValidationError as exc:
+        raise ParameterError(f"{source}: {exc.problem}: give the report's text file") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ParameterError(f"{source}: not UTF-8 at line {line}; save it as UTF-8") from None
+    if len(text) > MAX_TEXT_CHARS:
+        raise ParameterError(
+            f"{source} has {len(text)} characters, more than one report ({MAX_TEXT_CHARS}): "
+            "split it into one file per report"
+        )
+    return text
 
 
 @dataclass
@@ -99,7 +136,7 @@ def _figure_rows(figures: list[Figure], items: list[dict]) -> list[dict]:
                 "section": f.section or "(no heading)",
                 "item_id": item_id if f.kind == "commitment" else None,
                 "indicator": f.indicator or "(unnamed)",
-                "indicator_en": rules.ENGLISH.get(cid, "") if cid else "",
+                "indicator_en": registry.get(cid).en if cid else "",
                 "year": f.year,
                 "kind": f.kind,
                 "measure": f.measure,
@@ -118,38 +155,66 @@ def _figure_rows(figures: list[Figure], items: list[dict]) -> list[dict]:
 
 
 def _target_rows(rows: list[dict]) -> list[dict]:
-    out, seen = [], set()
+    """One main target per indicator, in the report's order.
+
+    An indicator the registry measures as growth (or a rate) takes its figure in %
+    (地区生产总值增长5%左右), never its level (达到67665亿元); a level stated with it is
+    linked as the target's ``level_figure_id``.
+    """
+    out, by_id = [], {}
     review = [r for r in rows if r["kind"] in ("actual", "estimate")]
-    for row in rows:
-        f = row["_figure"]
-        if not f.main_target or row["measure"] not in ("growth", "share", "level", "count"):
-            continue
+    mains = [r for r in rows if r["_figure"].main_target
+             and r["measure"] in ("growth", "share", "level", "count")]  # fmt: skip
+    for row in mains:
         cid = rules.canonical(row["indicator"]) or row["indicator"]
-        if cid in seen:
+        entry = registry.get(cid)
+        wants_rate = entry is not None and entry.measure in ("growth", "rate")
+        is_rate = row["unit"] == "%"
+        held = by_id.get(cid)
+        if held is not None:
+            if wants_rate and is_rate and held["_row"]["unit"] != "%":
+                held["level_figure_id"] = held["figure_id"]  # the rate replaces the level
+                held.update(_target(row, cid, review, held["order"]))
+            elif wants_rate and not is_rate and held["_row"]["unit"] == "%":
+                held.setdefault("level_figure_id", row["figure_id"])
             continue
-        seen.add(cid)
-        decrease = row["value"] < 0 or cid in rules.CEILING or {"以内", "以下"} & set(f.qualifiers)
-        counterpart = next(
-            (
-                r["figure_id"]
-                for r in review
-                if (rules.canonical(r["indicator"]) or r["indicator"]) == cid
-                and r["measure"] == row["measure"]
-                and r["year"] == row["year"] - 1
-            ),
-            None,
-        )
-        out.append(
-            {
-                "target_id": cid,
-                "figure_id": row["figure_id"],
-                "direction": "decrease" if decrease else "increase",
-                "counterpart_figure_id": counterpart,
-                "history_series": cid if cid in report_schema.HISTORY_SERIES else None,
-                "order": len(out) + 1,
-            }
-        )
+        by_id[cid] = _target(row, cid, review, len(out) + 1)
+        out.append(by_id[cid])
+    for target in out:
+        target.pop("_row")
+        if target.get("level_figure_id") == target["figure_id"]:
+            target["level_figure_id"] = None
     return out
+
+
+def _target(row: dict, cid: str, review: list[dict], order: int) -> dict:
+    f = row["_figure"]
+    decrease = (
+        row["value"] < 0
+        or registry.direction(cid) == "decrease"
+        or {"以内", "以下"} & set(f.qualifiers)
+    )
+    entry = registry.get(cid)
+    rate = entry is not None and entry.measure in ("growth", "rate") and row["unit"] == "%"
+    candidates = [
+        r
+        for r in review
+        if (rules.canonical(r["indicator"]) or r["indicator"]) == cid
+        and r["year"] == row["year"] - 1
+        and (r["measure"] == row["measure"] or (rate and r["unit"] == "%"))
+    ]
+    # the region's own figure: a growth rate before a share, never the nation's (全国GDP5%)
+    candidates.sort(key=lambda r: (r["measure"] != "growth", r["indicator"].startswith("全国")))
+    counterpart = candidates[0]["figure_id"] if candidates else None
+    return {
+        "target_id": cid,
+        "figure_id": row["figure_id"],
+        "direction": "decrease" if decrease else "increase",
+        "counterpart_figure_id": counterpart,
+        "history_series": cid if registry.get(cid) else None,
+        "order": order,
+        "_row": row,
+    }
 
 
 #: The information date of a report whose date is not given: the end of January of its
@@ -194,8 +259,17 @@ def draft(
     """
     report_schema.check_region(region)
     report_schema.check_year(year)
+    if len(source) > MAX_TEXT_CHARS:
+        raise ParameterError(
+            f"the text has {len(source)} characters, more than one report ({MAX_TEXT_CHARS})"
+        )
     text = normalise(source)
     figures = _merge(scan(text, year))
+    if len(figures) > MAX_FIGURES:
+        raise ParameterError(
+            f"the text gives {len(figures)} figures, more than any report ({MAX_FIGURES}): is it "
+            "one report?"
+        )
     items = workplan_items(text)
     rows = _figure_rows(figures, items)
     targets = _target_rows(rows)
@@ -243,35 +317,125 @@ def _review(rows: list[dict], targets: list[dict], text: Text) -> list[str]:
     return lines
 
 
-def write(result: Draft, out: Path) -> Path:
-    """Write the draft into ``out`` (created) and validate it; return ``out``.
+def check_out(out: Path, region: str, year: int, replace: bool = False) -> Path:
+    """Where a draft may be written, checked before anything is read or written.
+
+    Inside the data folder a package goes to ``<data>/<region>/<year>/`` and nowhere
+    else (never onto a region's folder, a shared package or the registry); outside it,
+    to any new or empty folder. A folder that already holds a report package is
+    replaced only with ``replace``; a folder holding anything else never is.
 
     Raises
     ------
     ParameterError
-        If ``out`` exists and is not an empty directory or a previous draft.
-    DataValidationError
-        If the written package does not validate (a bug: it names the row).
+        Naming the folder and what to do instead.
     """
-    out = Path(out)
+    out = Path(out).absolute()
+    root = paths.data_root().absolute()
+    expected = (root / region / str(year)).absolute()
+    if out.is_relative_to(root) and out != expected:
+        raise ParameterError(
+            f"--out {out}: inside the data folder a report package goes to {expected} only "
+            "(leave --out out to write there)"
+        )
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out {out} is a file, not a directory")
-    if out.is_dir() and any(out.iterdir()) and not (out / "datapackage.json").is_file():
-        raise ParameterError(
-            f"--out {out} is not empty and holds no draft: give a new or empty directory"
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "report.txt").write_text(result.text.source, encoding="utf-8")
-    report_schema.write_csv(out / "figures.csv", "figures", result.figures)
-    report_schema.write_csv(out / "targets.csv", "targets", result.targets)
-    report_schema.write_csv(out / "workplan.csv", "workplan", result.workplan)
-    package = report_schema.package(result.report)
-    (out / "datapackage.json").write_text(
-        json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    (out / "REVIEW.md").write_text(_review_text(result), encoding="utf-8")
-    report_schema.validate(out)
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / "datapackage.json").is_file():
+            raise ParameterError(
+                f"--out {out} is not empty and holds no report package: give a new or empty "
+                "directory"
+            )
+        if not replace:
+            raise ParameterError(
+                f"--out {out} already holds a report package (perhaps reviewed by hand): "
+                "give --replace to overwrite it, or another --out"
+            )
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ParameterError(f"--out {out}: {parent} is a file, not a folder")
     return out
+
+
+def write(result: Draft, out: Path, replace: bool = False) -> Path:
+    """Write the draft into ``out`` whole and valid, or not at all; return ``out``.
+
+    The package is written into a temporary folder beside ``out`` and validated
+    there; only a valid package takes ``out``'s place (an old package, with
+    ``replace``, is swapped out in the same step and removed). An invalid draft
+    leaves nothing behind.
+
+    Raises
+    ------
+    ParameterError
+        If ``out`` may not be written (see :func:`check_out`).
+    DataValidationError
+        If the drafted package does not validate: naming the table, the row and
+        the field to fix (a bug of the extractor, or a text it cannot read).
+    """
+    out = check_out(out, result.region, result.year, replace)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.draft-"))
+    try:
+        os.chmod(staging, paths.umask_mode(0o777))
+        (staging / "report.txt").write_text(result.text.source, encoding="utf-8")
+        report_schema.write_csv(staging / "figures.csv", "figures", result.figures)
+        report_schema.write_csv(staging / "targets.csv", "targets", result.targets)
+        report_schema.write_csv(staging / "workplan.csv", "workplan", result.workplan)
+        package = report_schema.package(result.report)
+        (staging / "datapackage.json").write_text(
+            json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        (staging / "REVIEW.md").write_text(_review_text(result), encoding="utf-8")
+        try:
+            report_schema.validate(staging)
+        except DataValidationError as exc:
+            raise DataValidationError(
+                out / exc.path.name, exc.row, exc.field,
+                f"{exc.problem} (the draft is not valid, so nothing was written: check that "
+                "row of the text, or report the extractor's mistake)",
+            ) from None  # fmt: skip
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+        os.replace(staging, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
+
+
+def write_profile(region: str, name: str, name_en: str, level: str, parent: str | None) -> Path:
+    """Write ``<data>/<region>/region.yaml`` (a new region's profile); return its path.
+
+    Raises
+    ------
+    ParameterError
+        For a level that is not one of the levels, or a missing parent.
+    """
+    from pxanalysis.data import regions
+
+    if level not in regions.LEVELS:
+        raise ParameterError(f"--level {level!r}: one of {', '.join(regions.LEVELS)}")
+    if level != "national" and not parent:
+        raise ParameterError("--parent: the id of the region one level up (e.g. jiangxi)")
+    if parent:
+        report_schema.check_region(parent)
+    lines = [
+        "# A region's profile (written by pxanalysis extract; check the names)",
+        f"id: {region}",
+        f"name: {json.dumps(name, ensure_ascii=False)}",
+        f"name_en: {json.dumps(name_en, ensure_ascii=False)}",
+        f"level: {level}  # national | province | prefecture | county",
+        f"parent: {parent if parent else 'null'}",
+    ]
+    path = regions.profile_path(region)
+    paths.atomic_write(path, lambda tmp: tmp.write_text("\n".join(lines) + "\n", encoding="utf-8"))
+    return path
 
 
 def _review_text(result: Draft) -> str:

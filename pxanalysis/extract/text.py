@@ -59,9 +59,38 @@ class Text:
         return changed > 20
 
 
+#: A text hard-wrapped at a fixed width (a copy of a PDF): most lines this long or longer.
+WRAP_WIDTH = 30
+_SENTENCE_END = set("。!?！？:：;；")
+
+
+def hard_wraps(source: str) -> set[int]:
+    """Positions of line breaks that only wrap a paragraph at a fixed width.
+
+    A text is hard-wrapped when most of its long lines do not end a sentence; a
+    break there, between two characters of text, is not a paragraph's end (a number
+    split as ``25\n0.3亿元`` is one number).
+    """
+    lines = source.split("\n")
+    long = [ln for ln in lines if len(ln.strip()) >= WRAP_WIDTH]
+    if len(long) < 4:
+        return set()
+    open_ended = [ln for ln in long if ln.rstrip()[-1:] not in _SENTENCE_END]
+    if len(open_ended) < 0.6 * len(long):
+        return set()
+    out, position = set(), 0
+    for ln, nxt in zip(lines, lines[1:], strict=False):
+        position += len(ln)
+        if (len(ln.strip()) >= WRAP_WIDTH and ln.rstrip()[-1:] not in _SENTENCE_END
+                and nxt.strip() and not nxt.startswith((" ", "\u3000"))):  # fmt: skip
+            out.add(position)
+        position += 1
+    return out
+
+
 def normalise(source: str) -> Text:
-    """Normalise ``source`` (see the module docstring)."""
-    skip = set()
+    """Normalise ``source`` (see the module docstring; hard wraps are joined)."""
+    skip = hard_wraps(source)
     for m in _PINYIN.finditer(source):
         if m.start() > 0 and "\u4e00" <= source[m.start() - 1] <= "\u9fff":
             skip.update(range(m.start(), m.end()))

@@ -1,4 +1,9 @@
-"""Write a scenario's projections and target comparison to CSV or Excel."""
+"""Write a scenario's projections and target comparison to CSV or Excel.
+
+Every text cell goes through :func:`pxanalysis.present.markup.cells`: a target
+named ``=HYPERLINK(…)`` in a report is written ``'=HYPERLINK(…)``, text and not a
+formula, in the CSV and the XLSX alike.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from pxanalysis import paths
 from pxanalysis.engine import backtest, comparison, judgement
 from pxanalysis.engine.scenarios import Scenario
 from pxanalysis.errors import ParameterError
-from pxanalysis.present import labels
+from pxanalysis.present import labels, markup
 
 
 def tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
@@ -86,13 +91,15 @@ def write(scenario: Scenario, path: str | Path) -> list[Path]:
     if path.suffix not in (".csv", ".xlsx"):
         raise ParameterError(f"unsupported export format {path.suffix!r}; use .csv or .xlsx")
     check_target(path)
-    frames = tables(scenario)
+    frames = {name: markup.cells(frame) for name, frame in tables(scenario).items()}
     if path.suffix == ".xlsx":
 
         def write_xlsx(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
                 for name, frame in frames.items():
-                    labels.zh_columns(frame).to_excel(xl, sheet_name=SHEETS_ZH[name], index=False)
+                    markup.cells(labels.zh_columns(frame)).to_excel(
+                        xl, sheet_name=SHEETS_ZH[name], index=False
+                    )
 
         paths.atomic_write(path, write_xlsx)
         return [path]

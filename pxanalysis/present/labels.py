@@ -1,38 +1,18 @@
 """Bilingual labels. Parameter values stay ASCII; text shown to readers comes from here.
 
-Texts name the current report's years and region through placeholders filled
+Texts name the current report's years and regions through placeholders filled
 when they are read: ``{year}`` (the targets' year), ``{review}`` (the year the
-report reviews), ``{region}`` and ``{region_en}``.
+report reviews), ``{region}`` and ``{region_en}``, ``{self}`` (本市, 本省 …: how the
+report names its own region), ``{parent}`` and ``{parent_en}`` (the region one
+level up). Indicator names come from the registry (``data/registry/indicators.yaml``).
 """
 
 from __future__ import annotations
 
 from pxanalysis import data
+from pxanalysis.data import regions, registry
 from pxanalysis.errors import check_name
 from pxanalysis.vocab import LANGS
-
-#: Short display names of the main indicators (Pingxiang's nine and the common others;
-#: a target without a canonical id is shown under its name in the report).
-INDICATORS = {
-    "gdp": ("地区生产总值", "GDP"),
-    "budget_revenue": ("一般公共预算收入", "Budget revenue"),
-    "industrial_value_added": ("规上工业增加值", "Industrial value added"),
-    "fixed_asset_investment": ("固定资产投资", "Fixed-asset investment"),
-    "industrial_investment": ("工业投资", "Industrial investment"),
-    "retail_sales": ("社会消费品零售总额", "Retail sales"),
-    "urban_income": ("城镇居民人均可支配收入", "Urban disposable income"),
-    "rural_income": ("农村居民人均可支配收入", "Rural disposable income"),
-    "energy_intensity": ("万元GDP能耗", "Energy per unit of GDP"),
-    "consumer_prices": ("居民消费价格涨幅", "Consumer prices"),
-    "unemployment_rate": ("城镇调查失业率", "Surveyed unemployment rate"),
-    "registered_unemployment_rate": ("城镇登记失业率", "Registered unemployment rate"),
-    "new_urban_jobs": ("城镇新增就业", "New urban jobs"),
-    "grain_output": ("粮食产量", "Grain output"),
-    "trade": ("外贸进出口总额", "Foreign trade"),
-    "exports": ("出口总额", "Exports"),
-    "foreign_investment": ("实际利用外资", "Foreign investment used"),
-    "fiscal_revenue_total": ("财政总收入", "Total fiscal revenue"),
-}
 
 SCENARIOS = {
     "baseline": ("基准情景", "Baseline"),
@@ -76,15 +56,15 @@ EVIDENCE_KINDS = {
     "latest": ("{review}年数", "{review} figure"),
     "longrun": ("2016-2020年均", "2016-20 avg"),
     "comove": ("联动", "co-movement"),
-    "province": ("江西目标", "Jiangxi target"),
-    "target": ("本市目标−缺口", "own target - shortfall"),
+    "province": ("{parent}目标", "{parent_en} target"),
+    "target": ("{self}目标−缺口", "own target - shortfall"),
     "ytd": ("累计", "year to date"),
 }
 
 #: What each grade means.
 GRADES = {
     "A": (
-        "A:本市年度序列≥8个观测,时间序列方法",
+        "A:{self}年度序列≥8个观测,时间序列方法",
         "A: >= 8 own annual observations, time-series methods",
     ),
     "B": ("B:4-7个观测", "B: 4-7 observations"),
@@ -144,11 +124,16 @@ def fill(template: str) -> str:
     if "{" not in template:
         return template
     report = data.current()
+    profile = regions.get(report.region)
+    parent = regions.get(report.parent) if report.parent else None
     values = _Keep(
         year=report.year,
         review=report.review_year,
         region=report.region_name,
-        region_en=report.region.replace("_", " ").title(),
+        region_en=report.region_name_en,
+        self=profile.self_word if profile else "本地",
+        parent=parent.name if parent else (report.parent or "上级"),
+        parent_en=parent.name_en if parent else (report.parent or "parent region"),
     )
     return template.format_map(values)
 
@@ -159,11 +144,12 @@ def text(key: str, lang: str = "zh") -> str:
 
 
 def indicator(indicator_id: str, lang: str = "zh") -> str:
-    """Return the display name of a main indicator (a target of the current report)."""
-    if indicator_id in INDICATORS:
-        return _pick(INDICATORS[indicator_id], lang)
+    """Return the display name of an indicator: the registry's, else the report's name."""
+    entry = registry.get(indicator_id)
+    if entry is not None:
+        return entry.zh if check_lang(lang) == "zh" else entry.en
     targets = data.targets()
-    check_name(indicator_id, tuple(INDICATORS) + tuple(targets.index), "indicator")
+    check_name(indicator_id, registry.ids() + tuple(targets.index), "indicator")
     row = targets.loc[indicator_id]
     english = row["indicator_en"] if isinstance(row["indicator_en"], str) else ""
     return row["indicator"] if lang == "zh" or not english else english
@@ -181,7 +167,7 @@ def evidence_kind(kind: str, lang: str = "zh") -> str:
 
 def grade(grade_id: str, lang: str = "zh") -> str:
     """What a grade means."""
-    return _pick(GRADES[check_name(grade_id, GRADES, "grade")], lang)
+    return fill(_pick(GRADES[check_name(grade_id, GRADES, "grade")], lang))
 
 
 def scenario(name: str, lang: str = "zh") -> str:
@@ -250,8 +236,8 @@ COLUMNS_ZH = {
     "last_obs_kind": "最后观测口径",
     "implied_level": "隐含{year}年总量",
     "level_unit": "总量单位",
-    "jiangxi_target": "江西省{year}年目标(%)",
-    "city_minus_province": "市目标减省目标(百分点)",
+    "parent_target": "{parent}{year}年目标(%)",
+    "minus_parent": "{self}目标减{parent}目标(百分点)",
     "flag": "标记",
     "interval_source": "区间来源",
     "note": "说明",
@@ -351,9 +337,11 @@ TEXT.update(
 def all_text() -> str:
     """Every label and text of this module, in both languages (to size a font subset)."""
     parts = []
-    for table in (INDICATORS, SCENARIOS, KINDS, TEXT, SCENARIO_STORIES, EVIDENCE_KINDS, GRADES):
+    for table in (SCENARIOS, KINDS, TEXT, SCENARIO_STORIES, EVIDENCE_KINDS, GRADES):
         for pair in table.values():
             parts.extend(pair)
+    for entry in registry.indicators().values():
+        parts.extend((entry.zh, entry.en))
     parts.extend(COLUMNS_ZH.values())
     return "".join(parts)
 
@@ -363,9 +351,9 @@ _INPUT_LABELS_ZH = [
         r"^(\d+) annual observations (\d+)-(\d+) \(last: (\d+)\)$",
         r"\1个年度观测(\2-\3年,最后一年\4年)",
     ),
-    (r"^Jiangxi (\d+) target$", r"江西省\1年目标"),
-    (r"^(\d+) target$", r"本市\1年目标"),
-    (r"^city-province GDP gap \(median\)$", "市省GDP增速差(中位数)"),
+    (r"^(\d+) target$", r"{self}\1年目标"),
+    (r"^region-parent GDP gap \(median\)$", "与{parent}的GDP增速差(中位数)"),
+    (r"^(.+) (\d+) target$", "{parent}\\2年目标"),
     (r"^shortfall of local outcomes$", "地方实际低于目标的平均缺口"),
     (r"^gap$", "与联动指标的平均差距"),
     (r"^(\d+)-(\d+) average$", r"\1-\2年年均增速"),
@@ -383,7 +371,7 @@ def input_label(label: str, lang: str = "zh") -> str:
         m = re.match(pattern, label)
         if m:
             if "{indicator}" in replacement:
-                name = indicator(m.group(1)) if m.group(1) in INDICATORS else m.group(1)
-                return re.sub(pattern, replacement.replace("{indicator}", name), label)
-            return re.sub(pattern, replacement, label)
+                name = indicator(m.group(1)) if registry.get(m.group(1)) else m.group(1)
+                replacement = replacement.replace("{indicator}", name)
+            return fill(re.sub(pattern, replacement, label))
     return label

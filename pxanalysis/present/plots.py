@@ -16,6 +16,7 @@ from pxanalysis import data
 from pxanalysis.engine import comparison, judgement, nowcast, scenarios, series
 from pxanalysis.engine.meet import meet_probabilities
 from pxanalysis.present import labels
+from pxanalysis.present.markup import chart_text
 
 
 def target_vs_review(lang: str = "zh") -> Figure:
@@ -33,7 +34,7 @@ def target_vs_review(lang: str = "zh") -> Figure:
     matplotlib.figure.Figure
     """
     t = data.targets().iloc[::-1]
-    names = [labels.indicator(i, lang) for i in t.index]
+    names = [chart_text(labels.indicator(i, lang)) for i in t.index]
     y = np.arange(len(t))
     fig, ax = plt.subplots(figsize=(8, 5))
     height = 0.38
@@ -68,7 +69,7 @@ def target_vs_review(lang: str = "zh") -> Figure:
     ax.set_xlabel(labels.text("growth_pct", lang))
     ax.set_title(labels.text("chart_target_vs_2023", lang))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=9, frameon=False)
-    fig.text(0.01, 0.01, labels.text("source_note", lang), fontsize=8, color="#555555")
+    fig.text(0.01, 0.01, chart_text(labels.text("source_note", lang)), fontsize=8, color="#555555")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
@@ -122,7 +123,7 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
         ax.plot(estimate.index, estimate["value"], "o", mfc="white", mec="#2c3e50", ms=5,
                 label=labels.text("estimate_2023", lang))  # fmt: skip
     p = comparison.indicator_projection(indicator, scenario)
-    title = labels.indicator(indicator, lang)
+    title = chart_text(labels.indicator(indicator, lang))
     if p.dist is None:
         msg = f"{labels.text('thin_history', lang)} (n={p.n_obs})\n{labels.text('no_projection', lang)}"
         ax.text(0.5, 0.5, msg, transform=ax.transAxes, ha="center", va="center", fontsize=9,
@@ -192,7 +193,7 @@ def meet_path_chart(scenario=None, lang: str = "zh") -> Figure | None:
     for indicator, path in paths.items():
         dates = pd.to_datetime(path["date"])
         ax.step(dates, path["p_meet"], where="post", marker="o", ms=4,
-                label=labels.indicator(indicator, lang))  # fmt: skip
+                label=chart_text(labels.indicator(indicator, lang)))  # fmt: skip
         for d, p in zip(dates, path["p_meet"], strict=True):
             ax.annotate(f"{p:.0%}", (d, p), xytext=(3, 4), textcoords="offset points", fontsize=8)
     ax.set_ylim(0, 1)

@@ -2,23 +2,28 @@
 
 A section either returns an object the notebook displays (a DataFrame) or
 displays itself (Markdown, a figure). All reader-facing text is bilingual.
+
+Every text that comes from a report, a data file or a user (a title, a region's
+name, an indicator's name, a source) goes into the Markdown through
+:func:`pxanalysis.present.markup.inert`: it is shown as written, never as markup
+(no ``<style>``, no link). Tables are HTML-escaped by pandas.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from html import escape
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from pxanalysis import data, params
-from pxanalysis.engine import anchored, comparison, nowcast, scenarios, selection
+from pxanalysis.engine import anchored, comparison, nowcast, scenarios, selection, series
 from pxanalysis.engine.calibration import ESTIMATE_SD, SHOCK_PROBABILITY
 from pxanalysis.engine.evidence import TARGET_SHORTFALL
 from pxanalysis.engine.meet import ABOUT_BAND
 from pxanalysis.present import labels, plots, style, tables
+from pxanalysis.present.markup import inert
 from pxanalysis.vocab import AUTO_METHOD
 
 
@@ -89,11 +94,11 @@ def title_block(ctx: Context) -> None:
         chosen = selection.choose(ctx.scenario.as_of).method
         method = f"{chosen}({'按规则选定' if _zh(ctx) else 'by the rule'})"
     _md(
-        f"# {escape(ctx.title)}\n\n"
+        f"# {inert(ctx.title)}\n\n"
         f"**{_t('scenario', lang)}**:{labels.scenario(ctx.scenario.name, lang)} · "
         f"**{_t('as_of', lang)}**:{ctx.scenario.as_of} · "
         f"**{_t('method', lang)}**:{method} · "
-        f"**{_t('date', lang)}**:{today}\n\n{_t('data_note', lang)}"
+        f"**{_t('date', lang)}**:{today}\n\n{inert(_t('data_note', lang))}"
     )
 
 
@@ -101,9 +106,9 @@ def headline(ctx: Context) -> None:
     """One paragraph: how many of the targets look likely, and GDP's numbers."""
     c = _compared(ctx).set_index("indicator_id")
     n = len(c)
-    not_judged = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"].isna()]]
-    likely = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"] >= 0.5]]
-    unlikely = [labels.indicator(i, ctx.lang) for i in c.index[c["p_meet"] < 0.25]]
+    not_judged = [inert(labels.indicator(i, ctx.lang)) for i in c.index[c["p_meet"].isna()]]
+    likely = [inert(labels.indicator(i, ctx.lang)) for i in c.index[c["p_meet"] >= 0.5]]
+    unlikely = [inert(labels.indicator(i, ctx.lang)) for i in c.index[c["p_meet"] < 0.25]]
     sep = "、" if _zh(ctx) else ", "
     grades = c["grade"].value_counts().to_dict()
     if _zh(ctx):
@@ -151,7 +156,7 @@ def _gdp_sentence(c: pd.DataFrame, lang: str) -> str:
 def _not_judged_note(c: pd.DataFrame, lang: str) -> str:
     """Why a target has no judgement (no evidence, a level target, thin history)."""
     parts = [
-        f"{labels.indicator(r.indicator_id, lang)}:{labels.flag(r.flag, lang)}"
+        f"{inert(labels.indicator(r.indicator_id, lang))}:{labels.flag(r.flag, lang)}"
         for r in c.itertuples()
         if pd.isna(r.p_meet) and r.flag in labels.FLAGS
     ]
@@ -223,14 +228,14 @@ def through_the_year(ctx: Context) -> None:
     _md(
         (
             f"现时预测:全年增速 = 已过月份占全年比重×累计增速 + 其余月份按年初预测(其离散度乘以{scale:.2f},"
-            f"该系数依据{n_pairs}组江西省和全国的“年内累计—全年”数据校准,80%区间覆盖率{coverage:.0%});"
+            f"该系数依据{n_pairs}组其他地区(上级地区及全国)的“年内累计—全年”数据校准,80%区间覆盖率{coverage:.0%});"
             "投资按“前低后高”的假定进度折算;到12月即为公布数。"
         )
         if zh
         else (
             f"Nowcast: full year = share of the year covered x year-to-date growth + the rest of the "
             f"year from the January projection (its spread x {scale:.2f}, calibrated on {n_pairs} "
-            f"Jiangxi and national year-to-date/full-year pairs, 80% coverage {coverage:.0%}); "
+            f"other regions' (parent and national) year-to-date/full-year pairs, 80% coverage {coverage:.0%}); "
             "investment follows an assumed back-loaded profile; at month 12 it is the released figure."
         )
     )
@@ -244,7 +249,8 @@ def evidence(ctx: Context) -> None:
     _md(f"## {_t('evidence', ctx.lang)}")
     _table(tables.evidence_table(ctx.scenario, ctx.lang, _compared(ctx)))
     shortfall = (
-        f"“本市目标−缺口”:各地实际结果平均低于目标约{TARGET_SHORTFALL:g}个百分点(江西省“十三五”GDP目标年均8.5%,实际7.6%;"
+        labels.fill("“{self}目标−缺口”:")
+        + f"各地实际结果平均低于目标约{TARGET_SHORTFALL:g}个百分点(江西省“十三五”GDP目标年均8.5%,实际7.6%;"
         "市级目标实现度低于省级、2013年后增长目标普遍未实现——吕冰洋、张兆强,2022;2021年约八成省份完成GDP目标——财联社)。"
         if _zh(ctx)
         else f"'Own target - shortfall': local outcomes fall about {TARGET_SHORTFALL:g} pp short of "
@@ -307,35 +313,53 @@ def commitments(ctx: Context) -> None:
     _table(table)
 
 
-def _pool_text(lang: str) -> str:
-    """Which series the real-time errors pool: the region and its Jiangxi peers."""
+def _pool_text(lang: str, as_of=None) -> str:
+    """Which series the real-time errors pool: the region and its peers of the same level."""
+    n = len(series.panel_series("gdp", as_of)) - 1
     if lang == "zh":
-        return labels.fill("{region}与江西其他设区市")
-    return labels.fill("{region_en} and Jiangxi's other cities")
-
-
-def _history_text(lang: str) -> str:
-    """The caveat on the region's own history."""
-    report = data.current()
-    if report.region == "pingxiang":
-        if lang == "zh":
-            return "萍乡GDP实际增速2002—2016、2018—2022年(2017年缺失;CSMAR 2013年数据为名义增速,故改用低可信度的实际增速8.2%);其余指标只有零星数据;江西其他10个设区市的GDP增速(CSMAR)用于校准。"
-        return "Pingxiang's real GDP growth 2002-2016 and 2018-2022 (2017 missing; CSMAR's 2013 value is nominal, so the low-trust real 8.2 % is used); scattered figures otherwise; the GDP growth of Jiangxi's ten other cities (CSMAR) for calibration."
-    own = data.history("gdp", as_of=report.as_of)
-    years = f"{own.index.min()}—{own.index.max()}" if len(own) else ""
-    if lang == "zh":
-        gdp = f"GDP实际增速{years}年来自CSMAR城市面板" if years else "无GDP历史"
-        return labels.fill(
-            f"{{region}}{gdp};其余指标没有本市历史数据,按C级证据锚定判断;萍乡和江西其他设区市的GDP增速用于校准。"
+        text = labels.fill(f"{{region}}与数据中{n}个同级地区") if n else labels.fill("{region}自身")
+    else:
+        text = (
+            labels.fill(f"{{region_en}} and {n} peer regions of its level")
+            if n
+            else labels.fill("{region_en} alone")
         )
-    gdp = (
-        f"real GDP growth {years.replace('—', '-')} from the CSMAR city panel"
-        if years
-        else "no GDP history"
-    )
-    return labels.fill(
-        f"{{region_en}}: {gdp}; no own history for the other indicators, judged from anchors (grade C); "
-        "Pingxiang's and Jiangxi's other cities' GDP growth for calibration."
+    return inert(text)
+
+
+def _history_text(lang: str, as_of=None) -> str:
+    """The caveat on the region's own history: what it holds, indicator by indicator."""
+    held = []
+    for indicator in data.target_ids():
+        own = series.growth_series(indicator, as_of)
+        if len(own):
+            name = inert(labels.indicator(indicator, lang))
+            years = f"{int(own.index.min())}-{int(own.index.max())}"
+            held.append(f"{name} {len(own)}{'个观测' if lang == 'zh' else ' obs'} ({years})")
+    gaps = ""
+    gdp = series.growth_series("gdp", as_of) if "gdp" in data.target_ids() else None
+    if gdp is not None and len(gdp) > 1:
+        missing = sorted(
+            set(range(int(gdp.index.min()), int(gdp.index.max()) + 1)) - set(gdp.index)
+        )
+        if missing:
+            gaps = (
+                f"GDP缺{'、'.join(map(str, missing))}年;"
+                if lang == "zh"
+                else f"GDP lacks {', '.join(map(str, missing))}; "
+            )
+    if lang == "zh":
+        listed = "、".join(held) if held else "无"
+        return inert(labels.fill("{region}")) + (
+            f"的年度序列(本地区往年政府工作报告及共享数据包):{listed};{gaps}"
+            f"不足4个观测的指标按C级证据锚定判断;{_pool_text('zh', as_of)}的GDP增速用于校准。"
+        )
+    listed = "; ".join(held) if held else "none"
+    return (
+        inert(labels.fill("{region_en}"))
+        + f"'s annual series (its earlier reports and the shared packages): {listed}; "
+        f"{gaps}indicators with fewer than 4 observations are judged from anchors (grade C); "
+        f"the GDP growth of {_pool_text('en', as_of)} for calibration. "
     )
 
 
@@ -343,9 +367,9 @@ def _caveats(lang: str) -> str:
     review = data.current().review_year
     if lang == "zh":
         return f"""\
-- **信息截至日**:每个判断只使用截至该日已公布的数据(每条历史数据都记录了最早可知日期;统计公报类数据按次年4月底计)。报告中的{review}年数作为最后一个数据点,其中“预计”数另加{ESTIMATE_SD:g}个百分点的不确定性(按其在预测中的权重折算)。
+- **信息截至日**:每个判断只使用截至该日已公布的数据(每条历史数据都记录了最早可知日期;统计公报类数据按次年4月底计,往年政府工作报告按其发布日期计)。报告中的{review}年数作为最后一个数据点,其中“预计”数另加{ESTIMATE_SD:g}个百分点的不确定性(按其在预测中的权重折算)。
 - **区间**:点预测来自方法本身;区间宽度来自同一方法在真实步长下的实时预测误差({_pool_text("zh")}合并,近10个非疫情年份),可放宽也可收窄;误差偏斜时用两段正态分布。2020—2022年疫情年份的误差不计入主体区间,而作为概率{SHOCK_PROBABILITY:g}的冲击成分保留在尾部。
-- **C级判断**:综合{review}年数、2016—2020年均增速、与GDP(或投资)的联动、江西省目标加市省差距、本市目标减平均缺口等证据,按事先确定的权重加权;区间按“对GDP作同样稀疏证据的锚定预测”的实时误差确定,乘以各指标相对GDP的波动倍数,并计入各证据之间的分歧。
+- **C级判断**:综合{review}年数、2016—2020年均增速、与GDP(或投资)的联动、{inert(labels.fill("{parent}目标加与{parent}的增速差距、{self}目标减平均缺口"))}等证据,按事先确定的权重加权;区间按“对GDP作同样稀疏证据的锚定预测”的实时误差确定,乘以各指标相对GDP的波动倍数,并计入各证据之间的分歧。
 - **情景**:乐观、悲观情景移动同一个整体经济因子,各项指标按其与经济的联动程度同步变化,而非各取各的分位数。
 - **历史数据**:{_history_text("zh")}第四次、第五次经济普查后总量口径变化,不跨口径用总量计算增速。
 - **关于地方目标**:文献表明增长目标逐级加码,实际公布增速常接近目标,但2013年后市级目标普遍未完成(吕冰洋、张兆强,2022);地方统计可能高估增长(Chen等,BPEA 2019)。
@@ -353,7 +377,7 @@ def _caveats(lang: str) -> str:
     return f"""\
 - **Information date**: each judgement uses only data published by then (every history row records when it could first be known; statistical bulletins count from the end of April of the next year). The report's {review} figures are the last data point; an estimate (预计) adds {ESTIMATE_SD:g} pp of uncertainty, through its weight in the forecast.
 - **Intervals**: the point comes from the method; the width from the same method's real-time errors at the same true horizon ({_pool_text("en")} pooled, the last 10 non-pandemic years), widened or narrowed; a two-piece normal where the errors are skewed. Errors of the pandemic years 2020-2022 stay out of the core and form a shock component of probability {SHOCK_PROBABILITY:g} in the tails.
-- **Grade C**: the report's {review} figure, the 2016-2020 average, co-movement with GDP (or investment), Jiangxi's target plus the city-province gap, and the city's own target less the usual shortfall, weighted as fixed in advance; the band from the real-time errors of the same thin-evidence method applied to GDP, times each indicator's volatility relative to GDP, plus the disagreement between the anchors.
+- **Grade C**: the report's {review} figure, the 2016-2020 average, co-movement with GDP (or investment), {inert(labels.fill("{parent_en}"))}'s target plus the region-parent gap, and the region's own target less the usual shortfall, weighted as fixed in advance; the band from the real-time errors of the same thin-evidence method applied to GDP, times each indicator's volatility relative to GDP, plus the disagreement between the anchors.
 - **Scenarios**: optimistic and pessimistic move one economy-wide factor; the indicators move together by their co-movement, not by independent quantiles.
 - **History**: {_history_text("en")} Levels change basis with the economic censuses; growth is never computed across them.
 - **Local targets**: targets are amplified down the hierarchy and reported growth often lands near them, but city growth targets were generally missed after 2013 (吕冰洋 & 张兆强 2022); local statistics may overstate growth (Chen et al., BPEA 2019).
@@ -368,31 +392,27 @@ def method_and_caveats(ctx: Context) -> None:
 def sources(ctx: Context) -> None:
     """The report and every history source the projections used."""
     report = data.current()
-    obs = data.known_by(data.history_observations(), ctx.scenario.as_of)
-    if report.region == "pingxiang":
-        used = obs[(obs["geo"] == "pingxiang") & obs["preferred"] & (obs["kind"] != "derived")]
-        titles = sorted(set(used["source_title"]))
-    else:
-        panel = data.known_by(data.load_table("jiangxi_cities"), ctx.scenario.as_of)
-        titles = sorted(set(panel.loc[panel["geo"] == report.region, "source_title"]))
-    jx = sorted(set(obs.loc[obs["geo"] == "jiangxi", "source_title"]))
+    obs = data.history_observations(ctx.scenario.as_of)
+    mine = obs[(obs["geo"] == report.region) & obs["preferred"] & (obs["kind"] != "derived")]
+    titles = sorted(set(mine["source_title"]))
+    panel = data.known_by(data.load_table("city_panel"), ctx.scenario.as_of)
+    titles += sorted(set(panel.loc[panel["geo"] == report.region, "source_title"]) - set(titles))
+    parent = obs[obs["geo"] == (report.parent or "")]
+    up = sorted(set(parent["source_title"]))
     figures = f"data/{report.region}/{report.year}/figures.csv"
-    where = f"; {report.source}" if report.source else ""
+    where = f"; {inert(report.source)}" if report.source else ""
+    title = inert(report.title)
     if ctx.lang == "zh":
-        head = f"- 《{report.title}》{where}(每个数字附原文引语,见 `{figures}`)\n"
-        mid, prov = (
-            labels.fill("{region}历史数据(可信度与修订规则见 `data/pingxiang/history/README.md`):"),
-            "江西省(仅作背景):",
-        )
+        head = f"- 《{title}》{where}(每个数字附原文引语,见 `{figures}`)\n"
+        mid = inert(labels.fill("{region}")) + "历史数据(可信度与修订规则见各共享数据包的说明):"
+        prov = inert(labels.fill("{parent}")) + "(仅作背景):"
     else:
-        head = f"- {report.title}{where} (every figure with its verbatim quote: `{figures}`)\n"
-        mid, prov = (
-            labels.fill(
-                "{region_en} history (trust and revision rule: `data/pingxiang/history/README.md`):"
-            ),
-            "Jiangxi province (context only):",
+        head = f"- {title}{where} (every figure with its verbatim quote: `{figures}`)\n"
+        mid = inert(labels.fill("{region_en}")) + (
+            " history (trust and revision rules: each shared package's README):"
         )
+        prov = inert(labels.fill("{parent_en}")) + " (context only):"
     lines = [f"## {_t('sources', ctx.lang)}", "", head, f"{mid}", ""]
-    lines += [f"- {t}" for t in titles]
-    lines += ["", prov, ""] + [f"- {t}" for t in jx]
+    lines += [f"- {inert(t)}" for t in titles]
+    lines += ["", prov, ""] + [f"- {inert(t)}" for t in up]
     _md("\n".join(lines))

@@ -26,7 +26,7 @@ _KNOWN_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
 )
-_PROBE = "萍乡"
+_PROBE = "中国经济数据"
 
 
 def _has_glyphs(path: str) -> bool:

@@ -273,8 +273,8 @@ def backtest_table(indicator: str = "gdp", lang: str = "zh", as_of=None) -> pd.D
 
     Rows: the default method (by the rule), the naive mean and the professional
     benchmarks (random walk from the last figure, mean of the last three, the
-    province-anchored projection, which has no past origins: no Jiangxi target
-    before 2024 was found), for h = 1 and 2, all target years.
+    parent-anchored projection, which has no past origins: no earlier targets of
+    the parent region are held), for h = 1 and 2, all target years.
     """
     from pxanalysis.engine import selection
 
@@ -287,7 +287,7 @@ def backtest_table(indicator: str = "gdp", lang: str = "zh", as_of=None) -> pd.D
         "mean3": ("近3年均值", "mean of last 3"),
         "combo": ("组合", "combination"),
         "trend": ("线性趋势", "linear trend"),
-        "province": ("江西目标+差距", "Jiangxi target + gap"),
+        "province": (labels.fill("{parent}目标+差距"), labels.fill("{parent_en} target + gap")),
     }
     rows = []
     for h in (1, 2):
@@ -297,10 +297,10 @@ def backtest_table(indicator: str = "gdp", lang: str = "zh", as_of=None) -> pd.D
             if method == default:
                 label += " ★默认" if zh else " * default"
             if method == "province":
-                no_past = (
-                    "无(2024年前的江西目标未找到)"
+                no_past = labels.fill(
+                    "无({parent}往年目标未收录,无法回测)"
                     if zh
-                    else "none (no Jiangxi target before 2024 found)"
+                    else "none (no earlier {parent_en} targets held: no past origins)"
                 )
                 rows.append({"h": h, "method": label, "n": "0", "mae": no_past})
                 continue
