@@ -19,3 +19,17 @@ def meet_probabilities(p, target: float, direction: str, qualifier: str):
     if direction == "increase":
         return p.prob_at_least(target), p.prob_at_least(target - band)
     return p.prob_at_most(target), p.prob_at_most(target + band)
+
+
+def met(outcome: float, target: float, direction: str, qualifier: str) -> tuple[bool, bool]:
+    """(met, met "about") for a realised ``outcome``: the events :func:`meet_probabilities` prices.
+
+    An increase target is met by ``outcome >= target``; a decline or a cap
+    (``direction == 'decrease'``) by ``outcome <= target``; "about" widens both by
+    :data:`ABOUT_BAND` for targets written 左右. Values are compared at 1e-9 so that a
+    figure stated as the target itself (5.5 against 5.5) is met.
+    """
+    band = ABOUT_BAND if "左右" in str(qualifier or "") else 0.0
+    if direction == "increase":
+        return outcome >= target - 1e-9, outcome >= target - band - 1e-9
+    return outcome <= target + 1e-9, outcome <= target + band + 1e-9
