@@ -7,7 +7,7 @@ export PYTHONHASHSEED := 0
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: setup test lint format unit faults nbval notebooks brief bench score lab clean
+.PHONY: setup test lint format unit faults nbval notebooks brief bench score lab clean ledger track-record
 
 setup:  ## install Debian packages, .venv and the locked dependencies (idempotent)
 	bash scripts/setup.sh
@@ -40,9 +40,16 @@ brief: setup  ## render every scenario's PDF brief into reports/, and the worked
 	$(VENV)/bin/pxanalysis brief --scenario all
 	$(VENV)/bin/pxanalysis brief --region yichun --year 2023
 
-bench: setup  ## measure the engine, the briefs and the explorer (bench/results.json); score extract
+bench: setup  ## measure the engine, the briefs and the explorer (bench/results.json); score extract; the whole track record; the 31 provinces
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/score_extract.py
+	$(PY) benchmarks/scale.py
+
+ledger: setup  ## rebuild data/ledger/ledger.csv from the annotators' readings (data/ledger/raw/)
+	$(PY) scripts/build_ledger.py
+
+track-record: setup  ## replay the whole ledger, calibrate on years <= 2019, score later years (data/ledger/track_record/)
+	$(VENV)/bin/pxanalysis track-record --jobs 2 --out data/ledger/track_record
 
 score: setup  ## score `pxanalysis extract` on the Pingxiang gold and the held-out reports
 	$(PY) benchmarks/score_extract.py

@@ -227,6 +227,39 @@ def cmd_ytd(args) -> int:
     return EXIT_OK
 
 
+def cmd_track_record(args) -> int:
+    """``pxanalysis track-record``: replay the ledger, calibrate, score, export."""
+    import pandas as pd
+
+    from pxanalysis.data import ledger
+    from pxanalysis.track import recalibrate, record
+
+    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
+    unknown = [m for m in methods if m not in recalibrate.METHODS]
+    if unknown or not methods:
+        raise ParameterError(
+            f"--methods {args.methods!r}: choose from {', '.join(recalibrate.METHODS)}"
+        )
+    if args.jobs < 1:
+        raise ParameterError(f"--jobs {args.jobs}: give 1 or more processes")
+    rows = ledger.load(args.ledger) if args.ledger else None
+    outcomes = None
+    if args.ledger:
+        beside = Path(args.ledger).with_name("outcomes.csv")
+        outcomes = (
+            pd.read_csv(beside, keep_default_na=False, dtype={"note": str})
+            if beside.is_file()
+            else pd.DataFrame(
+                columns=["region_id", "indicator_id", "year", "value", "kind", "known"]
+            )
+        )
+    result = record.track_record(rows, outcomes, methods, args.jobs, args.cutoff)
+    out = result.write(Path(args.out) if args.out else paths.reports_dir() / "track-record")
+    print(result.summary())
+    print(f"written to {out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pxanalysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -301,6 +334,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--source", default="", help="where the text comes from (an address)")
     e.add_argument("--published", default="", help="when it was published (YYYY-MM-DD)")
     e.set_defaults(func=cmd_extract)
+
+    t = sub.add_parser(
+        "track-record", help="replay the ledger's targets, calibrate, score against baselines"
+    )
+    t.add_argument("--ledger", help="a ledger CSV (default: data/ledger/ledger.csv)")
+    t.add_argument("--out", help="folder for the tables (default: <reports>/track-record)")
+    t.add_argument("--jobs", type=int, default=1, help="processes for the replay")
+    t.add_argument("--cutoff", type=int, default=2019,
+                   help="last development target year (pre-registered: 2019)")  # fmt: skip
+    t.add_argument("--methods", default="auto,last,mean3,trend,combo",
+                   help="methods replayed (comma-separated)")  # fmt: skip
+    t.set_defaults(func=cmd_track_record)
 
     y = sub.add_parser("ytd", help="record or check year-to-date releases (monthly/releases.csv)")
     ysub = y.add_subparsers(dest="action", required=True)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import re
 import shutil
@@ -53,7 +52,7 @@ def judged(frame: pd.DataFrame) -> pd.Series:
     )
 
 
-def _history(ledger: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+def history_rows(ledger: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     """Every outcome (region, indicator, year, value, kind, known) of the ledger and outcomes.csv."""
     found = ledger[ledger["status"].eq("found")]
     a = pd.DataFrame({"region_id": found["region_id"], "indicator_id": found["indicator_id"],
@@ -85,7 +84,7 @@ def write_packages(ledger: pd.DataFrame, outcomes: pd.DataFrame, root: Path) -> 
     shutil.copytree(source / "registry", root / "registry")
     if (source / "shared").is_dir():
         shutil.copytree(source / "shared", root / "shared")
-    history = _history(ledger, outcomes)
+    history = history_rows(ledger, outcomes)
     targets = ledger[judged(ledger)]
     names = ledger.drop_duplicates("region_id").set_index("region_id")
     parents = set(ledger["parent_id"]) - set(ledger["region_id"]) - {""}
@@ -174,22 +173,22 @@ def data_folder(root: Path) -> Iterator[None]:
         data.clear_cache()
 
 
-def judge(region: str, year: int, day: str) -> pd.DataFrame:
-    """The engine's baseline judgement of one replayed report as of ``day``."""
+def judge(region: str, year: int, day: str, method: str = "auto") -> pd.DataFrame:
+    """The engine's baseline judgement (with ``method``) of one replayed report as of ``day``."""
     with data.using(region, year):
-        table = comparison.compare_targets(Scenario(as_of=day))
+        table = comparison.compare_targets(Scenario(as_of=day, method=method))
     out = table[["indicator_id", *KEPT]].copy()
     out.insert(0, "year", year)
     out.insert(0, "region_id", region)
     return out
 
 
-def _judge_many(root: str, plan: list[tuple]) -> list[pd.DataFrame]:
+def _judge_many(root: str, plan: list[tuple], method: str) -> list[pd.DataFrame]:
     with data_folder(Path(root)):
         out = []
         for region, year, day in plan:
             try:
-                out.append(judge(region, year, day))
+                out.append(judge(region, year, day, method))
             except Exception as exc:  # noqa: BLE001  a replay records what failed, then goes on
                 out.append(
                     pd.DataFrame([{"region_id": region, "year": year, "flag": f"error: {exc}"}])
@@ -198,13 +197,15 @@ def _judge_many(root: str, plan: list[tuple]) -> list[pd.DataFrame]:
 
 
 def replay(ledger: pd.DataFrame | None = None, outcomes: pd.DataFrame | None = None,
-           jobs: int = 1) -> pd.DataFrame:  # fmt: skip
+           jobs: int = 1, method: str = "auto") -> pd.DataFrame:  # fmt: skip
     """Judge every judged ledger target as of its report's date.
 
     Parameters
     ----------
     ledger, outcomes : pandas.DataFrame, optional
         Default: the committed ledger and ``outcomes.csv``.
+    method : str
+        The engine's method (``auto``: its own selection rule).
     jobs : int
         Processes (the plan is split by region, so one region's years share caches).
 
@@ -229,10 +230,11 @@ def replay(ledger: pd.DataFrame | None = None, outcomes: pd.DataFrame | None = N
         for i, items in enumerate(sorted(by_region.values(), key=len, reverse=True)):
             min(chunks, key=len).extend(items) if i else chunks[0].extend(items)
         if jobs <= 1:
-            results = _judge_many(str(root), plan)
+            results = _judge_many(str(root), plan, method)
         else:
             with ProcessPoolExecutor(jobs) as pool:
-                parts = pool.map(_judge_many, [str(root)] * len(chunks), chunks)
+                parts = pool.map(_judge_many, [str(root)] * len(chunks), chunks,
+                                 [method] * len(chunks))  # fmt: skip
                 results = [frame for part in parts for frame in part]
     answers = pd.concat(results, ignore_index=True) if results else pd.DataFrame()
     rows = ledger[judged(ledger)].merge(
@@ -241,16 +243,3 @@ def replay(ledger: pd.DataFrame | None = None, outcomes: pd.DataFrame | None = N
     rows.attrs["seconds"] = time.perf_counter() - start
     rows.attrs["reports"] = len(plan)
     return rows.drop_duplicates("row_id")
-
-
-def probability(rows: pd.DataFrame) -> pd.Series:
-    """The probability the tool printed for the event the ledger's ``met`` records."""
-    return rows["p_meet"].astype(float)
-
-
-def is_finite(x) -> bool:
-    """True for a finite number."""
-    try:
-        return math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
