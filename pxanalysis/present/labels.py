@@ -297,13 +297,17 @@ TEXT.update(
             "4. Evidence, and what would change each judgement",
         ),
         "backtest": ("五、预测方法实时回测(地区生产总值)", "5. Real-time backtest (GDP)"),
-        "commitments": (
-            "六、{year}年工作安排中的量化任务",
-            "6. Quantified {year} commitments by area",
+        "track_record": (
+            "六、过往判断的成绩:真实目标与实际结果",
+            "6. Track record: real targets and what happened",
         ),
-        "method_caveats": ("七、方法与说明", "7. Method and caveats"),
-        "evidence_sources": ("八、证据明细与来源", "8. Every input and its source"),
-        "sources": ("九、数据来源", "9. Sources"),
+        "commitments": (
+            "七、{year}年工作安排中的量化任务",
+            "7. Quantified {year} commitments by area",
+        ),
+        "method_caveats": ("八、方法与说明", "8. Method and caveats"),
+        "evidence_sources": ("九、证据明细与来源", "9. Every input and its source"),
+        "sources": ("十、数据来源", "10. Sources"),
         "as_of": ("信息截至", "Information as of"),
         # explorer controls
         "window": ("窗口", "Window"),

@@ -228,3 +228,28 @@ def fan_chart_grid(scenario=None, lang: str = "zh") -> Figure:
     # fixed margins instead of tight_layout: a layout pass costs a full draw
     fig.subplots_adjust(left=0.05, right=0.99, bottom=0.09, top=0.92, wspace=0.22, hspace=0.28)
     return fig
+
+
+def reliability_chart(table: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Forecast probability against the share met, one dot per bin sized by its cases.
+
+    ``table``: the track record's reliability table (columns ``n``, ``forecast``, ``met``).
+    """
+    rows = table[table["n"] > 0]
+    fig, ax = plt.subplots(figsize=(3.6, 3.2))
+    ax.plot([0, 1], [0, 1], color="0.6", lw=0.8, ls="--")
+    ax.scatter(rows["forecast"], rows["met"], s=12 + 6 * rows["n"], color="#1f4e79", alpha=0.8)
+    for r in rows.itertuples():
+        ax.annotate(f"n={r.n}", (r.forecast, r.met), xytext=(4, -10), textcoords="offset points",
+                    fontsize=7)  # fmt: skip
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    zh = lang == "zh"
+    ax.set_xlabel("工具给出的实现概率" if zh else "P(meet) the tool gave", fontsize=8)
+    ax.set_ylabel("实际实现的比例" if zh else "share actually met", fontsize=8)
+    ax.set_title("可靠性(评估年份)" if zh else "Reliability (evaluation years)", fontsize=9)
+    ax.tick_params(labelsize=7)
+    fig.subplots_adjust(left=0.2, right=0.96, bottom=0.16, top=0.9)
+    return fig

@@ -299,6 +299,75 @@ def backtest_summary(ctx: Context) -> None:
     _md(text)
 
 
+def _pct(x: float) -> str:
+    return "—" if pd.isna(x) else f"{x:.0%}"
+
+
+def track_record(ctx: Context) -> None:
+    """How the tool's past probabilities fared on real targets (the committed track record).
+
+    Per target of this report: of the past ledger targets the tool judged in the same
+    20-point band, how many were met; the scores of the evaluation years against the
+    baselines; the reliability chart.
+    """
+    from pxanalysis.track import record
+
+    zh = _zh(ctx)
+    _md(f"## {_t('track_record', ctx.lang)}")
+    pub = record.published()
+    if pub is None:
+        _md("尚无成绩记录:运行 `make track-record`。" if zh
+            else "No track record yet: run `make track-record`.")  # fmt: skip
+        return
+    c = _compared(ctx)
+    column = "p_calibrated" if pub.calibration.adopted else "p_meet"
+    rows = []
+    for r in c.itertuples():
+        if pd.isna(r.p_meet):
+            continue
+        band, n, share = pub.like_this(float(r.p_meet), column)
+        name = labels.indicator(r.indicator_id, ctx.lang) if r.indicator_id else r.indicator
+        if zh:
+            rows.append({"指标": name, "本次实现概率": _pct(r.p_meet), "过往同档判断": band,
+                         "过往目标数": n, "其中实现": _pct(share)})  # fmt: skip
+        else:
+            rows.append({"indicator": name, "P(meet) now": _pct(r.p_meet), "past band": band,
+                         "past targets": n, "share met": _pct(share)})  # fmt: skip
+    evaluation = pub.scores.loc["evaluation"]
+    n_eval = int(evaluation["n"].iloc[0])
+    n_all = len(pub.replayed)
+    cut = pub.calibration.cutoff
+    if zh:
+        _md(
+            f"台账中有{n_all}个真实目标及其实际结果(国家、省、市、县各级),每个目标都按其报告发布之日已知的信息重新判断。"
+            f"下表:对本报告每个目标,过往被判断在同一概率档的目标中实际实现的比例。"
+            f"校准只用{cut}年及以前的目标;{cut}年以后的{n_eval}个目标只评分一次。"
+        )
+    else:
+        _md(
+            f"The ledger holds {n_all} real targets with their outcomes (national, provincial, city "
+            "and county), each judged again with only what was known on its report's date. The table: "
+            "for each target of this report, the share met among past targets the tool put in the same "
+            f"band. Calibration used target years up to {cut}; the {n_eval} later targets were "
+            "scored once."
+        )
+    if rows:
+        _table(pd.DataFrame(rows))
+    names = {"engine (calibrated)": ("本工具(校准后)", "this tool (calibrated)"),
+             "engine (raw, auto)": ("本工具(未校准)", "this tool (raw)"),
+             "base rate": ("历史实现率", "base rate"), "last year": ("上年结果是否达标", "last year"),
+             "coin": ("抛硬币(50%)", "coin (50%)")}  # fmt: skip
+    table = pd.DataFrame(
+        [{("预测" if zh else "forecast"): names.get(k, (k, k))[0 if zh else 1],
+          "Brier": f"{v['brier']:.3f}", ("对数得分" if zh else "log score"): f"{v['log_score']:.3f}",
+          ("相对历史实现率的技能" if zh else "skill vs base rate"): f"{v['skill_vs_base_rate']:+.2f}"}
+         for k, v in evaluation.iterrows()]  # fmt: skip
+    )
+    _md(f"**{'评估年份得分' if zh else 'Scores on the evaluation years'}** (n = {n_eval})")
+    _table(table)
+    plots.show(plots.reliability_chart(pub.reliability, ctx.lang))
+
+
 def commitments(ctx: Context) -> None:
     """The quantified work-plan commitments of the target year, by area."""
     _md(f"## {_t('commitments', ctx.lang)}")

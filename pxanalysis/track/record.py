@@ -188,3 +188,43 @@ def track_record(
         seconds=time.perf_counter() - start,
         reports=reports,
     )
+
+
+#: The brief groups past forecasts in five bands of 20 points ("when the tool said
+#: 20-40 %"): ten bins would leave most of them with a handful of cases.
+LIKE_BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+@dataclass
+class Published:
+    """The committed track record (``data/ledger/track_record/``) the brief shows."""
+
+    folder: Path
+    scores: pd.DataFrame
+    reliability: pd.DataFrame
+    replayed: pd.DataFrame
+    calibration: recalibrate.Calibration
+
+    def like_this(self, p: float, column: str = "p_calibrated") -> tuple[str, int, float]:
+        """(band, past cases in it, share met) for a forecast ``p``: "of N past targets judged
+        like this one, when the tool said 20-40 %, M % were met"."""
+        edges = LIKE_BANDS
+        i = min(max(0, int(p * 5)), 4)
+        lo, hi = edges[i], edges[i + 1]
+        rows = self.replayed[(self.replayed[column] >= lo) & (self.replayed[column] <= hi)]
+        return f"{lo:.0%}-{hi:.0%}", len(rows), float(rows["met"].mean()) if len(rows) else float("nan")
+
+
+def published(folder: Path | None = None) -> Published | None:
+    """The committed track record, or None when ``make track-record`` has not written one."""
+    folder = folder or ledger_data.path().with_name("track_record")
+    needed = ("scores.csv", "reliability.csv", "replayed.csv", "calibration.json")
+    if not all((folder / name).is_file() for name in needed):
+        return None
+    return Published(
+        folder=folder,
+        scores=pd.read_csv(folder / "scores.csv", index_col=[0, 1]),
+        reliability=pd.read_csv(folder / "reliability.csv"),
+        replayed=pd.read_csv(folder / "replayed.csv"),
+        calibration=recalibrate.Calibration.load(folder / "calibration.json"),
+    )
