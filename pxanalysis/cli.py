@@ -82,7 +82,23 @@ def cmd_project(args) -> int:
     scenario = scenarios.from_params(values)
     for path in export.write(scenario, args.to):
         say(f"wrote {path}")
+    _say_if_nothing_new(scenario)
     return EXIT_OK
+
+
+def _say_if_nothing_new(scenario) -> None:
+    """An as-of date after the report with no release since: say the answer is January's."""
+    from pxanalysis import data
+    from pxanalysis.engine import nowcast
+
+    with data.using(scenario.region, scenario.year):
+        report_date = data.current().date
+        if scenario.as_of > report_date and nowcast.new_since_report(scenario.as_of) == 0:
+            say(
+                f"note: no release of {scenario.region} {scenario.year} was published between the "
+                f"report ({report_date}) and --as-of {scenario.as_of}: the answer is the report "
+                "date's (add releases with `pxanalysis ytd add`)"
+            )
 
 
 def cmd_brief(args) -> int:

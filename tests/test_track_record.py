@@ -129,3 +129,11 @@ def test_a_ledger_without_readings_is_a_clear_error(tmp_path):
     shutil.copy(FIXTURE / "README.md", tmp_path / "README.md")
     with pytest.raises(DataValidationError, match="build_ledger"):
         ledger.load(tmp_path / "ledger.csv")
+
+
+def test_an_as_of_date_with_no_new_release_says_so(tmp_path, capsys):
+    assert main(["project", "--region", "yichun", "--year", "2023", "--as-of", "2023-12-01",
+                 "--to", str(tmp_path / "p.csv")]) == 0  # fmt: skip
+    assert "no release of yichun 2023 was published" in capsys.readouterr().out
+    assert main(["project", "--as-of", "2024-12-01", "--to", str(tmp_path / "q.csv")]) == 0
+    assert "no release" not in capsys.readouterr().out

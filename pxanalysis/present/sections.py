@@ -100,6 +100,14 @@ def title_block(ctx: Context) -> None:
         f"**{_t('method', lang)}**:{method} · "
         f"**{_t('date', lang)}**:{today}\n\n{inert(_t('data_note', lang))}"
     )
+    report_date = data.current().date
+    if ctx.scenario.as_of > report_date and nowcast.new_since_report(ctx.scenario.as_of) == 0:
+        _md(
+            f"自报告日({report_date})至{ctx.scenario.as_of}没有新发布的月度数据:判断与报告日相同。"
+            if _zh(ctx)
+            else f"No monthly release was published between the report ({report_date}) and "
+            f"{ctx.scenario.as_of}: the judgement is the report date's."
+        )
 
 
 def headline(ctx: Context) -> None:
