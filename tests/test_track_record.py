@@ -137,3 +137,29 @@ def test_an_as_of_date_with_no_new_release_says_so(tmp_path, capsys):
     assert "no release of yichun 2023 was published" in capsys.readouterr().out
     assert main(["project", "--as-of", "2024-12-01", "--to", str(tmp_path / "q.csv")]) == 0
     assert "no release" not in capsys.readouterr().out
+
+
+def test_the_brief_numbers_come_through_the_committed_calibration(monkeypatch):
+    """A calibration file's map and band factors reach P(meet) and the bands the brief prints."""
+    import math
+
+    from pxanalysis import data
+    from pxanalysis.engine import comparison
+
+    def table():
+        data.clear_cache()
+        with data.using("pingxiang", 2024):
+            return comparison.compare_targets().set_index("indicator_id")
+
+    monkeypatch.setattr(ledger, "calibration", lambda: None)
+    raw = table()
+    cal = {"method": "auto", "a": 0.5, "b": 0.5, "adopted": True, "cutoff": 2019,
+           "widen": {"A": 2.0, "B": 2.0, "C": 2.0}}  # fmt: skip
+    monkeypatch.setattr(ledger, "calibration", lambda: cal)
+    mapped = table()
+    data.clear_cache()
+    gdp_raw, gdp = raw.loc["gdp"], mapped.loc["gdp"]
+    q = min(max(gdp_raw["p_meet"], 0.01), 0.99)
+    expected = 1 / (1 + math.exp(-(0.5 + 0.5 * math.log(q / (1 - q)))))
+    assert gdp["p_meet"] == pytest.approx(expected)
+    assert gdp["hi80"] - gdp["median"] == pytest.approx(2 * (gdp_raw["hi80"] - gdp_raw["median"]))

@@ -150,3 +150,38 @@ def check_row(file: Path, line: int, row) -> None:
     for field in ("check_target", "check_outcome"):
         if row[field] and row[field] not in CHECKS:
             bad(field, f"{row[field]!r} is not one of {', '.join(CHECKS)}")
+
+
+def calibration_path() -> Path:
+    """The committed calibration of the track record (``make track-record`` writes it)."""
+    return paths.data_root() / "ledger" / "track_record" / "calibration.json"
+
+
+def calibration() -> dict | None:
+    """The committed calibration (method, map, band factors), or None when there is none.
+
+    The engine applies it to every P(meet) and band it prints (see
+    :func:`pxanalysis.engine.meet.calibrated`); ``data.clear_cache()`` forgets it.
+    """
+    file = calibration_path()
+    if not file.is_file():
+        return None
+    stat = file.stat()
+    return _calibration(str(file), stat.st_mtime_ns, stat.st_size)
+
+
+@caching.memoize(maxsize=2)
+def _calibration(file: str, mtime: int, size: int) -> dict:
+    import json
+
+    try:
+        raw = json.loads(Path(file).read_text(encoding="utf-8"))
+        out = {"method": str(raw["method"]), "a": float(raw["a"]), "b": float(raw["b"]),
+               "adopted": bool(raw["adopted"]), "cutoff": int(raw["cutoff"]),
+               "widen": {str(k): float(v) for k, v in dict(raw.get("widen", {})).items()}}  # fmt: skip
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataValidationError(Path(file), None, None, f"not a calibration file ({exc}): "
+                                  "run `make track-record` again") from None  # fmt: skip
+    if not 0 <= out["b"] <= 1 or not all(1 <= v <= 3 for v in out["widen"].values()):
+        raise DataValidationError(Path(file), None, "b", "outside the pre-registered bounds")
+    return out

@@ -9,6 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from pxanalysis import caching, data
+from pxanalysis.data import ledger
 from pxanalysis.engine import judgement, nowcast, projection, series
 from pxanalysis.engine.growth import implied_level
 from pxanalysis.engine.meet import meet_probabilities
@@ -132,6 +133,20 @@ _COMPARED: dict[tuple, pd.DataFrame] = {}
 caching.register(_COMPARED)
 
 
+def widened(row: dict, grade: str) -> dict:
+    """A projection row with its 80 % and 95 % bands widened by the track record's factor for
+    its grade (the smallest that brought the ledger's development coverage to 80 %)."""
+    cal = ledger.calibration()
+    factor = (cal or {}).get("widen", {}).get(str(grade), 1.0)
+    if factor == 1.0 or row["median"] != row["median"]:
+        return row
+    out = dict(row)
+    for lo, hi in (("lo80", "hi80"), ("lo95", "hi95")):
+        out[lo] = row["median"] - factor * (row["median"] - row[lo])
+        out[hi] = row["median"] + factor * (row[hi] - row["median"])
+    return out
+
+
 def _compare(scenario: Scenario) -> pd.DataFrame:
     """The comparison itself (:func:`compare_targets` caches it).
 
@@ -166,7 +181,7 @@ def _compare(scenario: Scenario) -> pd.DataFrame:
                 indicator, scenario.year, scenario.method, scenario.window, scenario.as_of
             )
         ytd = next((a for a in p.evidence if a.kind == "ytd"), None)
-        r = p.row()
+        r = widened(p.row(), p.shown_grade)
         q = scenario.quantile_for(target["direction"], indicator)
         if scenario.name == "targets_met":
             value, source = float(target["value"]), "target"

@@ -18,7 +18,15 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from pxanalysis import data, params
-from pxanalysis.engine import anchored, comparison, nowcast, scenarios, selection, series
+from pxanalysis.engine import (
+    anchored,
+    comparison,
+    nowcast,
+    projection,
+    scenarios,
+    selection,
+    series,
+)
 from pxanalysis.engine.calibration import ESTIMATE_SD, SHOCK_PROBABILITY
 from pxanalysis.engine.evidence import TARGET_SHORTFALL
 from pxanalysis.engine.meet import ABOUT_BAND
@@ -91,8 +99,11 @@ def title_block(ctx: Context) -> None:
     lang = ctx.lang
     method = ctx.scenario.method
     if method == AUTO_METHOD:
-        chosen = selection.choose(ctx.scenario.as_of).method
-        method = f"{chosen}({'按规则选定' if _zh(ctx) else 'by the rule'})"
+        chosen, note = projection.resolve_method(AUTO_METHOD, ctx.scenario.as_of)
+        by_record = "track record" in note
+        how = ("按成绩记录选定" if by_record else "按规则选定") if _zh(ctx) else (
+            "by the track record" if by_record else "by the rule")  # fmt: skip
+        method = f"{chosen}({how})"
     _md(
         f"# {inert(ctx.title)}\n\n"
         f"**{_t('scenario', lang)}**:{labels.scenario(ctx.scenario.name, lang)} · "
@@ -366,10 +377,17 @@ def track_record(ctx: Context) -> None:
              "base rate": ("历史实现率", "base rate"), "last year": ("上年结果是否达标", "last year"),
              "coin": ("抛硬币(50%)", "coin (50%)")}  # fmt: skip
     table = pd.DataFrame(
-        [{("预测" if zh else "forecast"): names.get(k, (k, k))[0 if zh else 1],
-          "Brier": f"{v['brier']:.3f}", ("对数得分" if zh else "log score"): f"{v['log_score']:.3f}",
-          ("相对历史实现率的技能" if zh else "skill vs base rate"): f"{v['skill_vs_base_rate']:+.2f}"}
-         for k, v in evaluation.iterrows()]  # fmt: skip
+        [
+            {
+                ("预测" if zh else "forecast"): names.get(k, (k, k))[0 if zh else 1],
+                "Brier": f"{v['brier']:.3f}",
+                ("对数得分" if zh else "log score"): f"{v['log_score']:.3f}",
+                (
+                    "相对历史实现率的技能" if zh else "skill vs base rate"
+                ): f"{v['skill_vs_base_rate']:+.2f}",
+            }
+            for k, v in evaluation.iterrows()
+        ]  # fmt: skip
     )
     _md(f"**{'评估年份得分' if zh else 'Scores on the evaluation years'}** (n = {n_eval})")
     _table(table)

@@ -212,7 +212,11 @@ class Published:
         i = min(max(0, int(p * 5)), 4)
         lo, hi = edges[i], edges[i + 1]
         rows = self.replayed[(self.replayed[column] >= lo) & (self.replayed[column] <= hi)]
-        return f"{lo:.0%}-{hi:.0%}", len(rows), float(rows["met"].mean()) if len(rows) else float("nan")
+        return (
+            f"{lo:.0%}-{hi:.0%}",
+            len(rows),
+            float(rows["met"].mean()) if len(rows) else float("nan"),
+        )
 
 
 def published(folder: Path | None = None) -> Published | None:
