@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -258,3 +259,23 @@ def _compare(scenario: Scenario) -> pd.DataFrame:
 def clear_cache() -> None:
     """Forget the cached parent targets and comparisons (every cache)."""
     caching.clear()
+
+
+#: The methods whose answers make the range printed beside the default's (the fast ones;
+#: ARIMA and ETS are too slow to run on every brief and are in the backtest table).
+RANGE_METHODS = ("last", "mean3", "trend", "combo")
+
+
+def method_range(scenario: Scenario | None = None) -> pd.DataFrame:
+    """P(meet) of each target under every method of :data:`RANGE_METHODS`: min and max.
+
+    No answer hinges on one method silently: the brief prints this range beside the
+    default method's P(meet).
+    """
+    scenario = scenario or Scenario()
+    answers = []
+    for method in RANGE_METHODS:
+        other = dataclasses.replace(scenario, method=method, name="baseline")
+        answers.append(compare_targets(other).set_index("indicator_id")["p_meet"].rename(method))
+    frame = pd.concat(answers, axis=1)
+    return pd.DataFrame({"p_min": frame.min(axis=1), "p_max": frame.max(axis=1)})

@@ -339,6 +339,7 @@ def track_record(ctx: Context) -> None:
             else "No track record yet: run `make track-record`.")  # fmt: skip
         return
     c = _compared(ctx)
+    spread = comparison.method_range(ctx.scenario)
     column = "p_calibrated" if pub.calibration.adopted else "p_meet"
     rows = []
     for r in c.itertuples():
@@ -346,12 +347,14 @@ def track_record(ctx: Context) -> None:
             continue
         band, n, share = pub.like_this(float(r.p_meet), column)
         name = labels.indicator(r.indicator_id, ctx.lang) if r.indicator_id else r.indicator
+        low, high = spread.loc[r.indicator_id, ["p_min", "p_max"]]
+        methods = f"{_pct(low)}–{_pct(high)}"
         if zh:
-            rows.append({"指标": name, "本次实现概率": _pct(r.p_meet), "过往同档判断": band,
-                         "过往目标数": n, "其中实现": _pct(share)})  # fmt: skip
+            rows.append({"指标": name, "本次实现概率": _pct(r.p_meet), "各方法范围": methods,
+                         "过往同档判断": band, "过往目标数": n, "其中实现": _pct(share)})  # fmt: skip
         else:
-            rows.append({"indicator": name, "P(meet) now": _pct(r.p_meet), "past band": band,
-                         "past targets": n, "share met": _pct(share)})  # fmt: skip
+            rows.append({"indicator": name, "P(meet) now": _pct(r.p_meet), "across methods": methods,
+                         "past band": band, "past targets": n, "share met": _pct(share)})  # fmt: skip
     evaluation = pub.scores.loc["evaluation"]
     n_eval = int(evaluation["n"].iloc[0])
     n_all = len(pub.replayed)
@@ -359,14 +362,15 @@ def track_record(ctx: Context) -> None:
     if zh:
         _md(
             f"台账中有{n_all}个真实目标及其实际结果(国家、省、市、县各级),每个目标都按其报告发布之日已知的信息重新判断。"
-            f"下表:对本报告每个目标,过往被判断在同一概率档的目标中实际实现的比例。"
+            f"下表:对本报告每个目标,各预测方法(last、mean3、trend、combo)给出的实现概率范围,以及过往被判断在同一概率档的目标中实际实现的比例。"
             f"校准只用{cut}年及以前的目标;{cut}年以后的{n_eval}个目标只评分一次。"
         )
     else:
         _md(
             f"The ledger holds {n_all} real targets with their outcomes (national, provincial, city "
             "and county), each judged again with only what was known on its report's date. The table: "
-            "for each target of this report, the share met among past targets the tool put in the same "
+            "for each target of this report, P(meet) across the methods (last, mean3, trend, combo) "
+            "and the share met among past targets the tool put in the same "
             f"band. Calibration used target years up to {cut}; the {n_eval} later targets were "
             "scored once."
         )
