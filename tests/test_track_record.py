@@ -163,3 +163,27 @@ def test_the_brief_numbers_come_through_the_committed_calibration(monkeypatch):
     expected = 1 / (1 + math.exp(-(0.5 + 0.5 * math.log(q / (1 - q)))))
     assert gdp["p_meet"] == pytest.approx(expected)
     assert gdp["hi80"] - gdp["median"] == pytest.approx(2 * (gdp_raw["hi80"] - gdp_raw["median"]))
+
+
+def test_a_gdp_assumption_moves_the_indicators_that_move_with_gdp():
+    from pxanalysis import data
+    from pxanalysis.data import registry
+    from pxanalysis.engine import comparison, scenarios
+
+    with data.using("pingxiang", 2024):
+        base = comparison.compare_targets(scenarios.Scenario()).set_index("indicator_id")
+        assumed = {"gdp": {"growth": 6.5, "sd": 0.5}, "urban_income": {"growth": 5.0, "sd": 0.5}}
+        moved = comparison.compare_targets(
+            scenarios.Scenario(name="custom", assumptions=assumed)
+        ).set_index("indicator_id")
+    change = moved.loc["gdp", "median"] - base.loc["gdp", "median"]
+    ratio = registry.loading("retail_sales") / registry.loading("gdp")
+    assert moved.loc["retail_sales", "median"] - base.loc["retail_sales", "median"] == (
+        pytest.approx(change * ratio, abs=1e-6)
+    )
+    assert moved.loc["retail_sales", "p_meet"] > base.loc["retail_sales", "p_meet"]
+    assert moved.loc["urban_income", "median"] == pytest.approx(5.0)  # its own assumption wins
+    assert registry.get("fixed_asset_investment").comoves_with != "gdp" or (
+        moved.loc["fixed_asset_investment", "median"]
+        != base.loc["fixed_asset_investment", "median"]
+    )

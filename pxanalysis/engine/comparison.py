@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
 from pxanalysis import caching, data
-from pxanalysis.data import ledger
-from pxanalysis.engine import judgement, nowcast, projection, series
+from pxanalysis.data import ledger, registry
+from pxanalysis.engine import evidence, judgement, nowcast, projection, series
+from pxanalysis.engine.calibration import EffectiveSD
 from pxanalysis.engine.growth import implied_level
 from pxanalysis.engine.meet import meet_probabilities
 from pxanalysis.engine.methods import Predictive
@@ -99,7 +102,53 @@ def indicator_projection(
         )
         return p
     annual = judgement.judge(indicator, year, scenario.method, scenario.window, scenario.as_of)
-    return with_releases(annual, indicator, scenario, year)
+    p = with_releases(annual, indicator, scenario, year)
+    return moved_with_base(p, indicator, scenario, year)
+
+
+@dataclass(frozen=True)
+class Shifted(EffectiveSD):
+    """A predictive distribution moved by ``delta`` pp (its shape kept)."""
+
+    base: object
+    delta: float
+
+    def cdf(self, x):
+        return self.base.cdf(np.asarray(x, dtype=float) - self.delta)
+
+    def ppf(self, q: float) -> float:
+        return float(self.base.ppf(q)) + self.delta
+
+
+def moved_with_base(p: projection.Projection, indicator: str, scenario: Scenario, year: int):
+    """``p`` moved by what the scenario tells about the indicator it co-moves with.
+
+    When the registry says an indicator moves with a base (retail sales with GDP) and the
+    scenario moves the base's median (a GDP assumption, or a GDP release), the indicator's
+    distribution moves by its loading times that change: the same factor structure the
+    optimistic and pessimistic scenarios use (:attr:`Indicator.loading` relative to the
+    base's). An indicator with its own assumption or its own release is left alone.
+    """
+    base = evidence.comoves_with(indicator)
+    if (base is None or p.dist is None or year != scenario.year or indicator in scenario.ytd
+            or p.method in ("assumption",) or any(a.kind == "ytd" for a in p.evidence)):  # fmt: skip
+        return p
+    if base not in scenario.assumptions and base not in scenario.ytd:
+        moved = with_releases(
+            judgement.judge(base, year, scenario.method, scenario.window, scenario.as_of),
+            base, scenario, year,
+        )  # fmt: skip
+        if not any(a.kind == "ytd" for a in moved.evidence):
+            return p
+    else:
+        moved = indicator_projection(base, scenario, year)
+    plain = judgement.judge(base, year, scenario.method, scenario.window, scenario.as_of)
+    change = moved.quantile(0.5) - plain.quantile(0.5)
+    if not math.isfinite(change) or abs(change) < 1e-9:
+        return p
+    delta = change * registry.loading(indicator) / registry.loading(base)
+    note = f"moved {delta:+.2f} pp with {base} ({change:+.2f} pp in this scenario)"
+    return dataclasses.replace(p, dist=Shifted(p.dist, delta), notes=[*p.notes, note])
 
 
 def with_releases(annual, indicator: str, scenario: Scenario, year: int | None = None):
