@@ -145,7 +145,7 @@ def test_extract_cli_writes_a_valid_package_and_a_review(tmp_path):
     "args, message",
     [
         (["--region", "Bad Name", "--year", "2024"], "not a region id"),
-        (["--region", "ok", "--year", "1850"], "between 2000 and 2035"),
+        (["--region", "ok", "--year", "1850"], "between 1978 and 2035"),
         (["--region", "ok", "--year", "2024", "--date", "2024-13-01"], "not a date"),
     ],
 )
