@@ -10,7 +10,7 @@ import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from pxanalysis import data
 from pxanalysis.engine import comparison, judgement, nowcast, scenarios, series
@@ -162,7 +162,11 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
             label=f"{labels.text('target', lang)} {t['value']:g}%")  # fmt: skip
     ax.axhline(0, color="black", lw=0.6)
     ax.set_title(title, fontsize=10, y=1.0)  # a fixed y skips the costly auto-placement
-    ax.set_xlim(scenario.year - 9.5, scenario.year + 0.6)
+    # each chart its own axis: from its first year of history (at most ten years back)
+    shown = own[own["kind"].isin(["actual", "estimate"])]
+    first = int(shown.index.min()) if len(shown) else scenario.year - 1
+    ax.set_xlim(max(first, scenario.year - 10) - 0.5, scenario.year + 0.6)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.set_ylabel(labels.text("growth_pct", lang), fontsize=9)
     ax.tick_params(labelsize=8)
     return fig
@@ -210,7 +214,7 @@ def fan_chart_grid(scenario=None, lang: str = "zh") -> Figure:
     """:func:`fan_chart` for every main target, three to a row (nine: a 3x3 figure)."""
     ids = data.target_ids()
     rows = max(1, math.ceil(len(ids) / 3))
-    fig, axes = plt.subplots(rows, 3, figsize=(12, 8.5 * rows / 3 + 0.4 * (rows < 3)), sharex=True,
+    fig, axes = plt.subplots(rows, 3, figsize=(12, 8.5 * rows / 3 + 0.4 * (rows < 3)),
                              squeeze=False)  # fmt: skip
     for ax, indicator in zip(axes.flat, ids, strict=False):
         fan_chart(indicator, scenario, lang, ax=ax)

@@ -212,6 +212,39 @@ def fan_charts(ctx: Context) -> None:
     """The fan charts of the targets, target marked, grade C hatched."""
     _md(f"## {_t('fans', ctx.lang)}")
     plots.show(plots.fan_chart_grid(ctx.scenario, ctx.lang))
+    _md(fan_captions(_compared(ctx), ctx.lang))
+
+
+def fan_captions(c: pd.DataFrame, lang: str) -> str:
+    """The fan charts in words: one line per target (median, 80 % band, target, P(meet), grade)."""
+    zh = lang == "zh"
+    lines = [
+        "每幅图:实线为已公布的历年增速,空心点为报告预计数,橙色扇形为目标年份80%(深)与95%(浅)区间,"
+        "斜线表示C级(证据锚定)区间,红星为目标。各图纵轴、横轴各自独立。"
+        if zh
+        else "Each chart: the line is the published growth history, a hollow dot the report's "
+        "estimate, the orange fan the target year's 80 % (dark) and 95 % (light) band, hatched "
+        "for grade C (anchored on evidence), the red star the target. Each chart has its own axes."
+    ]
+    for r in c.itertuples():
+        name = inert(labels.indicator(r.indicator_id, lang) if r.indicator_id else r.indicator)
+        if pd.isna(r.median):
+            lines.append(
+                f"- **{name}**:"
+                + ("历史太短,无预测。" if zh else " history too thin: no projection.")
+            )
+            continue
+        if zh:
+            lines.append(
+                f"- **{name}**:中位数{r.median:.1f}%,80%区间{r.lo80:.1f}%至{r.hi80:.1f}%;"
+                f"目标{r.target:g}%,达标概率{r.p_meet:.0%}(证据等级{r.grade})。"
+            )
+        else:
+            lines.append(
+                f"- **{name}**: median {r.median:.1f}%, 80% band {r.lo80:.1f}% to {r.hi80:.1f}%; "
+                f"target {r.target:g}%, P(meet) {r.p_meet:.0%} (grade {r.grade})."
+            )
+    return "\n".join(lines)
 
 
 def through_the_year(ctx: Context) -> None:
