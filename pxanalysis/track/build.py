@@ -54,6 +54,9 @@ SEASON_END = (4, 30)
 #: machine translations, a figure matched by its place in a list).
 LOW_TRUST = ("spam", "mirror", "machine", "Epoch", "garbled", "list position", "revised")
 
+#: Outcomes an annotator wrote as a word with a definite number: 同比持平 is a change of 0.
+WORD_VALUES = {"持平": "0"}
+
 _CHINESE = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 
 
@@ -96,6 +99,8 @@ def _arabic(match: re.Match) -> str:
 
 
 def _value_written(value: str, quote: str) -> bool:
+    if value in WORD_VALUES:
+        return value in quote
     number = value.lstrip("-")
     quote = re.sub(r"[零一二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?", _arabic, quote)
     text = unicodedata.normalize("NFKC", quote)  # １０ -> 10
@@ -209,11 +214,12 @@ def _row(folder: Path, line: int, r: dict, snippets: dict) -> dict:
             bad("outcome_quote", f"not a piece of {r['outcome_file']}")
         if not _value_written(r["outcome_value"], r["outcome_quote"]):
             bad("outcome_value", f"{r['outcome_value']} is not written in the outcome quote")
-        value, target = float(r["outcome_value"]), float(r["target_value"])
+        written = r["outcome_value"]
+        value, target = float(WORD_VALUES.get(written, written)), float(r["target_value"])
         met_strict, met_about = met(value, target, row["direction"], r["target_qualifier"])
         known = report_date(r["level"], year + 1, meta.get("published", ""))
         row.update(
-            outcome_value=r["outcome_value"],
+            outcome_value=WORD_VALUES.get(written, written),
             outcome_kind=r["outcome_kind"] or "actual",
             outcome_quote=r["outcome_quote"],
             outcome_file=f"raw/{batch}/{r['outcome_file']}",
