@@ -187,3 +187,25 @@ def test_a_gdp_assumption_moves_the_indicators_that_move_with_gdp():
         moved.loc["fixed_asset_investment", "median"]
         != base.loc["fixed_asset_investment", "median"]
     )
+
+
+def test_the_scenario_page_puts_every_scenario_side_by_side():
+    from pxanalysis import data
+    from pxanalysis.engine import scenarios
+    from pxanalysis.present import sections
+
+    with data.using("pingxiang", 2024):
+        ctx = sections.Context(params={}, scenario=scenarios.Scenario(), lang="en", title="t")
+        table = sections.scenario_table(ctx, files=[ROOT / "scenarios" / "custom_example.yaml"])
+    assert list(table.columns[:3]) == ["indicator", "target", "P(meet), baseline"]
+    assert {"Baseline", "Optimistic", "Pessimistic", "Targets met", "custom_example"} <= set(
+        table.columns
+    )
+    gdp = table.set_index("indicator").loc["GDP"]
+    assert gdp["Targets met"] == "5.5%"
+    assert (
+        float(gdp["Optimistic"].rstrip("%"))
+        > float(gdp["Baseline"].rstrip("%"))
+        > float(gdp["Pessimistic"].rstrip("%"))
+    )
+    assert "/" in table.set_index("indicator").loc["Retail sales", "custom_example"]

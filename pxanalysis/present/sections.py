@@ -11,13 +11,14 @@ name, an indicator's name, a source) goes into the Markdown through
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from pxanalysis import data, params
+from pxanalysis import data, params, paths
 from pxanalysis.engine import (
     anchored,
     comparison,
@@ -30,6 +31,7 @@ from pxanalysis.engine import (
 from pxanalysis.engine.calibration import ESTIMATE_SD, SHOCK_PROBABILITY
 from pxanalysis.engine.evidence import TARGET_SHORTFALL
 from pxanalysis.engine.meet import ABOUT_BAND
+from pxanalysis.errors import PxError
 from pxanalysis.present import labels, plots, style, tables
 from pxanalysis.present.markup import inert
 from pxanalysis.vocab import AUTO_METHOD
@@ -206,6 +208,94 @@ def key_numbers(ctx: Context) -> None:
             f"{labels.grade('C', 'en')}. {labels.story(ctx.scenario.name, 'en')}{not_judged}"
         )
     _md(note)
+
+
+#: What each shipped scenario assumes, in words (the scenario page).
+SCENARIO_STORIES = {
+    "baseline": ("每个指标取预测中位数。", "Every indicator at its projected median."),
+    "optimistic": (
+        "全局经济因子处于其第90百分位:与经济关联越强的指标(登记表中的载荷)上调越多。",
+        "The economy-wide factor at its 90th percentile: indicators that move more with the "
+        "economy (their registry loading) move up more.",
+    ),
+    "pessimistic": (
+        "全局经济因子处于其第10百分位,按载荷下调。",
+        "The economy-wide factor at its 10th percentile, each indicator down by its loading.",
+    ),
+    "targets_met": (
+        "假设每个目标恰好实现:用于测算目标隐含的规模。",
+        "Every target met exactly: what the targets imply for the levels.",
+    ),
+    "custom": (
+        "用户为历史太短的指标给出增速假设(含不确定性);与GDP关联的指标随GDP假设移动。",
+        "A user's growth assumptions (with their uncertainty); indicators that move with GDP "
+        "follow a GDP assumption.",
+    ),
+}
+
+
+def scenario_table(ctx: Context, files: list | None = None) -> pd.DataFrame:
+    """Every scenario side by side: per target, each scenario's value, and P(meet) where a
+    scenario changes the distribution (a custom scenario's assumptions).
+
+    Parameters
+    ----------
+    files : list of path, optional
+        Scenario files to add (default: the custom files of the user's scenario folder).
+    """
+    zh = _zh(ctx)
+    base = ctx.scenario
+    shown = {}
+    for name in ("baseline", "optimistic", "pessimistic", "targets_met"):
+        shown[labels.scenario(name, ctx.lang)] = dataclasses.replace(base, name=name)
+    if files is None:
+        folder = paths.user_scenario_dir()
+        files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    for file in files:
+        try:
+            sc = scenarios.load(file)
+        except PxError:
+            continue  # an invalid file is reported by `brief --scenario all`, not here
+        if sc.name == "custom" and (sc.region, sc.year) == (base.region, base.year):
+            shown[file.stem] = dataclasses.replace(sc, as_of=base.as_of)
+    columns = {}
+    first = None
+    for title, sc in shown.items():
+        c = comparison.compare_targets(sc).set_index("indicator_id")
+        first = c if first is None else first
+        value = c["scenario_value"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}%")
+        if sc.name == "custom":
+            value = value + " / " + c["p_meet"].map(_pct)
+        columns[title] = value
+    table = pd.DataFrame(columns)
+    name_col = "指标" if zh else "indicator"
+    target_col = "目标" if zh else "target"
+    p_col = "达标概率(基准)" if zh else "P(meet), baseline"
+    table.insert(0, p_col, first["p_meet"].map(_pct))
+    table.insert(0, target_col, first["target"].map(lambda v: f"{v:g}%"))
+    table.insert(0, name_col, [labels.indicator(i, ctx.lang) for i in table.index])
+    return table.reset_index(drop=True)
+
+
+def scenario_page(ctx: Context) -> None:
+    """One page for the scenarios: what each assumes and what it changes, side by side."""
+    zh = _zh(ctx)
+    _md(f"## {'情景对比' if zh else 'Scenarios side by side'}")
+    stories = "\n".join(
+        f"- **{labels.scenario(name, ctx.lang)}**:{text[0]}" if zh
+        else f"- **{labels.scenario(name, ctx.lang)}**: {text[1]}"
+        for name, text in SCENARIO_STORIES.items()
+    )  # fmt: skip
+    _md(stories)
+    _table(scenario_table(ctx))
+    _md(
+        "表中为各情景下各指标的取值;乐观、悲观与“目标均实现”只移动取值,不改变预测分布,故达标概率相同;"
+        "自定义情景(用户文件)改变分布,列出“取值 / 达标概率”。"
+        if zh
+        else "Each scenario's value per target. Optimistic, pessimistic and targets-met move the "
+        "value, not the distribution, so P(meet) is the baseline's; a custom scenario (a user's "
+        "file) changes the distribution: 'value / P(meet)'."
+    )
 
 
 def fan_charts(ctx: Context) -> None:
