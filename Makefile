@@ -54,8 +54,13 @@ track-record: setup  ## replay the whole ledger, calibrate on years <= 2019, sco
 score: setup  ## score `pxanalysis extract` on the Pingxiang gold and the held-out reports
 	$(PY) benchmarks/score_extract.py
 
-lab: setup  ## JupyterLab on the scenario explorer
-	PYTHONHASHSEED=0 $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) notebooks/explore.ipynb
+# Jupyter refuses to start as root without --allow-root; it is passed only when the
+# effective uid is 0 (the README installs as root), never to an ordinary user.
+EFFECTIVE_UID := $(shell id -u)
+LAB_ROOT_FLAG := $(if $(filter 0,$(EFFECTIVE_UID)),--allow-root,)
+
+lab: setup  ## JupyterLab on the scenario explorer (--allow-root when run as root)
+	PYTHONHASHSEED=0 $(VENV)/bin/jupyter lab $(LAB_ROOT_FLAG) --ServerApp.root_dir=$(CURDIR) notebooks/explore.ipynb
 
 clean:
 	rm -rf .pytest_cache .ruff_cache bench/results.json

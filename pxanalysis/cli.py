@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.metadata
 import math
 import sys
 from pathlib import Path
 
-from pxanalysis import params, paths
+from pxanalysis import __version__, params, paths
 from pxanalysis.briefs.log import say
 from pxanalysis.errors import (
     EXIT_FAILED,
@@ -50,6 +51,22 @@ AS_OF_HELP = (
     "information date YYYY-MM-DD: only data published by then is used "
     "(default: the report's date, 2024-01-31)"
 )
+
+
+def package_version() -> str:
+    """The package's version: the installed distribution's metadata, else the checkout's.
+
+    Returns
+    -------
+    str
+        ``importlib.metadata.version("pxanalysis")``; where no distribution is
+        installed (a checkout on ``PYTHONPATH``), the version ``pyproject.toml``
+        declares, which it reads from ``pxanalysis.__version__``.
+    """
+    try:
+        return importlib.metadata.version("pxanalysis")
+    except importlib.metadata.PackageNotFoundError:
+        return __version__
 
 
 def _scenario_values(args) -> dict:
@@ -278,6 +295,10 @@ def cmd_track_record(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pxanalysis", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--version", action="version", version=f"pxanalysis {package_version()}",
+        help="print the package version and exit",
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("project", help="write projections and the target comparison")

@@ -22,6 +22,7 @@ from pxanalysis import data, params, paths
 from pxanalysis.engine import (
     anchored,
     comparison,
+    judgement,
     nowcast,
     projection,
     scenarios,
@@ -123,6 +124,59 @@ def title_block(ctx: Context) -> None:
         )
 
 
+def verdict_lines(compared: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """One plain-words line per target, from the comparison table's rows.
+
+    ``地区生产总值增长5.5%左右:不太可能(约五分之一;A级);2024年一季度地区生产总值(4月)发布后变化最大``
+    / ``GDP 5.5% or so: unlikely (about 1 in 5; grade A); moves most with Q1 2024 GDP (April)``:
+    the target as the report states it (:func:`labels.target_words`), the word of
+    :data:`labels.VERDICT_SCALE` for its P(meet), that probability as a simple
+    fraction, the evidence grade, and the release that would move it most
+    (``what_changes``; left out when no new release is due). A target without a
+    P(meet) says why it is not judged.
+
+    Parameters
+    ----------
+    compared : pandas.DataFrame
+        :func:`pxanalysis.engine.comparison.compare_targets` (one row per target).
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    list of str
+        Plain text, in the table's order (escape it for Markdown).
+    """
+    zh = labels.check_lang(lang) == "zh"
+    lines = []
+    for r in compared.itertuples():
+        target = labels.target_words(r.indicator_id, lang)
+        if pd.isna(r.p_meet):  # the flag says why (水平目标,未作预测 …)
+            why = labels.flag(r.flag, lang) if r.flag in labels.FLAGS else ""
+            why = why or ("未作判断" if zh else "not judged")
+            lines.append(f"{target}:{why}" if zh else f"{target}: {why}")
+            continue
+        word, odds = labels.verdict(r.p_meet, lang), labels.odds(r.p_meet, lang)
+        line = (f"{target}:{word}({odds};{r.grade}级)" if zh
+                else f"{target}: {word} ({odds}; grade {r.grade})")  # fmt: skip
+        release = judgement.NEXT_RELEASE.get(r.what_changes) if r.what_changes else None
+        if release and not release[0].startswith("("):  # "(目标不变)": no new release is due
+            release = labels.fill(release[0 if zh else 1])
+            line += f";{release}发布后变化最大" if zh else f"; moves most with {release}"
+        lines.append(line)
+    return lines
+
+
+def verdicts(ctx: Context) -> None:
+    """Page 1: one line per target in plain words, the verdict scale, the grades in a sentence."""
+    lines = verdict_lines(_compared(ctx), ctx.lang)
+    head = "结论" if _zh(ctx) else "Verdicts"
+    items = "\n".join(f"- {inert(line)}" for line in lines)
+    scale = inert(labels.verdict_scale_text(ctx.lang))
+    grades = inert(labels.grade_sentence(ctx.lang))
+    space = "" if _zh(ctx) else " "
+    _md(f"**{head}**\n\n{items}\n\n{scale}{space}{grades}")
+
+
 def headline(ctx: Context) -> None:
     """One paragraph: how many of the targets look likely, and GDP's numbers."""
     c = _compared(ctx).set_index("indicator_id")
@@ -140,8 +194,7 @@ def headline(ctx: Context) -> None:
             + (f",未作判断的{len(not_judged)}项({sep.join(not_judged)})" if not_judged else "")
             + "。"
             + _gdp_sentence(c, "zh")
-            + f"证据等级:A级{grades.get('A', 0)}项、B级{grades.get('B', 0)}项、C级{grades.get('C', 0)}项"
-            "(C级为本市历史数据不足、综合多项证据锚定的判断,区间更宽)。"
+            + f"证据等级:A级{grades.get('A', 0)}项、B级{grades.get('B', 0)}项、C级{grades.get('C', 0)}项。"
         )
     else:
         text = (
@@ -151,8 +204,7 @@ def headline(ctx: Context) -> None:
             + (f"; {len(not_judged)} not judged ({sep.join(not_judged)})" if not_judged else "")
             + ". "
             + _gdp_sentence(c, "en")
-            + f"Grades: A {grades.get('A', 0)}, B {grades.get('B', 0)}, C {grades.get('C', 0)} "
-            "(C: too little own history, anchored on several pieces of evidence, wider bands)."
+            + f"Grades: A {grades.get('A', 0)}, B {grades.get('B', 0)}, C {grades.get('C', 0)}."
         )
     _md(text)
 
@@ -196,7 +248,7 @@ def key_numbers(ctx: Context) -> None:
         note = (
             f"注:*为报告中的“预计”数。达标概率为P(结果≥目标)(能耗为降幅不小于目标);"
             f"目标写作“左右”的,另列P(结果≥目标−{ABOUT_BAND:g})(约定:目标按0.5个百分点一档设定,"
-            f"差距在半档以内视为“左右”)。等级:{labels.grade('A')};{labels.grade('B')};{labels.grade('C')}。"
+            f"差距在半档以内视为“左右”)。等级的含义见上文“结论”。"
             f"{labels.story(ctx.scenario.name)}{not_judged}"
         )
     else:
@@ -204,8 +256,8 @@ def key_numbers(ctx: Context) -> None:
             f"* the report's estimate (预计). P(meet) is P(outcome >= target) (energy intensity: a "
             f"decline at least as large); for targets written 左右 (about), P(outcome >= target - "
             f"{ABOUT_BAND:g}) too (convention: targets move in 0.5 pp steps; within half a step is "
-            f"'about'). Grades: {labels.grade('A', 'en')}; {labels.grade('B', 'en')}; "
-            f"{labels.grade('C', 'en')}. {labels.story(ctx.scenario.name, 'en')}{not_judged}"
+            f"'about'). The grades are explained under Verdicts above. "
+            f"{labels.story(ctx.scenario.name, 'en')}{not_judged}"
         )
     _md(note)
 
