@@ -97,7 +97,8 @@ def cmd_project(args) -> int:
     values = _scenario_values(args)
     export.check_target(args.to)  # before anything is computed
     scenario = scenarios.from_params(values)
-    for path in export.write(scenario, args.to):
+    lang = args.lang or values.get("lang") or "zh"  # --lang, else the scenario file's
+    for path in export.write(scenario, args.to, lang):
         say(f"wrote {path}")
     _say_if_nothing_new(scenario)
     return EXIT_OK
@@ -312,6 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=None, help=REGION_HELP)
     p.add_argument("--year", type=int, default=None, help=YEAR_HELP)
     p.add_argument("--to", required=True, help="output FILE.csv or FILE.xlsx")
+    p.add_argument("--lang", choices=LANGS, default=None,
+                   help="the workbook's headers, units and words (default: the file's, or zh)")  # fmt: skip
     p.set_defaults(func=cmd_project)
 
     b = sub.add_parser("brief", help="render PDF briefs (papermill -> HTML -> chromium)")

@@ -1302,7 +1302,7 @@ def test_h19_spreadsheet_cells_are_never_formulas(tmp_path, monkeypatch, fault):
     sheet = openpyxl.load_workbook(tmp_path / "x.xlsx").worksheets[0]
     values = [c for r in sheet.iter_rows() for c in r]
     assert not [c.coordinate for c in values if c.data_type == "f"]
-    assert sheet["A2"].value == "'" + evil[0] and sheet["B3"].value == -1
+    assert sheet["A3"].value == "'" + evil[0] and sheet["B4"].value == -1  # row 2: units
     row["observed"] = "CSV and XLSX: '=HYPERLINK(… as text, 0 formula cells, numbers kept"
 
 

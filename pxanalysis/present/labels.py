@@ -258,9 +258,136 @@ COLUMNS_ZH = {
 }
 
 
+COLUMNS_ZH.update(
+    {
+        "n_calibrated": "有区间的次数",
+        "width80": "80%区间宽度",
+        "n_common": "与均值法共同的次数",
+        "diff_abs_error": "与均值法绝对误差之差",
+        "diff_se": "差的标准误",
+    }
+)
+
+#: English headers for exported tables (column id -> header).
+COLUMNS_EN = {
+    "indicator_id": "Indicator id",
+    "indicator": "Indicator",
+    "target": "{year} target (%)",
+    "direction": "Direction",
+    "value_review": "{review} (%)",
+    "kind_review": "{review} basis",
+    "method": "Method",
+    "n_obs": "Observations",
+    "median": "Median (%)",
+    "lo80": "80% band low",
+    "hi80": "80% band high",
+    "lo95": "95% band low",
+    "hi95": "95% band high",
+    "sd": "Standard deviation",
+    "scenario": "Scenario",
+    "scenario_value": "Scenario value (%)",
+    "value_source": "Value source",
+    "gap_pp": "Gap to target (pp)",
+    "p_meet": "P(meet)",
+    "p_meet_about": "P(meet, about)",
+    "ytd_month": "Months released",
+    "ytd_growth": "Year-to-date growth (%)",
+    "median_january": "January median (%)",
+    "p_meet_january": "January P(meet)",
+    "as_of": "Information as of",
+    "grade": "Grade",
+    "evidence": "Evidence",
+    "what_changes": "What would change it most",
+    "p_change_per_pp": "P(meet) change per pp (pp)",
+    "point": "Point projection (%)",
+    "last_obs_kind": "Last observation basis",
+    "implied_level": "Implied {year} level",
+    "level_unit": "Level unit",
+    "parent_target": "{parent_en} {year} target (%)",
+    "minus_parent": "Target minus {parent_en}'s (pp)",
+    "flag": "Flag",
+    "interval_source": "Interval source",
+    "note": "Note",
+    "year": "Year",
+    "horizon": "Horizon (years)",
+    "last_obs_year": "Last observation year",
+    "n": "Forecasts",
+    "mae": "MAE",
+    "rmse": "RMSE",
+    "bias": "Bias",
+    "n_calibrated": "Forecasts with a band",
+    "coverage80": "80% coverage",
+    "coverage95": "95% coverage",
+    "width80": "80% band width",
+    "n_common": "Forecasts shared with the mean",
+    "rel_mae_vs_mean": "MAE / mean's MAE",
+    "diff_abs_error": "Paired difference of absolute errors",
+    "diff_se": "Its standard error",
+    "parameter": "Parameter",
+    "value": "Value",
+}
+
+
 def zh_columns(frame):
     """Rename a frame's columns to Chinese headers where one is known."""
     return frame.rename(columns={k: fill(v) for k, v in COLUMNS_ZH.items() if k in frame.columns})
+
+
+def columns(frame, lang: str = "zh"):
+    """Rename a frame's columns to the headers of ``lang`` where one is known."""
+    if check_lang(lang) == "zh":
+        return zh_columns(frame)
+    return frame.rename(columns={k: fill(v) for k, v in COLUMNS_EN.items() if k in frame.columns})
+
+
+#: Readers' names of the projection methods (ids as in ``pxanalysis.vocab.METHOD_CHOICES``).
+METHODS = {
+    "auto": ("按规则选定", "by the rule"),
+    "mean": ("朴素均值(近5年)", "naive mean (5 yrs)"),
+    "mean3": ("近3年均值", "mean of last 3"),
+    "last": ("随机游走(上年数)", "random walk (last figure)"),
+    "trend": ("线性趋势", "linear trend"),
+    "arima": ("ARIMA模型", "ARIMA"),
+    "ets": ("指数平滑(ETS)", "exponential smoothing (ETS)"),
+    "combo": ("组合", "combination"),
+    "anchored": ("证据锚定", "anchored on the evidence"),
+    "assumption": ("使用者假设", "user assumption"),
+    "nowcast": ("现时预测", "nowcast"),
+}
+
+#: What a target's direction means for meeting it.
+DIRECTIONS = {
+    "increase": ("不低于目标", "at least the target"),
+    "decrease": ("不高于目标", "at most the target"),
+}
+
+#: Where a scenario's value comes from (``value_source``; ``projection q=…`` is a quantile).
+VALUE_SOURCES = {
+    "assumption": ("使用者假设", "user assumption"),
+    "target": ("目标值", "the target"),
+    "none": ("无", "none"),
+}
+
+
+def method(method_id: str, lang: str = "zh") -> str:
+    """A reader's name of a method id (``nowcast+last`` too); an unknown id as it is."""
+    parts = str(method_id).split("+")
+    if not all(part in METHODS for part in parts):
+        return method_id
+    return "+".join(_pick(METHODS[part], lang) for part in parts)
+
+
+def direction(direction_id: str, lang: str = "zh") -> str:
+    """What meeting a target means: 不低于目标 / at least the target."""
+    return _pick(DIRECTIONS[check_name(direction_id, DIRECTIONS, "direction")], lang)
+
+
+def value_source(source: str, lang: str = "zh") -> str:
+    """Where a scenario value comes from, in words (``projection q=0.9``: that quantile)."""
+    if str(source).startswith("projection q="):
+        q = source.removeprefix("projection q=")
+        return f"预测分布的{q}分位数" if check_lang(lang) == "zh" else f"projection, quantile {q}"
+    return _pick(VALUE_SOURCES[source], lang) if source in VALUE_SOURCES else source
 
 
 TEXT.update(
