@@ -253,7 +253,7 @@ def key_numbers(ctx: Context) -> None:
         )
     else:
         note = (
-            f"* the report's estimate (预计). P(meet) is P(outcome >= target) (energy intensity: a "
+            f"Note: \\* marks the report's estimate (预计). P(meet) is P(outcome >= target) (energy intensity: a "
             f"decline at least as large); for targets written 左右 (about), P(outcome >= target - "
             f"{ABOUT_BAND:g}) too (convention: targets move in 0.5 pp steps; within half a step is "
             f"'about'). The grades are explained under Verdicts above. "
