@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.metadata
 import math
 import sys
 from pathlib import Path
 
-from pxanalysis import params, paths
+from pxanalysis import __version__, params, paths
 from pxanalysis.briefs.log import say
 from pxanalysis.errors import (
     EXIT_FAILED,
@@ -52,6 +53,22 @@ AS_OF_HELP = (
 )
 
 
+def package_version() -> str:
+    """The package's version: the installed distribution's metadata, else the checkout's.
+
+    Returns
+    -------
+    str
+        ``importlib.metadata.version("pxanalysis")``; where no distribution is
+        installed (a checkout on ``PYTHONPATH``), the version ``pyproject.toml``
+        declares, which it reads from ``pxanalysis.__version__``.
+    """
+    try:
+        return importlib.metadata.version("pxanalysis")
+    except importlib.metadata.PackageNotFoundError:
+        return __version__
+
+
 def _scenario_values(args) -> dict:
     """The scenario parameters the ``project`` arguments describe (validated)."""
     from pxanalysis.briefs.plan import read_scenario
@@ -80,9 +97,26 @@ def cmd_project(args) -> int:
     values = _scenario_values(args)
     export.check_target(args.to)  # before anything is computed
     scenario = scenarios.from_params(values)
-    for path in export.write(scenario, args.to):
+    lang = args.lang or values.get("lang") or "zh"  # --lang, else the scenario file's
+    for path in export.write(scenario, args.to, lang):
         say(f"wrote {path}")
+    _say_if_nothing_new(scenario)
     return EXIT_OK
+
+
+def _say_if_nothing_new(scenario) -> None:
+    """An as-of date after the report with no release since: say the answer is January's."""
+    from pxanalysis import data
+    from pxanalysis.engine import nowcast
+
+    with data.using(scenario.region, scenario.year):
+        report_date = data.current().date
+        if scenario.as_of > report_date and nowcast.new_since_report(scenario.as_of) == 0:
+            say(
+                f"note: no release of {scenario.region} {scenario.year} was published between the "
+                f"report ({report_date}) and --as-of {scenario.as_of}: the answer is the report "
+                "date's (add releases with `pxanalysis ytd add`)"
+            )
 
 
 def cmd_brief(args) -> int:
@@ -227,8 +261,45 @@ def cmd_ytd(args) -> int:
     return EXIT_OK
 
 
+def cmd_track_record(args) -> int:
+    """``pxanalysis track-record``: replay the ledger, calibrate, score, export."""
+    import pandas as pd
+
+    from pxanalysis.data import ledger
+    from pxanalysis.track import recalibrate, record
+
+    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
+    unknown = [m for m in methods if m not in recalibrate.METHODS]
+    if unknown or not methods:
+        raise ParameterError(
+            f"--methods {args.methods!r}: choose from {', '.join(recalibrate.METHODS)}"
+        )
+    if args.jobs < 1:
+        raise ParameterError(f"--jobs {args.jobs}: give 1 or more processes")
+    rows = ledger.load(args.ledger) if args.ledger else None
+    outcomes = None
+    if args.ledger:
+        beside = Path(args.ledger).with_name("outcomes.csv")
+        outcomes = (
+            pd.read_csv(beside, keep_default_na=False, dtype={"note": str})
+            if beside.is_file()
+            else pd.DataFrame(
+                columns=["region_id", "indicator_id", "year", "value", "kind", "known"]
+            )
+        )
+    result = record.track_record(rows, outcomes, methods, args.jobs, args.cutoff)
+    out = result.write(Path(args.out) if args.out else paths.reports_dir() / "track-record")
+    print(result.summary())
+    print(f"written to {out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pxanalysis", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--version", action="version", version=f"pxanalysis {package_version()}",
+        help="print the package version and exit",
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("project", help="write projections and the target comparison")
@@ -242,6 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=None, help=REGION_HELP)
     p.add_argument("--year", type=int, default=None, help=YEAR_HELP)
     p.add_argument("--to", required=True, help="output FILE.csv or FILE.xlsx")
+    p.add_argument("--lang", choices=LANGS, default=None,
+                   help="the workbook's headers, units and words (default: the file's, or zh)")  # fmt: skip
     p.set_defaults(func=cmd_project)
 
     b = sub.add_parser("brief", help="render PDF briefs (papermill -> HTML -> chromium)")
@@ -301,6 +374,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--source", default="", help="where the text comes from (an address)")
     e.add_argument("--published", default="", help="when it was published (YYYY-MM-DD)")
     e.set_defaults(func=cmd_extract)
+
+    t = sub.add_parser(
+        "track-record", help="replay the ledger's targets, calibrate, score against baselines"
+    )
+    t.add_argument("--ledger", help="a ledger CSV (default: data/ledger/ledger.csv)")
+    t.add_argument("--out", help="folder for the tables (default: <reports>/track-record)")
+    t.add_argument("--jobs", type=int, default=1, help="processes for the replay")
+    t.add_argument("--cutoff", type=int, default=2019,
+                   help="last development target year (pre-registered: 2019)")  # fmt: skip
+    t.add_argument("--methods", default="auto,last,mean3,trend,combo",
+                   help="methods replayed (comma-separated)")  # fmt: skip
+    t.set_defaults(func=cmd_track_record)
 
     y = sub.add_parser("ytd", help="record or check year-to-date releases (monthly/releases.csv)")
     ysub = y.add_subparsers(dest="action", required=True)

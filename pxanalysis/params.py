@@ -17,6 +17,7 @@ import math
 import re
 import stat
 import types
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,11 +49,66 @@ __all__ = [
     "normalise_assumptions",
     "read_file",
     "resolve_brief",
+    "scenario_name",
     "validate",
 ]
 
 GROWTH_LIMIT = 50.0  # |growth| above this (in %) is not a sane annual assumption
 DEFAULT_ASSUMPTION_SD = 1.5
+
+
+#: The longest scenario file name, in characters before ``.yaml``: 64 CJK characters
+#: are 192 bytes of UTF-8, well inside a file name's 255 bytes with the suffix.
+SCENARIO_NAME_MAX = 64
+#: Punctuation a scenario file name may hold besides letters and digits.
+SCENARIO_NAME_PUNCTUATION = "_-"
+
+
+def scenario_name(name: str) -> str:
+    """A scenario file's name, checked: it names the file and its brief's folder.
+
+    The name is normalised to Unicode NFC (the same name typed on two systems is
+    one file and one folder). It may hold letters of any script (``稳增长``,
+    ``my_view``), decimal digits, ``_`` and ``-``, and begins with a letter or a
+    digit: so no path separator (``/``, ``\\``, the full-width ``／``), no dot (no
+    hidden file, no ``..``, no second suffix), no space, control, format
+    (bidirectional override) or combining character, no leading ``-`` (an option
+    on a command line). At most :data:`SCENARIO_NAME_MAX` characters.
+
+    Parameters
+    ----------
+    name : str
+        The name without ``.yaml`` (a file's stem, or typed in the explorer).
+
+    Returns
+    -------
+    str
+        The NFC-normalised name, unchanged otherwise (Chinese characters are kept).
+
+    Raises
+    ------
+    ParameterError
+        Naming the first character that is not allowed, or the length.
+    """
+    if not isinstance(name, str) or not name:
+        raise ParameterError(
+            "a scenario file name is empty: use letters (汉字 too), digits, - and _"
+        )
+    normal = unicodedata.normalize("NFC", name)
+    if len(normal) > SCENARIO_NAME_MAX:
+        raise ParameterError(
+            f"scenario file name {normal[:16]!r}… has {len(normal)} characters; "
+            f"at most {SCENARIO_NAME_MAX}"
+        )
+    for i, ch in enumerate(normal):
+        letter_or_digit = unicodedata.category(ch)[0] == "L" or unicodedata.category(ch) == "Nd"
+        if not (letter_or_digit or (i > 0 and ch in SCENARIO_NAME_PUNCTUATION)):
+            where = "begin with" if i == 0 and ch in SCENARIO_NAME_PUNCTUATION else "hold"
+            raise ParameterError(
+                f"scenario file name {normal!r} may not {where} {ch!r} (U+{ord(ch):04X}): use letters "
+                "(汉字 too), digits, - and _, beginning with a letter or a digit"
+            )
+    return normal
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,9 @@ from __future__ import annotations
 REPORT_YEAR = 2024
 #: Years a report or a figure may refer to.
 FIRST_YEAR, LAST_YEAR = 2000, 2035
+#: The first year a report package may have: the ledger's national reports reach back to
+#: the 1990s (the reform era's reports set growth targets from 1978 on).
+FIRST_REPORT_YEAR = 1978
 #: A region id (``data/<region>/``): lower-case ASCII letters, digits and ``_``.
 REGION_PATTERN = r"[a-z][a-z0-9_]{1,39}"
 #: The report's date: the default ``as_of`` of every projection. The report was

@@ -60,3 +60,20 @@ def test_notebook_parameters_cells_match_the_spec():
             assert info["help"], f"{notebook}.{name} has no help comment"
             assert info["inferred_type_name"] == params.PARAMS[name].type.__name__
             assert repr(params.PARAMS[name].default).replace("'", '"') == info["default"]
+
+
+def _lab_command(*overrides: str) -> str:
+    """The command ``make lab`` would run (``make -n``: printed, nothing run)."""
+    import subprocess
+
+    result = subprocess.run(["make", "-n", "--no-print-directory", "lab", *overrides], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    return next(line for line in result.stdout.splitlines() if "jupyter lab" in line)
+
+
+def test_make_lab_allows_root_only_when_run_as_root():
+    import os
+
+    assert ("--allow-root" in _lab_command()) == (os.geteuid() == 0)
+    assert "--allow-root" in _lab_command("EFFECTIVE_UID=0")
+    assert "--allow-root" not in _lab_command("EFFECTIVE_UID=1000")

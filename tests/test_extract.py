@@ -145,7 +145,7 @@ def test_extract_cli_writes_a_valid_package_and_a_review(tmp_path):
     "args, message",
     [
         (["--region", "Bad Name", "--year", "2024"], "not a region id"),
-        (["--region", "ok", "--year", "1850"], "between 2000 and 2035"),
+        (["--region", "ok", "--year", "1850"], "between 1978 and 2035"),
         (["--region", "ok", "--year", "2024", "--date", "2024-13-01"], "not a date"),
     ],
 )
@@ -252,3 +252,18 @@ def test_extraction_is_linear_in_the_input():
 
     small, large = seconds(1000), seconds(4000)
     assert large < 8 * small + 0.5  # quadratic would be 16x
+
+
+def test_review_file_shows_a_quote_as_text_never_as_markup():
+    """A quote or note holding markup lands in REVIEW.md escaped (issue 19: every text from a
+    report is escaped wherever it lands)."""
+    from pxanalysis.extract import draft
+    from pxanalysis.extract.text import normalise
+
+    row = {"figure_id": "r23_fig001", "value_text": "5", "unit": "%", "kind": "actual",
+           "year": 2023, "confidence": 0.1, "note": "<img src=x>",
+           "quote": "<style>td{display:none}</style>[增长](http://evil.example)5%"}  # fmt: skip
+    lines = draft._review([row], [], normalise("x"))
+    text = "\n".join(lines)
+    assert "<style>" not in text and "<img" not in text and "](http" not in text
+    assert "&lt;style&gt;" in text

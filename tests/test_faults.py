@@ -309,6 +309,38 @@ def test_3_saved_and_broken_user_scenarios_do_not_break_the_weekly_job(tmp_path,
     row_j["observed"] = f"{len(lines)} lines for 6 briefs"
 
 
+def test_h20_chinese_and_unsafe_scenario_file_names_with_all(tmp_path, fault):
+    row = fault(
+        "H20 稳增长.yaml, NFD twin, .hidden, RLO, 65 chars in scenarios/",
+        "稳增长/ rendered (NFC); the unsafe ones skipped, nothing outside <out>/2024/, exit 1",
+    )
+    import unicodedata
+
+    user = tmp_path / "scenarios"
+    user.mkdir()
+    body = "scenario: baseline\nmethod: mean\n"
+    nfd = unicodedata.normalize("NFD", "稳增长é")
+    bad = [".hidden", "稳\u202e增长", "长" * 65, unicodedata.normalize("NFC", nfd)]
+    for name in ["稳增长", nfd, *bad]:
+        (user / f"{name}.yaml").write_text(body, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(["brief", "--scenario", "all", "--jobs", "2", "--out", str(out)],
+                 env=_env(PXANALYSIS_SCENARIO_DIR=str(user)))  # fmt: skip
+    assert result.returncode == 1, result.stderr[-2000:]
+    skipped = [ln for ln in result.stderr.splitlines() if "skipped: scenario file" in ln]
+    assert len(skipped) == 4, result.stderr[-2000:]
+    rendered = sorted(p.parent.name for p in (out / "2024").glob("*/brief.pdf"))
+    shipped = ["baseline", "optimistic", "pessimistic", "targets_met", "custom_example"]
+    assert rendered == sorted([*shipped, "稳增长", "稳增长é"])
+    assert all(unicodedata.is_normalized("NFC", name) for name in rendered)
+    beside = sorted(p.name for p in out.iterdir() if p.name != ".pxanalysis.lock")
+    assert beside == ["2024"]  # nothing written beside the year's folder
+    assert not [p for p in (out / "2024").iterdir() if p.name.startswith(".")]
+    manifest = json.loads((out / "2024/manifest.json").read_text(encoding="utf-8"))
+    assert {"稳增长", "稳增长é"} <= set(manifest["scenarios"])
+    row["observed"] = f"exit 1, 4 skipped, {len(rendered)} briefs incl. 稳增长/ and 稳增长é/ (NFC)"
+
+
 def test_3_a_params_file_never_overwrites_the_official_brief(tmp_path, good, fault):
     row = fault("3 --params with scenario: baseline", "rendered into <file stem>/, official kept")
     out = _copy_good(good, tmp_path / "out")
@@ -1270,7 +1302,7 @@ def test_h19_spreadsheet_cells_are_never_formulas(tmp_path, monkeypatch, fault):
     sheet = openpyxl.load_workbook(tmp_path / "x.xlsx").worksheets[0]
     values = [c for r in sheet.iter_rows() for c in r]
     assert not [c.coordinate for c in values if c.data_type == "f"]
-    assert sheet["A2"].value == "'" + evil[0] and sheet["B3"].value == -1
+    assert sheet["A3"].value == "'" + evil[0] and sheet["B4"].value == -1  # row 2: units
     row["observed"] = "CSV and XLSX: '=HYPERLINK(… as text, 0 formula cells, numbers kept"
 
 

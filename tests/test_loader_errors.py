@@ -24,7 +24,7 @@ def _edit(path, row_number, field, value):
 CASES = [
     ("pingxiang/2024/figures.csv", "figures", 3, "value", "3,8", "not a number"),
     ("pingxiang/2024/figures.csv", "figures", 5, "unit", "斤两", "not one of"),
-    ("pingxiang/2024/figures.csv", "figures", 7, "year", "1999", "below the minimum"),
+    ("pingxiang/2024/figures.csv", "figures", 7, "year", "1977", "below the minimum"),
     ("pingxiang/2024/figures.csv", "figures", 2, "quote", "", "empty, but required"),
     ("pingxiang/2024/figures.csv", "figures", 4, "figure_id", "r23_gdp", "duplicate 'r23_gdp'"),
     ("pingxiang/2024/figures.csv", "figures", 6, "kind", "forecast", "not one of"),

@@ -17,7 +17,6 @@ before anything runs.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,9 +26,6 @@ from pxanalysis import params, paths
 from pxanalysis.data import reports
 from pxanalysis.errors import DataError, FontNotFoundError, ParameterError, check_name
 from pxanalysis.vocab import BUILTIN_SCENARIOS, REPORT_YEAR, SCENARIOS, SHIPPED_SCENARIO_FILES
-
-#: A brief's name (its output folder): letters, digits, ``_`` and ``-``.
-NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 @dataclass
@@ -184,12 +180,10 @@ def _job(
     year: int | None = None,
 ) -> Job:
     """A job from one scenario file (raises ParameterError naming the file)."""
-    name = path.stem
-    if not NAME_PATTERN.fullmatch(name):
-        raise ParameterError(
-            f"scenario file {path}: its name must use letters, digits, - and _ only "
-            "(it names the brief's folder)"
-        )
+    try:  # the brief's folder: the file's name, NFC-normalised (params.scenario_name)
+        name = params.scenario_name(path.stem)
+    except ParameterError as exc:
+        raise ParameterError(f"scenario file {path}: {exc} (it names the brief's folder)") from None
     if not is_shipped(path) and name in SHIPPED_SCENARIO_FILES:
         raise ParameterError(
             f"scenario file {path}: {name!r} is the name of a shipped scenario; rename the file"
@@ -253,10 +247,17 @@ def plan(
                 f"{paths.user_scenario_dir()}, nothing to render: add a scenario YAML file "
                 "or check PXANALYSIS_HOME and PXANALYSIS_SCENARIO_DIR"
             )
-        jobs, skipped = [], []
+        jobs, skipped, folders = [], [], {}
         for path in files:
             try:
-                jobs.append(_job(path, lang, as_of=as_of, region=region, year=year))
+                job = _job(path, lang, as_of=as_of, region=region, year=year)
+                earlier = folders.setdefault((job.folder, job.name), path)
+                if earlier != path:  # two spellings of one name (NFC and NFD): one folder
+                    raise ParameterError(
+                        f"scenario file {path}: its name is the same as {earlier.name}'s once "
+                        f"normalised ({job.name!r}), and names the same folder; rename one"
+                    )
+                jobs.append(job)
             except ParameterError as exc:
                 if is_shipped(path):
                     raise

@@ -34,7 +34,8 @@ from pxanalysis.data import registry
 from pxanalysis.data.bounds import plausible
 from pxanalysis.data.schema import read_text, validate_rows
 from pxanalysis.errors import DataValidationError, ParameterError
-from pxanalysis.vocab import FIGURE_KINDS, FIRST_YEAR, LAST_YEAR, REGION_PATTERN
+from pxanalysis.vocab import FIGURE_KINDS, LAST_YEAR, REGION_PATTERN
+from pxanalysis.vocab import FIRST_REPORT_YEAR as FIRST_YEAR
 
 #: Units of amounts that 万, 亿 and 万亿 scale (万公里, 亿千瓦, 万亿元).
 SCALABLE_UNITS = (

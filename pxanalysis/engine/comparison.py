@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
 from pxanalysis import caching, data
-from pxanalysis.engine import judgement, nowcast, projection, series
+from pxanalysis.data import ledger, registry
+from pxanalysis.engine import evidence, judgement, nowcast, projection, series
+from pxanalysis.engine.calibration import EffectiveSD
 from pxanalysis.engine.growth import implied_level
 from pxanalysis.engine.meet import meet_probabilities
 from pxanalysis.engine.methods import Predictive
@@ -97,7 +102,53 @@ def indicator_projection(
         )
         return p
     annual = judgement.judge(indicator, year, scenario.method, scenario.window, scenario.as_of)
-    return with_releases(annual, indicator, scenario, year)
+    p = with_releases(annual, indicator, scenario, year)
+    return moved_with_base(p, indicator, scenario, year)
+
+
+@dataclass(frozen=True)
+class Shifted(EffectiveSD):
+    """A predictive distribution moved by ``delta`` pp (its shape kept)."""
+
+    base: object
+    delta: float
+
+    def cdf(self, x):
+        return self.base.cdf(np.asarray(x, dtype=float) - self.delta)
+
+    def ppf(self, q: float) -> float:
+        return float(self.base.ppf(q)) + self.delta
+
+
+def moved_with_base(p: projection.Projection, indicator: str, scenario: Scenario, year: int):
+    """``p`` moved by what the scenario tells about the indicator it co-moves with.
+
+    When the registry says an indicator moves with a base (retail sales with GDP) and the
+    scenario moves the base's median (a GDP assumption, or a GDP release), the indicator's
+    distribution moves by its loading times that change: the same factor structure the
+    optimistic and pessimistic scenarios use (:attr:`Indicator.loading` relative to the
+    base's). An indicator with its own assumption or its own release is left alone.
+    """
+    base = evidence.comoves_with(indicator)
+    if (base is None or p.dist is None or year != scenario.year or indicator in scenario.ytd
+            or p.method in ("assumption",) or any(a.kind == "ytd" for a in p.evidence)):  # fmt: skip
+        return p
+    if base not in scenario.assumptions and base not in scenario.ytd:
+        moved = with_releases(
+            judgement.judge(base, year, scenario.method, scenario.window, scenario.as_of),
+            base, scenario, year,
+        )  # fmt: skip
+        if not any(a.kind == "ytd" for a in moved.evidence):
+            return p
+    else:
+        moved = indicator_projection(base, scenario, year)
+    plain = judgement.judge(base, year, scenario.method, scenario.window, scenario.as_of)
+    change = moved.quantile(0.5) - plain.quantile(0.5)
+    if not math.isfinite(change) or abs(change) < 1e-9:
+        return p
+    delta = change * registry.loading(indicator) / registry.loading(base)
+    note = f"moved {delta:+.2f} pp with {base} ({change:+.2f} pp in this scenario)"
+    return dataclasses.replace(p, dist=Shifted(p.dist, delta), notes=[*p.notes, note])
 
 
 def with_releases(annual, indicator: str, scenario: Scenario, year: int | None = None):
@@ -130,6 +181,20 @@ def compare_targets(scenario: Scenario | None = None) -> pd.DataFrame:
 
 _COMPARED: dict[tuple, pd.DataFrame] = {}
 caching.register(_COMPARED)
+
+
+def widened(row: dict, grade: str) -> dict:
+    """A projection row with its 80 % and 95 % bands widened by the track record's factor for
+    its grade (the smallest that brought the ledger's development coverage to 80 %)."""
+    cal = ledger.calibration()
+    factor = (cal or {}).get("widen", {}).get(str(grade), 1.0)
+    if factor == 1.0 or row["median"] != row["median"]:
+        return row
+    out = dict(row)
+    for lo, hi in (("lo80", "hi80"), ("lo95", "hi95")):
+        out[lo] = row["median"] - factor * (row["median"] - row[lo])
+        out[hi] = row["median"] + factor * (row[hi] - row["median"])
+    return out
 
 
 def _compare(scenario: Scenario) -> pd.DataFrame:
@@ -166,7 +231,7 @@ def _compare(scenario: Scenario) -> pd.DataFrame:
                 indicator, scenario.year, scenario.method, scenario.window, scenario.as_of
             )
         ytd = next((a for a in p.evidence if a.kind == "ytd"), None)
-        r = p.row()
+        r = widened(p.row(), p.shown_grade)
         q = scenario.quantile_for(target["direction"], indicator)
         if scenario.name == "targets_met":
             value, source = float(target["value"]), "target"
@@ -243,3 +308,23 @@ def _compare(scenario: Scenario) -> pd.DataFrame:
 def clear_cache() -> None:
     """Forget the cached parent targets and comparisons (every cache)."""
     caching.clear()
+
+
+#: The methods whose answers make the range printed beside the default's (the fast ones;
+#: ARIMA and ETS are too slow to run on every brief and are in the backtest table).
+RANGE_METHODS = ("last", "mean3", "trend", "combo")
+
+
+def method_range(scenario: Scenario | None = None) -> pd.DataFrame:
+    """P(meet) of each target under every method of :data:`RANGE_METHODS`: min and max.
+
+    No answer hinges on one method silently: the brief prints this range beside the
+    default method's P(meet).
+    """
+    scenario = scenario or Scenario()
+    answers = []
+    for method in RANGE_METHODS:
+        other = dataclasses.replace(scenario, method=method, name="baseline")
+        answers.append(compare_targets(other).set_index("indicator_id")["p_meet"].rename(method))
+    frame = pd.concat(answers, axis=1)
+    return pd.DataFrame({"p_min": frame.min(axis=1), "p_max": frame.max(axis=1)})

@@ -221,3 +221,14 @@ def path(annual, indicator: str, target: float, direction: str, year: int | None
 def clear_cache() -> None:
     """Forget the cached calibration."""
     caching.clear()
+
+
+def new_since_report(as_of=None) -> int:
+    """How many of the region's year-to-date releases of the report's year were published
+    after the report's date and by ``as_of`` (0: an as-of date adds nothing to the January
+    judgement)."""
+    report = data.current()
+    day = series.as_date(as_of or report.date)
+    rows = data.monthly_releases(as_of=day)
+    rows = rows[(rows["geo"] == report.region) & (rows["year"] == report.year)]
+    return int((pd.to_datetime(rows["known_from"]).dt.date > series.as_date(report.date)).sum())

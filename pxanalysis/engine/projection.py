@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pxanalysis import caching, data
+from pxanalysis.data import ledger
 from pxanalysis.engine import backtest, calibration, selection, series
 from pxanalysis.engine.methods import (
     MIN_OBS,
@@ -142,6 +143,12 @@ class Projection:
 def resolve_method(method: str, as_of=None) -> tuple[str, str]:
     """(method, note): ``auto`` becomes the method the rule chooses as of ``as_of``."""
     if method == AUTO_METHOD:
+        cal = ledger.calibration()
+        if cal is not None and cal["method"] != AUTO_METHOD:
+            return cal["method"], (
+                f"default by the track record: best real-time log score of P(meet) on the "
+                f"ledger's targets up to {cal['cutoff']}"
+            )
         choice = selection.choose(as_of)
         return choice.method, f"default by rule: {choice.reason()}"
     return check_method(method), ""

@@ -32,6 +32,7 @@ from pathlib import Path
 from pxanalysis import paths
 from pxanalysis.data import registry, report_schema
 from pxanalysis.errors import DataValidationError, ParameterError
+from pxanalysis.escaping import inert
 from pxanalysis.extract import rules
 from pxanalysis.extract.scan import Figure, scan, workplan_items
 from pxanalysis.extract.text import Text, normalise
@@ -307,7 +308,7 @@ def _review(rows: list[dict], targets: list[dict], text: Text) -> list[str]:
             lines.append(
                 f"- `{row['figure_id']}` {row['value_text']}{row['unit']} "
                 f"({row['kind']} {row['year']}, confidence {row['confidence']:.2f}): "
-                f"{row['note'] or 'check'} — 「{row['quote']}」"
+                f"{inert(row['note'] or 'check')} — 「{inert(row['quote'])}」"
             )
     for t in targets:
         if not re.fullmatch(r"[a-z0-9_]+", t["target_id"]):
@@ -440,7 +441,7 @@ def write_profile(region: str, name: str, name_en: str, level: str, parent: str 
 
 def _review_text(result: Draft) -> str:
     head = (
-        f"# Review: drafted {result.region} {result.year}\n\n"
+        f"# Review: drafted {inert(result.region)} {result.year}\n\n"
         f"{len(result.figures)} figures, {len(result.targets)} main targets, "
         f"{len(result.workplan)} work-plan items were drafted by `pxanalysis extract`.\n"
         "Check the rows below first, then every quote against the text; fill "

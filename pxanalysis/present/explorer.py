@@ -17,7 +17,6 @@ message and keeps the last valid chart; nothing raises into the notebook.
 from __future__ import annotations
 
 import io
-import re
 import threading
 import time
 from html import escape
@@ -305,7 +304,9 @@ class Explorer:
         all. A shipped scenario's name is refused; an existing file is replaced
         only when asked (``replace``, default: the *replace* checkbox). The brief
         of the saved file is named after it (``pxanalysis brief --params``, or
-        ``--scenario all``).
+        ``--scenario all``). The name may be Chinese (``稳增长``): it is NFC-normalised
+        and checked by :func:`pxanalysis.params.scenario_name` (letters of any script,
+        digits, ``-`` and ``_``; no separator, no dot, at most 64 characters).
 
         ``directory`` defaults to :func:`pxanalysis.paths.user_scenario_dir`.
         """
@@ -313,8 +314,7 @@ class Explorer:
         directory = Path(paths.user_scenario_dir() if directory is None else directory)
         replace = self.w_replace.value if replace is None else replace
         try:
-            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
-                raise ParameterError(f"file name {name!r}: use letters, digits, - and _ only")
+            name = params.scenario_name(name)  # 稳增长 is kept; NFC; no separator or dot
             if name in SHIPPED_SCENARIO_FILES:
                 raise ParameterError(
                     f"{name!r} is a shipped scenario and cannot be overwritten; choose another name"

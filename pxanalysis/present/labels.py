@@ -9,6 +9,8 @@ level up). Indicator names come from the registry (``data/registry/indicators.ya
 
 from __future__ import annotations
 
+import math
+
 from pxanalysis import data
 from pxanalysis.data import regions, registry
 from pxanalysis.errors import check_name
@@ -256,9 +258,136 @@ COLUMNS_ZH = {
 }
 
 
+COLUMNS_ZH.update(
+    {
+        "n_calibrated": "有区间的次数",
+        "width80": "80%区间宽度",
+        "n_common": "与均值法共同的次数",
+        "diff_abs_error": "与均值法绝对误差之差",
+        "diff_se": "差的标准误",
+    }
+)
+
+#: English headers for exported tables (column id -> header).
+COLUMNS_EN = {
+    "indicator_id": "Indicator id",
+    "indicator": "Indicator",
+    "target": "{year} target (%)",
+    "direction": "Direction",
+    "value_review": "{review} (%)",
+    "kind_review": "{review} basis",
+    "method": "Method",
+    "n_obs": "Observations",
+    "median": "Median (%)",
+    "lo80": "80% band low",
+    "hi80": "80% band high",
+    "lo95": "95% band low",
+    "hi95": "95% band high",
+    "sd": "Standard deviation",
+    "scenario": "Scenario",
+    "scenario_value": "Scenario value (%)",
+    "value_source": "Value source",
+    "gap_pp": "Gap to target (pp)",
+    "p_meet": "P(meet)",
+    "p_meet_about": "P(meet, about)",
+    "ytd_month": "Months released",
+    "ytd_growth": "Year-to-date growth (%)",
+    "median_january": "January median (%)",
+    "p_meet_january": "January P(meet)",
+    "as_of": "Information as of",
+    "grade": "Grade",
+    "evidence": "Evidence",
+    "what_changes": "What would change it most",
+    "p_change_per_pp": "P(meet) change per pp (pp)",
+    "point": "Point projection (%)",
+    "last_obs_kind": "Last observation basis",
+    "implied_level": "Implied {year} level",
+    "level_unit": "Level unit",
+    "parent_target": "{parent_en} {year} target (%)",
+    "minus_parent": "Target minus {parent_en}'s (pp)",
+    "flag": "Flag",
+    "interval_source": "Interval source",
+    "note": "Note",
+    "year": "Year",
+    "horizon": "Horizon (years)",
+    "last_obs_year": "Last observation year",
+    "n": "Forecasts",
+    "mae": "MAE",
+    "rmse": "RMSE",
+    "bias": "Bias",
+    "n_calibrated": "Forecasts with a band",
+    "coverage80": "80% coverage",
+    "coverage95": "95% coverage",
+    "width80": "80% band width",
+    "n_common": "Forecasts shared with the mean",
+    "rel_mae_vs_mean": "MAE / mean's MAE",
+    "diff_abs_error": "Paired difference of absolute errors",
+    "diff_se": "Its standard error",
+    "parameter": "Parameter",
+    "value": "Value",
+}
+
+
 def zh_columns(frame):
     """Rename a frame's columns to Chinese headers where one is known."""
     return frame.rename(columns={k: fill(v) for k, v in COLUMNS_ZH.items() if k in frame.columns})
+
+
+def columns(frame, lang: str = "zh"):
+    """Rename a frame's columns to the headers of ``lang`` where one is known."""
+    if check_lang(lang) == "zh":
+        return zh_columns(frame)
+    return frame.rename(columns={k: fill(v) for k, v in COLUMNS_EN.items() if k in frame.columns})
+
+
+#: Readers' names of the projection methods (ids as in ``pxanalysis.vocab.METHOD_CHOICES``).
+METHODS = {
+    "auto": ("按规则选定", "by the rule"),
+    "mean": ("朴素均值(近5年)", "naive mean (5 yrs)"),
+    "mean3": ("近3年均值", "mean of last 3"),
+    "last": ("随机游走(上年数)", "random walk (last figure)"),
+    "trend": ("线性趋势", "linear trend"),
+    "arima": ("ARIMA模型", "ARIMA"),
+    "ets": ("指数平滑(ETS)", "exponential smoothing (ETS)"),
+    "combo": ("组合", "combination"),
+    "anchored": ("证据锚定", "anchored on the evidence"),
+    "assumption": ("使用者假设", "user assumption"),
+    "nowcast": ("现时预测", "nowcast"),
+}
+
+#: What a target's direction means for meeting it.
+DIRECTIONS = {
+    "increase": ("不低于目标", "at least the target"),
+    "decrease": ("不高于目标", "at most the target"),
+}
+
+#: Where a scenario's value comes from (``value_source``; ``projection q=…`` is a quantile).
+VALUE_SOURCES = {
+    "assumption": ("使用者假设", "user assumption"),
+    "target": ("目标值", "the target"),
+    "none": ("无", "none"),
+}
+
+
+def method(method_id: str, lang: str = "zh") -> str:
+    """A reader's name of a method id (``nowcast+last`` too); an unknown id as it is."""
+    parts = str(method_id).split("+")
+    if not all(part in METHODS for part in parts):
+        return method_id
+    return "+".join(_pick(METHODS[part], lang) for part in parts)
+
+
+def direction(direction_id: str, lang: str = "zh") -> str:
+    """What meeting a target means: 不低于目标 / at least the target."""
+    return _pick(DIRECTIONS[check_name(direction_id, DIRECTIONS, "direction")], lang)
+
+
+def value_source(source: str, lang: str = "zh") -> str:
+    """Where a scenario value comes from, in words (``projection q=0.9``: that quantile)."""
+    if str(source).startswith("projection q="):
+        q = source.removeprefix("projection q=")
+        return f"预测分布的{q}分位数" if check_lang(lang) == "zh" else f"projection, quantile {q}"
+    return _pick(VALUE_SOURCES[source], lang) if source in VALUE_SOURCES else source
 
 
 TEXT.update(
@@ -297,13 +426,17 @@ TEXT.update(
             "4. Evidence, and what would change each judgement",
         ),
         "backtest": ("五、预测方法实时回测(地区生产总值)", "5. Real-time backtest (GDP)"),
-        "commitments": (
-            "六、{year}年工作安排中的量化任务",
-            "6. Quantified {year} commitments by area",
+        "track_record": (
+            "六、过往判断的成绩:真实目标与实际结果",
+            "6. Track record: real targets and what happened",
         ),
-        "method_caveats": ("七、方法与说明", "7. Method and caveats"),
-        "evidence_sources": ("八、证据明细与来源", "8. Every input and its source"),
-        "sources": ("九、数据来源", "9. Sources"),
+        "commitments": (
+            "七、{year}年工作安排中的量化任务",
+            "7. Quantified {year} commitments by area",
+        ),
+        "method_caveats": ("八、方法与说明", "8. Method and caveats"),
+        "evidence_sources": ("九、证据明细与来源", "9. Every input and its source"),
+        "sources": ("十、数据来源", "10. Sources"),
         "as_of": ("信息截至", "Information as of"),
         # explorer controls
         "window": ("窗口", "Window"),
@@ -375,3 +508,202 @@ def input_label(label: str, lang: str = "zh") -> str:
                 replacement = replacement.replace("{indicator}", name)
             return fill(re.sub(pattern, replacement, label))
     return label
+
+
+# --------------------------------------------------------------------------- verdicts
+
+#: Words for P(meet), the probability of meeting a target, read on the whole percent the
+#: key-numbers table prints (so a reader never sees "35%" beside a word of another step).
+#: Each step is ``(highest percent, zh, en)``; the lowest starts at 0.
+#:
+#: Why these cut-offs: they are the IPCC's calibrated likelihood language (very unlikely
+#: < 10%, unlikely < 33%, about as likely as not 33-66%, likely > 66%, very likely > 90%),
+#: a scale economists already read, rounded to whole percents and made symmetric about
+#: 50%, so that meeting a target at p and missing it at 1 - p read as mirror words.
+#: The middle step is wide on purpose: one more release or piece of evidence moves a
+#: P(meet) between 35% and 65% across 50% often (the evidence table's sensitivity is
+#: several points of P(meet) per point of growth), so calling it either way would be
+#: false precision.
+VERDICT_SCALE = (
+    (9, "几乎不可能", "almost impossible"),
+    (34, "不太可能", "unlikely"),
+    (65, "难以判断", "hard to call"),
+    (90, "很可能", "likely"),
+    (100, "几乎肯定", "almost certain"),
+)
+
+_ZH_NUMERALS = "零一二三四五六七八九十"
+#: The fractions "about 1 in 5" may use, the simplest first: any k/n up to fifths, then
+#: only 1 in n and n-1 in n (1 in 8, 9 in 10), which a reader takes in at a glance.
+ODDS_FRACTIONS = tuple(
+    (k, n)
+    for n in range(2, 21)
+    for k in range(1, n)
+    if math.gcd(k, n) == 1 and (n <= 5 or k in (1, n - 1))
+)
+#: How much a larger denominator costs, in probability, when choosing the fraction.
+ODDS_SIMPLER = 0.002
+
+
+def percent(p: float) -> int:
+    """``p`` as the whole percent the tables print (``f"{p:.0%}"``)."""
+    return int(f"{p:.0%}".rstrip("%"))
+
+
+def verdict(p: float, lang: str = "zh") -> str:
+    """The word of :data:`VERDICT_SCALE` for a probability of meeting a target.
+
+    Parameters
+    ----------
+    p : float
+        P(meet), between 0 and 1.
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    str
+        几乎不可能 … 几乎肯定 (almost impossible … almost certain).
+    """
+    i = LANGS.index(check_lang(lang)) + 1
+    shown = percent(p)
+    return next(step[i] for step in VERDICT_SCALE if shown <= step[0])
+
+
+def verdict_scale_text(lang: str = "zh") -> str:
+    """The verdict scale in one line, as printed once on the brief's first page."""
+    zh = check_lang(lang) == "zh"
+    parts, low = [], 0
+    for high, *words in VERDICT_SCALE:
+        word = words[0 if zh else 1]
+        span = (f"<{high + 1}%" if low == 0 else f">{low - 1}%" if high == 100
+                else f"{low}%-{high}%")  # fmt: skip
+        parts.append(f"{word} {span}")
+        low = high + 1
+    if zh:
+        return (
+            "判断用语按达标概率分档:" + ";".join(parts) + "(沿用IPCC的可能性用语分档,"
+            "对称于50%:达标与不达标的说法互为镜像)。"
+        )
+    return (
+        "Verdicts by P(meet): " + "; ".join(parts) + " (the IPCC's likelihood steps, "
+        "symmetric about 50%: meeting and missing read as mirror words)."
+    )
+
+
+def _zh_number(n: int) -> str:
+    if n <= 10:
+        return _ZH_NUMERALS[n]
+    tens, units = divmod(n, 10)
+    return ("" if tens == 1 else _ZH_NUMERALS[tens]) + "十" + (_ZH_NUMERALS[units] if units else "")
+
+
+def odds(p: float, lang: str = "zh") -> str:
+    """A probability as a simple fraction in words: 约五分之一 / about 1 in 5.
+
+    The fraction of :data:`ODDS_FRACTIONS` nearest to ``p``, a smaller
+    denominator preferred (each unit of it counts as 0.2 points of distance:
+    45% reads "about 1 in 2", 5% "1 in 20", 12% "1 in 8"); below 5% and above 95%
+    (as printed) it says so (不到二十分之一 / under 1 in 20).
+    """
+    zh = check_lang(lang) == "zh"
+    shown = percent(p)
+    if shown < 5:
+        return "不到二十分之一" if zh else "under 1 in 20"
+    if shown > 95:
+        return "超过二十分之十九" if zh else "over 19 in 20"
+    k, n = min(ODDS_FRACTIONS, key=lambda c: abs(p - c[0] / c[1]) + ODDS_SIMPLER * c[1])
+    if zh:
+        return "约一半" if (k, n) == (1, 2) else f"约{_zh_number(n)}分之{_zh_number(k)}"
+    return f"about {k} in {n}"
+
+
+#: How a target's qualifier reads after its number.
+QUALIFIERS = {
+    "左右": ("左右", "or so"),
+    "以上": ("以上", "or more"),
+    "以内": ("以内", "or less"),
+    "以下": ("以下", "or less"),
+}
+
+#: English for the units of level targets: a magnitude prefix, then the thing counted.
+_MAGNITUDES = (("万亿", 1e12), ("亿", 1e8), ("万", 1e4))
+_THINGS = {"人": "people", "元": "yuan", "斤": "jin", "吨": "tonnes", "户": "households",
+           "亩": "mu", "千瓦": "kW", "个": ""}  # fmt: skip
+
+
+def _english_amount(value: float, unit: str) -> str:
+    """``value`` ``unit`` (万人, 亿元 …) in English words, or as written when unknown."""
+    factor, rest = 1.0, unit
+    for prefix, size in _MAGNITUDES:
+        if unit.startswith(prefix):
+            factor, rest = size, unit[len(prefix) :]
+            break
+    if rest not in _THINGS:
+        return f"{value:g} {unit}"
+    amount = value * factor
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(amount) >= size:
+            return f"{amount / size:g} {word} {_THINGS[rest]}".strip()
+    return f"{amount:,.0f} {_THINGS[rest]}".strip()
+
+
+def target_words(indicator_id: str, lang: str = "zh") -> str:
+    """A main target as the report states it: 地区生产总值增长5.5%左右 / GDP 5.5% or so.
+
+    Parameters
+    ----------
+    indicator_id : str
+        A target of the current report.
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    str
+        The indicator's name, the direction (增长, 下降, 涨幅 for a ceiling on a
+        rate such as consumer prices), the number with its unit and qualifier
+        (左右, 以上 …, or a range 5%-5.5%). Plain text: escape it for Markdown.
+    """
+    zh = check_lang(lang) == "zh"
+    row = data.targets().loc[indicator_id]
+    name = indicator(indicator_id, lang)
+    value, unit = float(row["value"]), str(row["unit"] or "")
+    qualifier = row["qualifier"] if isinstance(row["qualifier"], str) else ""
+    parts = [q for q in qualifier.split(";") if q]
+    ranged = next((q.removeprefix("区间:") for q in parts if q.startswith("区间:")), None)
+    after = "".join(QUALIFIERS[q][0 if zh else 1] + ("" if zh else " ") for q in parts
+                    if q in QUALIFIERS).strip()  # fmt: skip
+    over = "超" in parts
+    growth = row["measure"] == "growth" and unit == "%"
+    if growth:
+        verb_zh, verb_en = (
+            ("下降", "down ") if value < 0
+            else ("增长", "") if row["direction"] == "increase" else ("涨幅", "up ")
+        )  # fmt: skip
+        number = f"{ranged.replace('-', '%-')}%" if ranged else f"{abs(value):g}%"
+    else:
+        verb_zh = verb_en = ""
+        number = f"{ranged.replace('-', unit + '-')}{unit}" if ranged else None
+        if number is None:
+            number = f"{value:g}{unit}" if zh or unit == "%" else _english_amount(value, unit)
+    if zh:
+        verb_zh = "" if name.endswith(verb_zh) else verb_zh  # 居民消费价格涨幅: no second 涨幅
+        return f"{name}{verb_zh}{'超' if over else ''}{number}{after}"
+    return " ".join(w for w in (name, ("over " if over else "") + verb_en + number, after) if w)
+
+
+def grade_sentence(lang: str = "zh") -> str:
+    """What the evidence grade says, in one sentence."""
+    from pxanalysis.engine.judgement import GRADE_A_OBS, GRADE_B_OBS
+
+    if check_lang(lang) == "zh":
+        return fill(
+            f"证据等级表示判断有多少依据:A级有{GRADE_A_OBS}个以上{{self}}年度观测,用时间序列方法;"
+            f"B级{GRADE_B_OBS}-{GRADE_A_OBS - 1}个;C级更少,综合上年数、{{parent}}目标等多项证据锚定,"
+            "区间更宽;U级为使用者给出的假设。"
+        )
+    return (
+        f"The grade says how much evidence stands behind a verdict: A, {GRADE_A_OBS} or more "
+        f"annual observations of the region's own and time-series methods; B, {GRADE_B_OBS}-"
+        f"{GRADE_A_OBS - 1}; C, fewer, anchored on several pieces of evidence (the last figure, "
+        "the parent region's target …) with wider bands; U, a user's assumption."
+    )

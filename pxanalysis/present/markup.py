@@ -13,43 +13,15 @@ would make a formula (``=HYPERLINK(…)``).
 
 from __future__ import annotations
 
-import string
-from html import escape
-
 import pandas as pd
 
-#: ASCII punctuation, which a backslash escapes in Markdown (CommonMark), except the HTML
-#: characters ``& < > " '``: :func:`inert` writes those as entities.
-MARKDOWN_PUNCTUATION = frozenset(string.punctuation) - set("&<>\"'")
+from pxanalysis.escaping import MARKDOWN_PUNCTUATION, inert, markdown_text
+
+__all__ = ["MARKDOWN_PUNCTUATION", "inert", "markdown_text", "chart_text", "cell", "cells"]
+
 #: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection"): ``= + - @``,
 #: and a tab or carriage return before one of them.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def markdown_text(text: str) -> str:
-    """``text`` with a backslash before every Markdown punctuation character but ``& < > " '``."""
-    return "".join("\\" + ch if ch in MARKDOWN_PUNCTUATION else ch for ch in str(text))
-
-
-def inert(text) -> str:
-    """``text`` as inert Markdown and HTML: it is shown as written, and nothing else happens.
-
-    Markdown punctuation gets a backslash (no emphasis, link, image, heading,
-    autolink: ``https\\://`` is not a link) and ``& < > " '`` become entities (no
-    tag, no ``<style>``, no raw HTML). Line breaks become spaces: a line of text
-    cannot start a new Markdown block.
-
-    Parameters
-    ----------
-    text : str
-        Text from a report, a data file or a user (anything else is ``str()``-ed).
-
-    Returns
-    -------
-    str
-        Markdown that renders as exactly ``text`` (on one line).
-    """
-    return escape(markdown_text(" ".join(str(text).split())), quote=True)
 
 
 def chart_text(text) -> str:

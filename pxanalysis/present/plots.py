@@ -10,7 +10,7 @@ import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from pxanalysis import data
 from pxanalysis.engine import comparison, judgement, nowcast, scenarios, series
@@ -162,7 +162,11 @@ def fan_chart(indicator: str, scenario=None, lang: str = "zh", ax=None, bands=(8
             label=f"{labels.text('target', lang)} {t['value']:g}%")  # fmt: skip
     ax.axhline(0, color="black", lw=0.6)
     ax.set_title(title, fontsize=10, y=1.0)  # a fixed y skips the costly auto-placement
-    ax.set_xlim(scenario.year - 9.5, scenario.year + 0.6)
+    # each chart its own axis: from its first year of history (at most ten years back)
+    shown = own[own["kind"].isin(["actual", "estimate"])]
+    first = int(shown.index.min()) if len(shown) else scenario.year - 1
+    ax.set_xlim(max(first, scenario.year - 10) - 0.5, scenario.year + 0.6)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.set_ylabel(labels.text("growth_pct", lang), fontsize=9)
     ax.tick_params(labelsize=8)
     return fig
@@ -210,7 +214,7 @@ def fan_chart_grid(scenario=None, lang: str = "zh") -> Figure:
     """:func:`fan_chart` for every main target, three to a row (nine: a 3x3 figure)."""
     ids = data.target_ids()
     rows = max(1, math.ceil(len(ids) / 3))
-    fig, axes = plt.subplots(rows, 3, figsize=(12, 8.5 * rows / 3 + 0.4 * (rows < 3)), sharex=True,
+    fig, axes = plt.subplots(rows, 3, figsize=(12, 8.5 * rows / 3 + 0.4 * (rows < 3)),
                              squeeze=False)  # fmt: skip
     for ax, indicator in zip(axes.flat, ids, strict=False):
         fan_chart(indicator, scenario, lang, ax=ax)
@@ -227,4 +231,29 @@ def fan_chart_grid(scenario=None, lang: str = "zh") -> Figure:
     fig.suptitle(labels.text("fan_title", lang), fontsize=13)
     # fixed margins instead of tight_layout: a layout pass costs a full draw
     fig.subplots_adjust(left=0.05, right=0.99, bottom=0.09, top=0.92, wspace=0.22, hspace=0.28)
+    return fig
+
+
+def reliability_chart(table: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Forecast probability against the share met, one dot per bin sized by its cases.
+
+    ``table``: the track record's reliability table (columns ``n``, ``forecast``, ``met``).
+    """
+    rows = table[table["n"] > 0]
+    fig, ax = plt.subplots(figsize=(3.6, 3.2))
+    ax.plot([0, 1], [0, 1], color="0.6", lw=0.8, ls="--")
+    ax.scatter(rows["forecast"], rows["met"], s=12 + 6 * rows["n"], color="#1f4e79", alpha=0.8)
+    for r in rows.itertuples():
+        ax.annotate(f"n={r.n}", (r.forecast, r.met), xytext=(4, -10), textcoords="offset points",
+                    fontsize=7)  # fmt: skip
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    zh = lang == "zh"
+    ax.set_xlabel("工具给出的实现概率" if zh else "P(meet) the tool gave", fontsize=8)
+    ax.set_ylabel("实际实现的比例" if zh else "share actually met", fontsize=8)
+    ax.set_title("可靠性(评估年份)" if zh else "Reliability (evaluation years)", fontsize=9)
+    ax.tick_params(labelsize=7)
+    fig.subplots_adjust(left=0.2, right=0.96, bottom=0.16, top=0.9)
     return fig

@@ -11,17 +11,28 @@ name, an indicator's name, a source) goes into the Markdown through
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from pxanalysis import data, params
-from pxanalysis.engine import anchored, comparison, nowcast, scenarios, selection, series
+from pxanalysis import data, params, paths
+from pxanalysis.engine import (
+    anchored,
+    comparison,
+    judgement,
+    nowcast,
+    projection,
+    scenarios,
+    selection,
+    series,
+)
 from pxanalysis.engine.calibration import ESTIMATE_SD, SHOCK_PROBABILITY
 from pxanalysis.engine.evidence import TARGET_SHORTFALL
 from pxanalysis.engine.meet import ABOUT_BAND
+from pxanalysis.errors import PxError
 from pxanalysis.present import labels, plots, style, tables
 from pxanalysis.present.markup import inert
 from pxanalysis.vocab import AUTO_METHOD
@@ -91,8 +102,11 @@ def title_block(ctx: Context) -> None:
     lang = ctx.lang
     method = ctx.scenario.method
     if method == AUTO_METHOD:
-        chosen = selection.choose(ctx.scenario.as_of).method
-        method = f"{chosen}({'按规则选定' if _zh(ctx) else 'by the rule'})"
+        chosen, note = projection.resolve_method(AUTO_METHOD, ctx.scenario.as_of)
+        by_record = "track record" in note
+        how = ("按成绩记录选定" if by_record else "按规则选定") if _zh(ctx) else (
+            "by the track record" if by_record else "by the rule")  # fmt: skip
+        method = f"{chosen}({how})"
     _md(
         f"# {inert(ctx.title)}\n\n"
         f"**{_t('scenario', lang)}**:{labels.scenario(ctx.scenario.name, lang)} · "
@@ -100,6 +114,67 @@ def title_block(ctx: Context) -> None:
         f"**{_t('method', lang)}**:{method} · "
         f"**{_t('date', lang)}**:{today}\n\n{inert(_t('data_note', lang))}"
     )
+    report_date = data.current().date
+    if ctx.scenario.as_of > report_date and nowcast.new_since_report(ctx.scenario.as_of) == 0:
+        _md(
+            f"自报告日({report_date})至{ctx.scenario.as_of}没有新发布的月度数据:判断与报告日相同。"
+            if _zh(ctx)
+            else f"No monthly release was published between the report ({report_date}) and "
+            f"{ctx.scenario.as_of}: the judgement is the report date's."
+        )
+
+
+def verdict_lines(compared: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """One plain-words line per target, from the comparison table's rows.
+
+    ``地区生产总值增长5.5%左右:不太可能(约五分之一;A级);2024年一季度地区生产总值(4月)发布后变化最大``
+    / ``GDP 5.5% or so: unlikely (about 1 in 5; grade A); moves most with Q1 2024 GDP (April)``:
+    the target as the report states it (:func:`labels.target_words`), the word of
+    :data:`labels.VERDICT_SCALE` for its P(meet), that probability as a simple
+    fraction, the evidence grade, and the release that would move it most
+    (``what_changes``; left out when no new release is due). A target without a
+    P(meet) says why it is not judged.
+
+    Parameters
+    ----------
+    compared : pandas.DataFrame
+        :func:`pxanalysis.engine.comparison.compare_targets` (one row per target).
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    list of str
+        Plain text, in the table's order (escape it for Markdown).
+    """
+    zh = labels.check_lang(lang) == "zh"
+    lines = []
+    for r in compared.itertuples():
+        target = labels.target_words(r.indicator_id, lang)
+        if pd.isna(r.p_meet):  # the flag says why (水平目标,未作预测 …)
+            why = labels.flag(r.flag, lang) if r.flag in labels.FLAGS else ""
+            why = why or ("未作判断" if zh else "not judged")
+            lines.append(f"{target}:{why}" if zh else f"{target}: {why}")
+            continue
+        word, odds = labels.verdict(r.p_meet, lang), labels.odds(r.p_meet, lang)
+        line = (f"{target}:{word}({odds};{r.grade}级)" if zh
+                else f"{target}: {word} ({odds}; grade {r.grade})")  # fmt: skip
+        release = judgement.NEXT_RELEASE.get(r.what_changes) if r.what_changes else None
+        if release and not release[0].startswith("("):  # "(目标不变)": no new release is due
+            release = labels.fill(release[0 if zh else 1])
+            line += f";{release}发布后变化最大" if zh else f"; moves most with {release}"
+        lines.append(line)
+    return lines
+
+
+def verdicts(ctx: Context) -> None:
+    """Page 1: one line per target in plain words, the verdict scale, the grades in a sentence."""
+    lines = verdict_lines(_compared(ctx), ctx.lang)
+    head = "结论" if _zh(ctx) else "Verdicts"
+    items = "\n".join(f"- {inert(line)}" for line in lines)
+    scale = inert(labels.verdict_scale_text(ctx.lang))
+    grades = inert(labels.grade_sentence(ctx.lang))
+    space = "" if _zh(ctx) else " "
+    _md(f"**{head}**\n\n{items}\n\n{scale}{space}{grades}")
 
 
 def headline(ctx: Context) -> None:
@@ -119,8 +194,7 @@ def headline(ctx: Context) -> None:
             + (f",未作判断的{len(not_judged)}项({sep.join(not_judged)})" if not_judged else "")
             + "。"
             + _gdp_sentence(c, "zh")
-            + f"证据等级:A级{grades.get('A', 0)}项、B级{grades.get('B', 0)}项、C级{grades.get('C', 0)}项"
-            "(C级为本市历史数据不足、综合多项证据锚定的判断,区间更宽)。"
+            + f"证据等级:A级{grades.get('A', 0)}项、B级{grades.get('B', 0)}项、C级{grades.get('C', 0)}项。"
         )
     else:
         text = (
@@ -130,8 +204,7 @@ def headline(ctx: Context) -> None:
             + (f"; {len(not_judged)} not judged ({sep.join(not_judged)})" if not_judged else "")
             + ". "
             + _gdp_sentence(c, "en")
-            + f"Grades: A {grades.get('A', 0)}, B {grades.get('B', 0)}, C {grades.get('C', 0)} "
-            "(C: too little own history, anchored on several pieces of evidence, wider bands)."
+            + f"Grades: A {grades.get('A', 0)}, B {grades.get('B', 0)}, C {grades.get('C', 0)}."
         )
     _md(text)
 
@@ -175,24 +248,145 @@ def key_numbers(ctx: Context) -> None:
         note = (
             f"注:*为报告中的“预计”数。达标概率为P(结果≥目标)(能耗为降幅不小于目标);"
             f"目标写作“左右”的,另列P(结果≥目标−{ABOUT_BAND:g})(约定:目标按0.5个百分点一档设定,"
-            f"差距在半档以内视为“左右”)。等级:{labels.grade('A')};{labels.grade('B')};{labels.grade('C')}。"
+            f"差距在半档以内视为“左右”)。等级的含义见上文“结论”。"
             f"{labels.story(ctx.scenario.name)}{not_judged}"
         )
     else:
         note = (
-            f"* the report's estimate (预计). P(meet) is P(outcome >= target) (energy intensity: a "
+            f"Note: \\* marks the report's estimate (预计). P(meet) is P(outcome >= target) (energy intensity: a "
             f"decline at least as large); for targets written 左右 (about), P(outcome >= target - "
             f"{ABOUT_BAND:g}) too (convention: targets move in 0.5 pp steps; within half a step is "
-            f"'about'). Grades: {labels.grade('A', 'en')}; {labels.grade('B', 'en')}; "
-            f"{labels.grade('C', 'en')}. {labels.story(ctx.scenario.name, 'en')}{not_judged}"
+            f"'about'). The grades are explained under Verdicts above. "
+            f"{labels.story(ctx.scenario.name, 'en')}{not_judged}"
         )
     _md(note)
+
+
+#: What each shipped scenario assumes, in words (the scenario page).
+SCENARIO_STORIES = {
+    "baseline": ("每个指标取预测中位数。", "Every indicator at its projected median."),
+    "optimistic": (
+        "全局经济因子处于其第90百分位:与经济关联越强的指标(登记表中的载荷)上调越多。",
+        "The economy-wide factor at its 90th percentile: indicators that move more with the "
+        "economy (their registry loading) move up more.",
+    ),
+    "pessimistic": (
+        "全局经济因子处于其第10百分位,按载荷下调。",
+        "The economy-wide factor at its 10th percentile, each indicator down by its loading.",
+    ),
+    "targets_met": (
+        "假设每个目标恰好实现:用于测算目标隐含的规模。",
+        "Every target met exactly: what the targets imply for the levels.",
+    ),
+    "custom": (
+        "用户为历史太短的指标给出增速假设(含不确定性);与GDP关联的指标随GDP假设移动。",
+        "A user's growth assumptions (with their uncertainty); indicators that move with GDP "
+        "follow a GDP assumption.",
+    ),
+}
+
+
+def scenario_table(ctx: Context, files: list | None = None) -> pd.DataFrame:
+    """Every scenario side by side: per target, each scenario's value, and P(meet) where a
+    scenario changes the distribution (a custom scenario's assumptions).
+
+    Parameters
+    ----------
+    files : list of path, optional
+        Scenario files to add (default: the custom files of the user's scenario folder).
+    """
+    zh = _zh(ctx)
+    base = ctx.scenario
+    shown = {}
+    for name in ("baseline", "optimistic", "pessimistic", "targets_met"):
+        shown[labels.scenario(name, ctx.lang)] = dataclasses.replace(base, name=name)
+    if files is None:
+        folder = paths.user_scenario_dir()
+        files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    for file in files:
+        try:
+            sc = scenarios.load(file)
+        except PxError:
+            continue  # an invalid file is reported by `brief --scenario all`, not here
+        if sc.name == "custom" and (sc.region, sc.year) == (base.region, base.year):
+            shown[file.stem] = dataclasses.replace(sc, as_of=base.as_of)
+    columns = {}
+    first = None
+    for title, sc in shown.items():
+        c = comparison.compare_targets(sc).set_index("indicator_id")
+        first = c if first is None else first
+        value = c["scenario_value"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}%")
+        if sc.name == "custom":
+            value = value + " / " + c["p_meet"].map(_pct)
+        columns[title] = value
+    table = pd.DataFrame(columns)
+    name_col = "指标" if zh else "indicator"
+    target_col = "目标" if zh else "target"
+    p_col = "达标概率(基准)" if zh else "P(meet), baseline"
+    table.insert(0, p_col, first["p_meet"].map(_pct))
+    table.insert(0, target_col, first["target"].map(lambda v: f"{v:g}%"))
+    table.insert(0, name_col, [labels.indicator(i, ctx.lang) for i in table.index])
+    return table.reset_index(drop=True)
+
+
+def scenario_page(ctx: Context) -> None:
+    """One page for the scenarios: what each assumes and what it changes, side by side."""
+    zh = _zh(ctx)
+    _md(f"## {'情景对比' if zh else 'Scenarios side by side'}")
+    stories = "\n".join(
+        f"- **{labels.scenario(name, ctx.lang)}**:{text[0]}" if zh
+        else f"- **{labels.scenario(name, ctx.lang)}**: {text[1]}"
+        for name, text in SCENARIO_STORIES.items()
+    )  # fmt: skip
+    _md(stories)
+    _table(scenario_table(ctx))
+    _md(
+        "表中为各情景下各指标的取值;乐观、悲观与“目标均实现”只移动取值,不改变预测分布,故达标概率相同;"
+        "自定义情景(用户文件)改变分布,列出“取值 / 达标概率”。"
+        if zh
+        else "Each scenario's value per target. Optimistic, pessimistic and targets-met move the "
+        "value, not the distribution, so P(meet) is the baseline's; a custom scenario (a user's "
+        "file) changes the distribution: 'value / P(meet)'."
+    )
 
 
 def fan_charts(ctx: Context) -> None:
     """The fan charts of the targets, target marked, grade C hatched."""
     _md(f"## {_t('fans', ctx.lang)}")
     plots.show(plots.fan_chart_grid(ctx.scenario, ctx.lang))
+    _md(fan_captions(_compared(ctx), ctx.lang))
+
+
+def fan_captions(c: pd.DataFrame, lang: str) -> str:
+    """The fan charts in words: one line per target (median, 80 % band, target, P(meet), grade)."""
+    zh = lang == "zh"
+    lines = [
+        "每幅图:实线为已公布的历年增速,空心点为报告预计数,橙色扇形为目标年份80%(深)与95%(浅)区间,"
+        "斜线表示C级(证据锚定)区间,红星为目标。各图纵轴、横轴各自独立。"
+        if zh
+        else "Each chart: the line is the published growth history, a hollow dot the report's "
+        "estimate, the orange fan the target year's 80 % (dark) and 95 % (light) band, hatched "
+        "for grade C (anchored on evidence), the red star the target. Each chart has its own axes."
+    ]
+    for r in c.itertuples():
+        name = inert(labels.indicator(r.indicator_id, lang) if r.indicator_id else r.indicator)
+        if pd.isna(r.median):
+            lines.append(
+                f"- **{name}**:"
+                + ("历史太短,无预测。" if zh else " history too thin: no projection.")
+            )
+            continue
+        if zh:
+            lines.append(
+                f"- **{name}**:中位数{r.median:.1f}%,80%区间{r.lo80:.1f}%至{r.hi80:.1f}%;"
+                f"目标{r.target:g}%,达标概率{r.p_meet:.0%}(证据等级{r.grade})。"
+            )
+        else:
+            lines.append(
+                f"- **{name}**: median {r.median:.1f}%, 80% band {r.lo80:.1f}% to {r.hi80:.1f}%; "
+                f"target {r.target:g}%, P(meet) {r.p_meet:.0%} (grade {r.grade})."
+            )
+    return "\n".join(lines)
 
 
 def through_the_year(ctx: Context) -> None:
@@ -297,6 +491,86 @@ def backtest_summary(ctx: Context) -> None:
             f"{cov_np:.0%} outside the pandemic years)."
         )
     _md(text)
+
+
+def _pct(x: float) -> str:
+    return "—" if pd.isna(x) else f"{x:.0%}"
+
+
+def track_record(ctx: Context) -> None:
+    """How the tool's past probabilities fared on real targets (the committed track record).
+
+    Per target of this report: of the past ledger targets the tool judged in the same
+    20-point band, how many were met; the scores of the evaluation years against the
+    baselines; the reliability chart.
+    """
+    from pxanalysis.track import record
+
+    zh = _zh(ctx)
+    _md(f"## {_t('track_record', ctx.lang)}")
+    pub = record.published()
+    if pub is None:
+        _md("尚无成绩记录:运行 `make track-record`。" if zh
+            else "No track record yet: run `make track-record`.")  # fmt: skip
+        return
+    c = _compared(ctx)
+    spread = comparison.method_range(ctx.scenario)
+    column = "p_calibrated" if pub.calibration.adopted else "p_meet"
+    rows = []
+    for r in c.itertuples():
+        if pd.isna(r.p_meet):
+            continue
+        band, n, share = pub.like_this(float(r.p_meet), column)
+        name = labels.indicator(r.indicator_id, ctx.lang) if r.indicator_id else r.indicator
+        low, high = spread.loc[r.indicator_id, ["p_min", "p_max"]]
+        methods = f"{_pct(low)}–{_pct(high)}"
+        if zh:
+            rows.append({"指标": name, "本次实现概率": _pct(r.p_meet), "各方法范围": methods,
+                         "过往同档判断": band, "过往目标数": n, "其中实现": _pct(share)})  # fmt: skip
+        else:
+            rows.append({"indicator": name, "P(meet) now": _pct(r.p_meet), "across methods": methods,
+                         "past band": band, "past targets": n, "share met": _pct(share)})  # fmt: skip
+    evaluation = pub.scores.loc["evaluation"]
+    n_eval = int(evaluation["n"].iloc[0])
+    n_all = len(pub.replayed)
+    cut = pub.calibration.cutoff
+    if zh:
+        _md(
+            f"台账中有{n_all}个真实目标及其实际结果(国家、省、市、县各级),每个目标都按其报告发布之日已知的信息重新判断。"
+            f"下表:对本报告每个目标,各预测方法(last、mean3、trend、combo)给出的实现概率范围,以及过往被判断在同一概率档的目标中实际实现的比例。"
+            f"校准只用{cut}年及以前的目标;{cut}年以后的{n_eval}个目标只评分一次。"
+        )
+    else:
+        _md(
+            f"The ledger holds {n_all} real targets with their outcomes (national, provincial, city "
+            "and county), each judged again with only what was known on its report's date. The table: "
+            "for each target of this report, P(meet) across the methods (last, mean3, trend, combo) "
+            "and the share met among past targets the tool put in the same "
+            f"band. Calibration used target years up to {cut}; the {n_eval} later targets were "
+            "scored once."
+        )
+    if rows:
+        _table(pd.DataFrame(rows))
+    names = {"engine (calibrated)": ("本工具(校准后)", "this tool (calibrated)"),
+             "engine (raw, auto)": ("本工具(未校准)", "this tool (raw)"),
+             "base rate": ("历史实现率", "base rate"), "last year": ("上年结果是否达标", "last year"),
+             "coin": ("抛硬币(50%)", "coin (50%)")}  # fmt: skip
+    table = pd.DataFrame(
+        [
+            {
+                ("预测" if zh else "forecast"): names.get(k, (k, k))[0 if zh else 1],
+                "Brier": f"{v['brier']:.3f}",
+                ("对数得分" if zh else "log score"): f"{v['log_score']:.3f}",
+                (
+                    "相对历史实现率的技能" if zh else "skill vs base rate"
+                ): f"{v['skill_vs_base_rate']:+.2f}",
+            }
+            for k, v in evaluation.iterrows()
+        ]  # fmt: skip
+    )
+    _md(f"**{'评估年份得分' if zh else 'Scores on the evaluation years'}** (n = {n_eval})")
+    _table(table)
+    plots.show(plots.reliability_chart(pub.reliability, ctx.lang))
 
 
 def commitments(ctx: Context) -> None:
