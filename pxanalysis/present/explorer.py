@@ -171,6 +171,7 @@ class Explorer:
         self._idle = threading.Event()
         self._idle.set()
         self._stop = threading.Event()
+        self.warmed = threading.Event()  # set when the idle steps are all done
         self._disk = self._disk_dir() if disk_cache else None
         self._code = _code_fingerprint()
         with data.using(self.report):
@@ -207,8 +208,10 @@ class Explorer:
         self.w_save = w.Button(icon="save")
         self.w_replace = w.Checkbox(value=False)
         self.w_message = w.HTML()
+        self.w_message.add_class("px-message")
         self.w_status = w.HTML()
         self.w_p = w.HTML()
+        self.w_p.add_class("px-p-line")  # the P(meet) line, for the browser test
         self.w_image = w.Image(format="png")
         self.w_table = w.HTML()
         self._relabel()
@@ -476,6 +479,9 @@ class Explorer:
     def _p_html(self, row, band: int, lang: str) -> str:
         name = labels.indicator(row.name, lang)
         if row["p_meet"] != row["p_meet"]:  # NaN: no projection
+            flag = str(row["flag"] or "")
+            if flag in labels.FLAGS and flag not in ("", "insufficient_history"):
+                return f"<b>{name}</b>:{labels.flag(flag, lang)} ({labels.method(row['method'], lang)})"
             return f"<b>{name}</b>:{_ui('no_projection_hint', lang)}"
         lo, hi = (row["lo80"], row["hi80"]) if band == 80 else (row["lo95"], row["hi95"])
         about = (
@@ -498,6 +504,7 @@ class Explorer:
             f'<span class="px-p-meet" style="font-size:1.4em;color:#8e1b10">{row["p_meet"]:.0%}</span>'
             f"{about} · {_ui('median_word', lang)} {row['median']:.2f}% · {band}% [{lo:.2f}, {hi:.2f}] · "
             f"{_ui('grade', lang)} {row['grade']} · {escape(method)}, n_obs={row['n_obs']}{ytd}{moved}"
+            f" · {_ui('as_of', lang)} {row['as_of']}"
         )
 
     def _done(self, start: float) -> float:
@@ -615,10 +622,13 @@ class Explorer:
         """Display the explorer in the notebook."""
         display(self.widget())
 
-    def close(self) -> None:
-        """Stop the background thread (it ends after its current step)."""
+    def close(self, timeout: float = 60.0) -> None:
+        """Stop the background thread: it ends after its current step (waited for up to
+        ``timeout`` seconds)."""
         self._stop.set()
         self._requests.put(None)
+        if self.warm_thread is not None and self.warm_thread is not threading.current_thread():
+            self.warm_thread.join(timeout)
 
     # ------------------------------------------------------------------ background
     def _work(self) -> None:
@@ -635,6 +645,7 @@ class Explorer:
                         next(warm)()
                     except StopIteration:
                         warm = False
+                        self.warmed.set()
                     except (PxError, ValueError, ArithmeticError):
                         pass  # a variant that cannot be computed is not precomputed
                     continue
@@ -651,6 +662,7 @@ class Explorer:
                 if self._requests.empty():
                     self._idle.set()
                 warm = None  # new inputs: precompute around them
+                self.warmed.clear()
 
     def _next_request(self, block: bool):
         """The newest request (older ones are stale), or None (none, or :meth:`close`)."""
