@@ -149,6 +149,29 @@ def test_explorer_updates_in_the_browser(lab, tmp_path):
     url = f"{base}/lab/workspaces/{workspace}/tree/notebooks/explore.ipynb?reset&token={token}"
     shot = ROOT / "reports" / f"explorer-{cache}.png"
     shot.parent.mkdir(exist_ok=True)
+    notebook = ROOT / "notebooks" / "explore.ipynb"
+    committed = notebook.read_bytes()  # JupyterLab's autosave would store the widget output
+    try:
+        widgets_s, usable_s, times = _drive_lab(sync_playwright, url, shot)
+    finally:
+        notebook.write_bytes(committed)
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[cache] = {
+        "widgets_s": round(widgets_s, 3),
+        "time_to_usable_s": round(usable_s, 3),
+        "update_p95_ms": round(p95, 1),
+        "update_median_ms": round(ordered[len(ordered) // 2], 1),
+        "updates_ms": [round(t, 1) for t in times],
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"explorer in the browser ({cache}): {results[cache]}")
+    assert shot.stat().st_size > 10_000
+
+
+def _drive_lab(sync_playwright, url: str, shot: Path) -> tuple[float, float, list[float]]:
+    """Open the notebook, run it, time it, drive it; return (widgets s, usable s, updates ms)."""
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=find_chromium(), headless=True,
@@ -181,8 +204,6 @@ def test_explorer_updates_in_the_browser(lab, tmp_path):
             # 20 updates, each timed in the page until the new answer is shown
             times = [page.evaluate(_UPDATE_JS, [NOTEBOOK_PANEL, n, i]) for n, i in UPDATES]
             assert min(times) > 0, f"an update never showed its answer: {times}"
-            ordered = sorted(times)
-            p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
             # the as-of control and a year-to-date release it allows, saved under a Chinese name
             as_of = panel.locator(".widget-dropdown select").nth(3)
@@ -219,18 +240,8 @@ def test_explorer_updates_in_the_browser(lab, tmp_path):
             assert "Traceback" not in panel.inner_text()
             page.screenshot(path=str(shot), full_page=False)
         except Exception:
-            page.screenshot(path=str(shot.with_name(f"explorer-{cache}-failure.png")))
+            page.screenshot(path=str(shot.with_name(shot.stem + "-failure.png")))
             raise
         finally:
             browser.close()
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results[cache] = {
-        "widgets_s": round(widgets_s, 3),
-        "time_to_usable_s": round(usable_s, 3),
-        "update_p95_ms": round(p95, 1),
-        "update_median_ms": round(ordered[len(ordered) // 2], 1),
-        "updates_ms": [round(t, 1) for t in times],
-    }
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"explorer in the browser ({cache}): {results[cache]}")
-    assert shot.stat().st_size > 10_000
+    return widgets_s, usable_s, times
