@@ -127,7 +127,7 @@ def as_of_choices(report: data.Report | None = None, lang: str = "zh") -> list[t
 
 def _code_fingerprint() -> str:
     """The package's version and the newest modification time of its modules."""
-    root = Path(pxanalysis.__file__).parent
+    root = paths.package_file(".")
     newest = max((p.stat().st_mtime_ns for p in root.rglob("*.py")), default=0)
     return f"{getattr(pxanalysis, '__version__', '')}-{newest}"
 
