@@ -461,21 +461,6 @@ def columns(frame, lang: str = "zh"):
     return frame.rename(columns={k: fill(v) for k, v in COLUMNS_EN.items() if k in frame.columns})
 
 
-#: Readers' names of the projection methods (ids as in ``pxanalysis.vocab.METHOD_CHOICES``).
-METHODS = {
-    "auto": ("按规则选定", "by the rule"),
-    "mean": ("朴素均值(近5年)", "naive mean (5 yrs)"),
-    "mean3": ("近3年均值", "mean of last 3"),
-    "last": ("随机游走(上年数)", "random walk (last figure)"),
-    "trend": ("线性趋势", "linear trend"),
-    "arima": ("ARIMA模型", "ARIMA"),
-    "ets": ("指数平滑(ETS)", "exponential smoothing (ETS)"),
-    "combo": ("组合", "combination"),
-    "anchored": ("证据锚定", "anchored on the evidence"),
-    "assumption": ("使用者假设", "user assumption"),
-    "nowcast": ("现时预测", "nowcast"),
-}
-
 #: What a target's direction means for meeting it.
 DIRECTIONS = {
     "increase": ("不低于目标", "at least the target"),
@@ -488,14 +473,6 @@ VALUE_SOURCES = {
     "target": ("目标值", "the target"),
     "none": ("无", "none"),
 }
-
-
-def method(method_id: str, lang: str = "zh") -> str:
-    """A reader's name of a method id (``nowcast+last`` too); an unknown id as it is."""
-    parts = str(method_id).split("+")
-    if not all(part in METHODS for part in parts):
-        return method_id
-    return "+".join(_pick(METHODS[part], lang) for part in parts)
 
 
 def direction(direction_id: str, lang: str = "zh") -> str:
