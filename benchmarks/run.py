@@ -23,6 +23,9 @@ Measured here:
 ``explorer_update_p95_ms``
                     one control change of the explorer, 95th percentile of 200;
                     see ``bench_explorer.py``. Goal: < 100 ms.
+``explorer_browser_*``
+                    the explorer in JupyterLab and chromium (``tests/browser``): time to
+                    usable and the p95 of 20 updates, cold and cached. Goals: < 2 s, < 100 ms.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from __future__ import annotations
 import json
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -87,12 +91,35 @@ def bench_accuracy() -> dict:
     return out
 
 
+def bench_browser() -> dict:
+    """The explorer in JupyterLab and chromium (``tests/browser``): time to usable (Shift+Enter
+    to P(meet) and the table on screen) and the p95 of 20 updates, with an empty explorer
+    cache ("cold") and with the first view cached by an earlier session ("cached")."""
+    results = ROOT / "reports" / "explorer_browser.json"
+    results.unlink(missing_ok=True)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          str(ROOT / "tests" / "browser")], cwd=ROOT, capture_output=True,
+                         text=True, timeout=1800)  # fmt: skip
+    if not results.exists():
+        print(run.stdout[-2000:], run.stderr[-2000:])
+        return {"explorer_browser_error": f"browser test exit {run.returncode}"}
+    out = {}
+    for cache, figures in json.loads(results.read_text()).items():
+        out[f"explorer_browser_{cache}_widgets_s"] = figures["widgets_s"]
+        out[f"explorer_browser_{cache}_time_to_usable_s"] = figures["time_to_usable_s"]
+        out[f"explorer_browser_{cache}_update_p95_ms"] = figures["update_p95_ms"]
+        out[f"explorer_browser_{cache}_update_median_ms"] = figures["update_median_ms"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = argv or []
     results = {"python": sys.version.split()[0], "machine": platform.machine()}
     results.update(bench_engine())
     results.update(bench_accuracy())
     results.update(bench_explorer())
+    if "--no-browser" not in argv:
+        results.update(bench_browser())
     if "--no-briefs" not in argv:
         results.update(bench_briefs())
     RESULTS.parent.mkdir(exist_ok=True)

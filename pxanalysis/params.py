@@ -10,6 +10,7 @@ parameter files for the same notebooks, so they go through the same check.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import json
@@ -521,12 +522,25 @@ def check_consistency(p: Mapping[str, Any]) -> None:
         normalise_assumptions(p.get("assumptions") or {}, ids)
         normalise_ytd(p.get("ytd") or {}, ids)
     if p.get("as_of"):
-        date = report_date(region, p.get("year") or latest_year(region))
-        if dt.date.fromisoformat(p["as_of"]) < date:
+        year = p.get("year") or latest_year(region)
+        date = report_date(region, year)
+        as_of = dt.date.fromisoformat(p["as_of"])
+        if as_of < date:
             raise ParameterError(
                 f"parameter 'as_of' = {p['as_of']!r}: before the report's date {date} (its "
                 f"targets were not known yet); give {date} or later, or leave it empty"
             )
+        for indicator, spec in (p.get("ytd") or {}).items():
+            month = int(spec["through_month"]) if isinstance(spec, Mapping) else 0
+            if not 2 <= month <= 12:
+                continue  # normalise_ytd said what is wrong
+            end = dt.date(year, month, calendar.monthrange(year, month)[1])
+            if as_of <= end:
+                raise ParameterError(
+                    f"ytd[{indicator!r}]: a release through month {month} is published after "
+                    f"{end}, later than as_of {as_of}: a file cannot pair them; give an as_of "
+                    "after the release, or an earlier month"
+                )
 
 
 def latest_year(region: str) -> int:

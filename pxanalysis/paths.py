@@ -91,6 +91,18 @@ def user_data_home() -> Path:
     return Path(platformdirs.user_data_dir("pxanalysis", appauthor=False))
 
 
+def user_cache_dir() -> Path:
+    """Where pxanalysis keeps what it can recompute (the explorer's views):
+    ``PXANALYSIS_CACHE_DIR`` if set, else ``platformdirs.user_cache_dir`` (honours
+    ``XDG_CACHE_HOME``). Deleting it loses nothing but time."""
+    override = os.environ.get("PXANALYSIS_CACHE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("pxanalysis", appauthor=False))
+
+
 def _user_copy() -> Path | None:
     """The user's copy of the data folder, for an installed package that has made one."""
     if not installed():

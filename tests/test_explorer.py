@@ -35,7 +35,7 @@ def test_band_changes_the_displayed_interval(explorer):
 
 
 @pytest.mark.parametrize(
-    ("typed", "message"), [("abc", "not a number"), ("80", "sane range"), ("", "假设增速")]
+    ("typed", "message"), [("abc", "不是数字"), ("80", "超出合理范围"), ("", "假设增速")]
 )
 def test_bad_assumption_shows_a_message_and_keeps_the_last_chart(explorer, typed, message):
     explorer.w_indicator.value = "fixed_asset_investment"
@@ -66,9 +66,14 @@ def test_a_year_to_date_input_moves_the_fan_and_p_meet(explorer):
     explorer.w_indicator.value = "industrial_value_added"
     before = explorer.w_p.value
     explorer.w_ytd_month.value = 6
-    explorer.w_ytd_growth.value = "9.0"
+    explorer.w_ytd_growth.value = "9.0"  # not yet published on the report's date: refused
+    assert "1-6月累计数据" in explorer.w_message.value and explorer.w_p.value == before
+    explorer.w_ytd_month.value = 0
+    explorer.w_as_of.value = "2024-07-20"
+    before = explorer.w_p.value
+    explorer.w_ytd_month.value = 6
     high = explorer.w_p.value
-    assert high != before and "1-6: 9%" in high and "nowcast" in high
+    assert high != before and "1-6: 9%" in high and "现时预测" in high
     image = explorer.w_image.value
     explorer.w_ytd_growth.value = "3.0"
     assert explorer.w_image.value != image
@@ -77,6 +82,7 @@ def test_a_year_to_date_input_moves_the_fan_and_p_meet(explorer):
     assert p_low < p_high
     explorer.w_ytd_month.value = 0
     assert explorer.w_p.value == before
+    explorer.w_as_of.value = explorer.report.date
     explorer.w_indicator.value = "gdp"
 
 
@@ -116,7 +122,7 @@ def test_saved_scenario_round_trips_into_the_brief(explorer, tmp_path):
 
 def test_bad_file_name_is_refused(explorer, tmp_path):
     assert explorer.save("../evil", directory=tmp_path) is None
-    assert "file name" in explorer.w_message.value
+    assert "文件名" in explorer.w_message.value
 
 
 def test_a_save_that_fails_leaves_no_temporary_file(explorer, tmp_path):
@@ -124,3 +130,71 @@ def test_a_save_that_fails_leaves_no_temporary_file(explorer, tmp_path):
     assert explorer.save("blocked", directory=tmp_path, replace=True) is None
     assert "⚠" in explorer.w_message.value
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked.yaml"]
+
+
+def test_the_as_of_control_flows_into_the_saved_file(explorer, tmp_path):
+    dates = [d for _, d in explorer.w_as_of.options]
+    assert dates[0] == explorer.report.date and dates == sorted(dates)
+    assert "2024-04-17" in dates  # the city's 1-2月 release of industrial value added
+    explorer.w_as_of.value = "2024-08-20"
+    explorer.w_indicator.value = "industrial_value_added"
+    explorer.w_ytd_month.value = 7
+    explorer.w_ytd_growth.value = "7.5"
+    assert explorer.w_message.value == ""
+    path = explorer.save("截至八月", directory=tmp_path)
+    saved = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert (
+        saved["as_of"] == "2024-08-20"
+        and saved["ytd"]["industrial_value_added"]["through_month"] == 7
+    )
+    assert scenarios.load(path).as_of == "2024-08-20"
+    explorer.w_as_of.value = explorer.report.date  # now the pair would be refused
+    assert "晚于信息截至日" in explorer.w_message.value
+    assert explorer.save("一月", directory=tmp_path) is None
+    assert not (tmp_path / "一月.yaml").exists()
+    explorer.w_ytd_month.value = 0
+    explorer.w_indicator.value = "gdp"
+    assert explorer.w_message.value == ""
+
+
+def test_a_gdp_assumption_moves_the_linked_indicators_view(explorer):
+    explorer.w_indicator.value = "retail_sales"
+    plain_p, plain_image, plain_table = (
+        explorer.w_p.value, explorer.w_image.value, explorer.w_table.value
+    )  # fmt: skip
+    explorer.w_indicator.value = "gdp"
+    explorer.w_use.value = True
+    explorer.w_growth.value = "8"
+    explorer.w_indicator.value = "retail_sales"
+    assert "随地区生产总值联动" in explorer.w_p.value and explorer.w_p.value != plain_p
+    assert explorer.w_image.value != plain_image and explorer.w_table.value != plain_table
+    explorer.w_indicator.value = "gdp"
+    explorer.w_use.value = False
+    explorer.w_indicator.value = "retail_sales"
+    assert explorer.w_p.value == plain_p
+    explorer.w_indicator.value = "gdp"
+
+
+def test_method_names_are_in_the_chosen_language(explorer):
+    assert ("近五年均值", "mean") in explorer.w_method.options
+    explorer.w_lang.value = "en"
+    assert ("mean of the last 5 years", "mean") in explorer.w_method.options
+    assert explorer.w_as_of.options[0][0].endswith("(report date)")
+    explorer.w_lang.value = "zh"
+
+
+def test_the_background_thread_shows_computing_then_the_answer(tmp_path, monkeypatch):
+    monkeypatch.setenv("PXANALYSIS_CACHE_DIR", str(tmp_path))
+    explorer = Explorer()  # the background thread; an empty disk cache
+    try:
+        assert explorer.wait(120)
+        assert "px-p-meet" in explorer.w_p.value and "计算中" not in explorer.w_p.value
+        explorer.w_method.value = "arima"
+        assert "计算中" in explorer.w_p.value or "px-p-meet" in explorer.w_p.value
+        assert explorer.wait(120) and "自回归" in explorer.w_p.value
+        assert max(explorer.timings_ms) < 1000  # the handler never computes the slow method
+        assert list(tmp_path.glob("explorer/*.json"))  # kept for the next session
+        again = Explorer(warm=False)  # a new session: served from the disk cache
+        assert again.w_p.value == Explorer(warm=False).w_p.value
+    finally:
+        explorer.close()

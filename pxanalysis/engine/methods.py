@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from pxanalysis import caching
 from pxanalysis.engine.calibration import EffectiveSD
@@ -206,6 +204,8 @@ def _trend(y: pd.Series, year: int, window: int | None) -> MethodFit:
 
 @caching.memoize(maxsize=8192)
 def _ar1(values: tuple, steps: int):
+    from statsmodels.tsa.statespace.sarimax import SARIMAX  # on first use: 0.5 s of imports
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = SARIMAX(np.asarray(values, dtype=float), order=(1, 0, 0), trend="c")
@@ -235,6 +235,8 @@ def _arima(y: pd.Series, year: int, window: int | None) -> MethodFit:
 
 @caching.memoize(maxsize=8192)
 def _damped_ets(first: int, values: tuple, steps: int):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # on first use
+
     endog = pd.Series(values, index=pd.period_range(str(first), periods=len(values), freq="Y"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

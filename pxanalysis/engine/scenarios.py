@@ -61,7 +61,7 @@ class Scenario:
             report = data.reports.describe(self.region, self.year or report.year)
         params.check_consistency(
             {"scenario": self.name, "assumptions": self.assumptions, "ytd": self.ytd,
-             "region": report.region, "year": report.year}
+             "region": report.region, "year": report.year, "as_of": self.as_of}
         )  # fmt: skip
         object.__setattr__(self, "region", report.region)
         object.__setattr__(self, "year", self.year or report.year)

@@ -193,6 +193,127 @@ FLAGS = {
 }
 
 
+#: The projection methods' names, by method id (:data:`pxanalysis.vocab.METHOD_CHOICES`).
+METHODS = {
+    "auto": ("自动(回测择优)", "auto (chosen by backtest)"),
+    "mean": ("近五年均值", "mean of the last 5 years"),
+    "mean3": ("近三年均值", "mean of the last 3 years"),
+    "last": ("上年值(随机游走)", "last value (random walk)"),
+    "trend": ("线性趋势", "linear trend"),
+    "arima": ("自回归AR(1)", "AR(1) (arima)"),
+    "ets": ("阻尼指数平滑", "damped exponential smoothing (ets)"),
+    "combo": ("组合平均", "equal-weight combination"),
+    "assumption": ("用户假设", "user assumption"),
+    "anchored": ("证据锚定", "anchored on the evidence"),
+    "nowcast": ("现时预测", "nowcast"),
+}
+
+
+def method(method_id: str, lang: str = "zh") -> str:
+    """The name of a projection method in ``lang`` (``"mean"`` → ``"近五年均值"``).
+
+    Parameters
+    ----------
+    method_id : str
+        A method id; an id this module does not name is returned as is.
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    str
+    """
+    parts = str(method_id).split(" ")[0].split("(")[0].split("+")
+    if not all(part in METHODS for part in parts):
+        return str(method_id)
+    return "+".join(_pick(METHODS[part], lang) for part in parts)
+
+
+#: The engine's and the parameters' English error messages, as patterns with their Chinese
+#: wording (``{where}`` is the parameter, said in words). First match wins.
+_ERRORS_ZH = [
+    (r"^(?P<where>.+?) = (?P<v>.*): not a (finite )?number$", "{where}:{v} 不是数字"),
+    (
+        r"^(?P<where>.+?)\.growth = (?P<v>.+): outside (the sane range )?(?P<r>.+) \(%\)$",
+        "{where}的增速 {v} 超出合理范围 {r}(%)",
+    ),
+    (
+        r"^(?P<where>.+?)\.sd = (?P<v>.+): must be > 0 and <= (?P<r>.+)$",
+        "{where}的不确定性 {v} 须大于0且不超过 {r}",
+    ),
+    (
+        r"^(?P<where>.+?)\.through_month = (?P<v>.+): 2\.\.12.*$",
+        "{where}的累计月数 {v} 须为2至12(1-2月记为2)",
+    ),
+    (
+        r"^(?P<where>.+?): a release through month (?P<m>\d+) is published after (?P<d>[-\d]+), "
+        r"later than as_of (?P<a>[-\d]+).*$",
+        "{where}:1-{m}月累计数据在{d}之后才发布,晚于信息截至日{a};请选更晚的截至日或更早的月份",
+    ),
+    (
+        r"^parameter 'as_of' = '(?P<a>[-\d]+)': before the report's date (?P<d>[-\d]+).*$",
+        "信息截至日{a}早于报告日期{d}(当时目标尚未公布)",
+    ),
+    (r"^a scenario file name is empty.*$", "文件名为空:请用文字(含汉字)、数字、-和_"),
+    (
+        r"^scenario file name (?P<n>.+) has (?P<c>\d+) characters; at most (?P<m>\d+)$",
+        "文件名 {n} 有{c}个字符,最多{m}个",
+    ),
+    (
+        r"^scenario file name (?P<n>.+?) may not .+? (?P<ch>'.+?') \((?P<u>U\+[0-9A-F]+)\).*$",
+        "文件名 {n} 不能含 {ch}({u}):请用文字(含汉字)、数字、-和_,以文字或数字开头",
+    ),
+    (
+        r"^(?P<n>.+) is a shipped scenario and cannot be overwritten.*$",
+        "{n} 是内置情景,不能覆盖;请换一个文件名",
+    ),
+    (r"^(?P<p>.+) exists; tick .*$", "{p} 已存在;勾选“覆盖同名文件”后再保存"),
+    (
+        r"^scenario 'custom' needs at least one growth assumption.*$",
+        "自定义情景至少需要一项增速假设",
+    ),
+]
+
+
+def _where(where: str) -> str:
+    """``assumptions['gdp']`` → ``地区生产总值(假设)``: a parameter named in words."""
+    import re
+
+    m = re.match(r"^(assumptions|ytd)\['(\w+)'\]$", where)
+    if m is None:
+        return where
+    name = indicator(m.group(2)) if registry.get(m.group(2)) else m.group(2)
+    return name + ("(假设)" if m.group(1) == "assumptions" else "(年内累计)")
+
+
+def error(message: str, lang: str = "zh") -> str:
+    """An error message in ``lang``: the library's English messages, worded in Chinese.
+
+    Parameters
+    ----------
+    message : str
+        The text of a :class:`~pxanalysis.errors.PxError` (English).
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    str
+        In English, ``message``; in Chinese, its Chinese wording where this module
+        knows the message, else ``message`` itself.
+    """
+    import re
+
+    if check_lang(lang) == "en":
+        return message
+    for pattern, template in _ERRORS_ZH:
+        m = re.match(pattern, message, flags=re.S)
+        if m:
+            values = {k: (v or "") for k, v in m.groupdict().items()}
+            if "where" in values:
+                values["where"] = _where(values["where"])
+            return template.format(**values)
+    return message
+
+
 def flag(flag_id: str, lang: str = "zh") -> str:
     """Return what a projection's flag means."""
     return _pick(FLAGS[check_name(flag_id, FLAGS, "flag")], lang)
@@ -340,21 +461,6 @@ def columns(frame, lang: str = "zh"):
     return frame.rename(columns={k: fill(v) for k, v in COLUMNS_EN.items() if k in frame.columns})
 
 
-#: Readers' names of the projection methods (ids as in ``pxanalysis.vocab.METHOD_CHOICES``).
-METHODS = {
-    "auto": ("按规则选定", "by the rule"),
-    "mean": ("朴素均值(近5年)", "naive mean (5 yrs)"),
-    "mean3": ("近3年均值", "mean of last 3"),
-    "last": ("随机游走(上年数)", "random walk (last figure)"),
-    "trend": ("线性趋势", "linear trend"),
-    "arima": ("ARIMA模型", "ARIMA"),
-    "ets": ("指数平滑(ETS)", "exponential smoothing (ETS)"),
-    "combo": ("组合", "combination"),
-    "anchored": ("证据锚定", "anchored on the evidence"),
-    "assumption": ("使用者假设", "user assumption"),
-    "nowcast": ("现时预测", "nowcast"),
-}
-
 #: What a target's direction means for meeting it.
 DIRECTIONS = {
     "increase": ("不低于目标", "at least the target"),
@@ -367,14 +473,6 @@ VALUE_SOURCES = {
     "target": ("目标值", "the target"),
     "none": ("无", "none"),
 }
-
-
-def method(method_id: str, lang: str = "zh") -> str:
-    """A reader's name of a method id (``nowcast+last`` too); an unknown id as it is."""
-    parts = str(method_id).split("+")
-    if not all(part in METHODS for part in parts):
-        return method_id
-    return "+".join(_pick(METHODS[part], lang) for part in parts)
 
 
 def direction(direction_id: str, lang: str = "zh") -> str:
@@ -459,6 +557,20 @@ TEXT.update(
             "请输入假设增速(数字,单位%)",
             "type an assumed growth rate (a number, in %)",
         ),
+        "computing": ("计算中…", "computing…"),
+        "as_of_choice": ("{date}({what})", "{date} ({what})"),
+        "as_of_report": ("报告日", "report date"),
+        "as_of_release": (
+            "1-{month}月{indicator}发布",
+            "{indicator} through month {month} released",
+        ),
+        "as_of_possible": ("可输入1-{month}月累计", "a release through month {month} may be typed"),
+        "january_alone": (
+            "1月不单独发布:1-2月合并,请选2",
+            "January is not released alone (1-2月 = through February): choose 2",
+        ),
+        "median_word": ("中位数", "median"),
+        "moved_with": ("随{base}联动 {delta} 个百分点", "moved {delta} pp with {base}"),
         "no_projection_hint": (
             "历史数据不足,未作模型预测;可勾选“使用增速假设”。",
             "History too thin for a model projection; tick 'Use growth assumption'.",
