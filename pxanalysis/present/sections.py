@@ -30,7 +30,7 @@ from pxanalysis.engine import (
     series,
 )
 from pxanalysis.engine.calibration import ESTIMATE_SD, SHOCK_PROBABILITY
-from pxanalysis.engine.evidence import TARGET_SHORTFALL
+from pxanalysis.engine.evidence import target_shortfall
 from pxanalysis.engine.meet import ABOUT_BAND
 from pxanalysis.errors import PxError
 from pxanalysis.present import labels, plots, style, tables
@@ -442,16 +442,33 @@ def evidence(ctx: Context) -> None:
     """Per target: the evidence used and what would change the judgement most; every input's source."""
     _md(f"## {_t('evidence', ctx.lang)}")
     _table(tables.evidence_table(ctx.scenario, ctx.lang, _compared(ctx)))
-    shortfall = (
-        labels.fill("“{self}目标−缺口”:")
-        + f"各地实际结果平均低于目标约{TARGET_SHORTFALL:g}个百分点(江西省“十三五”GDP目标年均8.5%,实际7.6%;"
-        "市级目标实现度低于省级、2013年后增长目标普遍未实现——吕冰洋、张兆强,2022;2021年约八成省份完成GDP目标——财联社)。"
-        if _zh(ctx)
-        else f"'Own target - shortfall': local outcomes fall about {TARGET_SHORTFALL:g} pp short of "
-        "targets on average (Jiangxi's 2016-20 GDP target 8.5%/yr, outcome 7.6%; city targets are met "
-        "less often than provincial ones, and growth targets were generally missed after 2013: 吕冰洋 & "
-        "张兆强 2022; about 80% of provinces met their 2021 GDP target: 财联社)."
-    )
+    value, _, kind = target_shortfall()
+    level = labels.level(data.current().level, ctx.lang)
+    if kind == "derived" and _zh(ctx):
+        shortfall = (
+            labels.fill("“{self}目标−缺口”:")
+            + f"缺口取{value:g}个百分点:跟踪记录开发年份(2019年及以前)中{level}级目标减实际结果的中位数"
+            "(见“跟踪记录”一节,规则事先登记于 data/ledger/PREREGISTRATION.md)。"
+        )
+    elif kind == "derived":
+        shortfall = (
+            f"'Own target - shortfall': the shortfall is {value:g} pp, the median of target minus "
+            f"outcome for {level}-level targets in the track record's development years (up to "
+            "2019; see the track-record section; rule pre-registered in data/ledger/PREREGISTRATION.md)."
+        )
+    elif _zh(ctx):
+        shortfall = (
+            labels.fill("“{self}目标−缺口”:")
+            + f"各地实际结果平均低于目标约{value:g}个百分点(江西省“十三五”GDP目标年均8.5%,实际7.6%;"
+            "市级目标实现度低于省级、2013年后增长目标普遍未实现——吕冰洋、张兆强,2022;2021年约八成省份完成GDP目标——财联社)。"
+        )
+    else:
+        shortfall = (
+            f"'Own target - shortfall': local outcomes fall about {value:g} pp short of "
+            "targets on average (Jiangxi's 2016-20 GDP target 8.5%/yr, outcome 7.6%; city targets are met "
+            "less often than provincial ones, and growth targets were generally missed after 2013: 吕冰洋 & "
+            "张兆强 2022; about 80% of provinces met their 2021 GDP target: 财联社)."
+        )
     _md(shortfall)
 
 
