@@ -71,6 +71,10 @@ MAX_WINDOW = 12
 MAX_VIEWS = 512
 #: Views kept on disk, per user.
 MAX_DISK_VIEWS = 2048
+#: The background thread precomputes only after the inputs have rested this long (s):
+#: a CPU-bound thread beside the kernel's own would slow every message the widgets
+#: send while the explorer is being drawn or driven (the GIL's convoy effect).
+IDLE_DELAY = 1.0
 
 
 _ui = labels.text
@@ -167,6 +171,7 @@ class Explorer:
         self._lock = threading.RLock()  # the view caches, what is wanted, the output widgets
         self._figure_lock = threading.Lock()
         self._wanted: tuple | None = None
+        self._last_input = time.perf_counter()
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         self._idle = threading.Event()
         self._idle.set()
@@ -363,6 +368,7 @@ class Explorer:
         them when the view is ready; without it, the view is computed here.
         """
         start = time.perf_counter()
+        self._last_input = start
         try:
             sc = self.scenario()
         except (PxError, ValueError) as exc:
@@ -386,6 +392,10 @@ class Explorer:
                 self.w_status.value = self._computing_html()
                 self.w_p.value = self._computing_html(self.w_indicator.value)
             self._idle.clear()
+        if self.warm_thread is not None:
+            # the thread computes what is missing, then precomputes around these inputs
+            # (also after a view shown from the cache: its neighbours may not be)
+            self.warmed.clear()
             self._requests.put((key, sc))
         return self._done(start)
 
@@ -640,6 +650,10 @@ class Explorer:
                 if request is None:
                     if warm is False or self._stop.is_set():
                         continue
+                    rested = time.perf_counter() - self._last_input
+                    if self.last_valid is None or rested < IDLE_DELAY:
+                        self._stop.wait(0.05)  # no inputs yet, or the user is at work
+                        continue
                     warm = self._warm_steps() if warm is None else warm
                     try:
                         next(warm)()
@@ -679,8 +693,10 @@ class Explorer:
     def _warm_steps(self):
         """Steps (callables) the idle thread runs, one at a time, most useful first.
 
-        The views of the current inputs under every method, every scenario, every
-        indicator; then the engine's judgements for every method x window.
+        The views of the current inputs under every method, every as-of date (on
+        which the typed year-to-date inputs were already published), every scenario,
+        every indicator, then every method on every date; then the engine's
+        judgements for every method x window.
         """
         sc = self.last_valid
         key = self._wanted
@@ -699,11 +715,24 @@ class Explorer:
 
         for method in METHOD_CHOICES:
             yield view(replace(sc, method=method))
+        for _, as_of in self.w_as_of.options:
+            try:
+                variant = replace(sc, as_of=as_of)
+            except (PxError, ValueError):
+                continue  # a typed release not yet published on that date
+            yield view(variant)
         for name in SCENARIOS:
             if name != "custom" or sc.assumptions:
                 yield view(replace(sc, name=name))
         for ind in [i for _, i in self.w_indicator.options]:
             yield view(sc, ind)
+        for method in METHOD_CHOICES:  # an explorer kept open: every method on every date
+            for _, as_of in self.w_as_of.options:
+                try:
+                    variant = replace(sc, method=method, as_of=as_of)
+                except (PxError, ValueError):
+                    continue
+                yield view(variant)
         n = len(series.growth_series("gdp", sc.as_of)) if "gdp" in data.target_ids() else 0
         for method in METHOD_CHOICES:
             for window in [None, *range(1, min(n, MAX_WINDOW) + 1)]:
