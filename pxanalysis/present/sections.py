@@ -174,7 +174,45 @@ def verdicts(ctx: Context) -> None:
     scale = inert(labels.verdict_scale_text(ctx.lang))
     grades = inert(labels.grade_sentence(ctx.lang))
     space = "" if _zh(ctx) else " "
-    _md(f"**{head}**\n\n{items}\n\n{scale}{space}{grades}")
+    record_line = track_sentence(ctx.lang)
+    record_line = f"\n\n{inert(record_line)}" if record_line else ""
+    _md(f"**{head}**\n\n{items}\n\n{scale}{space}{grades}{record_line}")
+
+
+def track_sentence(lang: str = "zh") -> str:
+    """What the committed track record says of these probabilities, in one sentence ('' if
+    there is none): the calibrated engine's Brier score on the evaluation years beside the
+    base rate's and a coin's, and whether it showed skill."""
+    from pxanalysis.track import record
+
+    pub = record.published()
+    if pub is None:
+        return ""
+    ev = pub.scores.loc["evaluation"]
+    engine, base, coin = (ev.loc[k] for k in ("engine (calibrated)", "base rate", "coin"))
+    n, cut = int(engine["n"]), pub.calibration.cutoff
+    skilled = engine["brier"] < min(base["brier"], coin["brier"])
+    if lang == "zh":
+        verdict = (
+            "优于两者"
+            if skilled
+            else "不如历史实现率或抛硬币:这些概率尚未被证明有预测能力,只宜作粗略参考"
+        )
+        return (
+            f"成绩记录:{cut}年以后{n}个真实目标上,本工具(校准后)的Brier得分{engine['brier']:.3f},"
+            f"历史实现率{base['brier']:.3f},抛硬币{coin['brier']:.3f},{verdict}(见第六节)。"
+        )
+    verdict = (
+        "better than both"
+        if skilled
+        else "worse than the base rate or a coin: these probabilities have not yet shown "
+        "skill; read them as rough guides"
+    )
+    return (
+        f"Track record: on {n} real targets after {cut}, this tool's calibrated Brier score was "
+        f"{engine['brier']:.3f}, the base rate's {base['brier']:.3f}, a coin's "
+        f"{coin['brier']:.3f}: {verdict} (see the track-record section)."
+    )
 
 
 def headline(ctx: Context) -> None:
@@ -587,6 +625,7 @@ def track_record(ctx: Context) -> None:
     )
     _md(f"**{'评估年份得分' if zh else 'Scores on the evaluation years'}** (n = {n_eval})")
     _table(table)
+    _md(track_sentence(ctx.lang))
     plots.show(plots.reliability_chart(pub.reliability, ctx.lang))
 
 
