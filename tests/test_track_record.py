@@ -262,3 +262,26 @@ def test_the_scenario_page_puts_every_scenario_side_by_side():
         > float(gdp["Pessimistic"].rstrip("%"))
     )
     assert "/" in table.set_index("indicator").loc["Retail sales", "custom_example"]
+
+
+def test_the_brief_says_in_words_what_the_track_record_shows(monkeypatch):
+    """Page 1's track-record sentence carries the committed scores, and its verdict follows
+    them: no skill claimed unless the engine beat both the base rate and the coin."""
+    from pxanalysis.present import sections
+    from pxanalysis.track import record
+
+    pub = record.published()
+    if pub is None:
+        pytest.skip("no committed track record (run `make track-record`)")
+    ev = pub.scores.loc["evaluation"]
+    text = sections.track_sentence("zh")
+    assert f"{ev.loc['engine (calibrated)', 'brier']:.3f}" in text
+    assert f"{int(ev.loc['coin', 'n'])}个真实目标" in text
+    beaten = ev.loc["engine (calibrated)", "brier"] < min(ev.loc["base rate", "brier"], 0.25)
+    assert ("优于两者" in text) == beaten
+    scores = pub.scores.copy()
+    scores.loc[("evaluation", "engine (calibrated)"), "brier"] = 0.1
+    better = record.Published(pub.folder, scores, pub.reliability, pub.replayed, pub.calibration)
+    monkeypatch.setattr(record, "published", lambda folder=None: better)
+    assert "优于两者" in sections.track_sentence("zh")
+    assert "better than both" in sections.track_sentence("en")
