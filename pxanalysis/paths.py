@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import shutil
 import tempfile
@@ -46,9 +47,16 @@ DEFAULT_REGION = "pingxiang"
 
 def checkout() -> Path | None:
     """The source checkout the package runs from, or None for an installed package."""
-    marker = _CHECKOUT / "data" / "registry" / "indicators.yaml"
-    if (_CHECKOUT / "pyproject.toml").is_file() and marker.is_file():
-        return _CHECKOUT
+    return _checkout(_CHECKOUT)
+
+
+@functools.lru_cache(maxsize=4)
+def _checkout(folder: Path) -> Path | None:
+    """Whether ``folder`` is a checkout, looked at once per process (the engine asks
+    thousands of times per judgement; a checkout does not appear or vanish under it)."""
+    marker = folder / "data" / "registry" / "indicators.yaml"
+    if (folder / "pyproject.toml").is_file() and marker.is_file():
+        return folder
     return None
 
 

@@ -27,13 +27,18 @@ def execute(path: Path) -> None:
     )
     client.execute()
     # Widget state is not stored (it would hold every PNG the explorer drew), so a
-    # stored widget view could only show "model not found": keep its text repr only.
-    # This also keeps random model ids out of the committed diff.
+    # stored widget could only show "model not found" or a stale text dump: a widget's
+    # output is dropped, and the notebook opens clean. This also keeps random model ids
+    # out of the committed diff.
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-        for output in cell.get("outputs", []):
-            output.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
+        if "outputs" in cell:
+            cell.outputs = [
+                output
+                for output in cell.outputs
+                if "application/vnd.jupyter.widget-view+json" not in output.get("data", {})
+            ]
     tmp = path.with_suffix(".ipynb.tmp")
     nbformat.write(nb, tmp)
     os.replace(tmp, path)

@@ -198,3 +198,24 @@ def test_the_background_thread_shows_computing_then_the_answer(tmp_path, monkeyp
         assert again.w_p.value == Explorer(warm=False).w_p.value
     finally:
         explorer.close()
+
+
+def test_a_view_shown_from_the_cache_is_still_warmed_around(tmp_path, monkeypatch):
+    """A second session whose first view comes from the disk cache precomputes the other
+    methods' views too (it used to wait idle for a request that never came)."""
+    import time
+
+    from pxanalysis.present import explorer as module
+
+    monkeypatch.setenv("PXANALYSIS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(module, "IDLE_DELAY", 0.0)
+    Explorer(warm=False)  # an earlier session: the first view on disk
+    again = Explorer()
+    try:
+        deadline = time.monotonic() + 120
+        while len(again._views) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(again._views) >= 3, "the background thread never warmed"
+        assert not again.warmed.is_set() or len(again._views) >= len(again.w_method.options)
+    finally:
+        again.close()

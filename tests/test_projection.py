@@ -81,7 +81,20 @@ def test_combo_lists_its_members():
     assert "mean, mean3, last, trend" in row["note"]
 
 
-def test_the_default_is_the_rules_choice_and_says_why():
+def test_the_default_is_the_track_records_method_and_says_why():
+    from pxanalysis.data import ledger
+
+    cal = ledger.calibration()
+    if cal is None or cal["method"] == "auto":
+        pytest.skip("no committed track record choosing a method (run `make track-record`)")
+    row = projection.project("gdp").iloc[0]
+    assert row["method"] == cal["method"] and "track record" in row["note"]
+
+
+def test_the_default_is_the_rules_choice_and_says_why(monkeypatch):
+    from pxanalysis.data import ledger
+
+    monkeypatch.setattr(ledger, "calibration", lambda: None)  # without a track record
     row = projection.project("gdp").iloc[0]
     choice = selection.choose()
     assert row["method"] == choice.method and "default by rule" in row["note"]

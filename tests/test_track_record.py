@@ -165,6 +165,59 @@ def test_the_brief_numbers_come_through_the_committed_calibration(monkeypatch):
     assert gdp["hi80"] - gdp["median"] == pytest.approx(2 * (gdp_raw["hi80"] - gdp_raw["median"]))
 
 
+def test_the_shortfall_by_level_is_the_development_median_and_bounded(slice_):
+    from pxanalysis.data import registry
+    from pxanalysis.engine.evidence import TARGET_SHORTFALL
+    from pxanalysis.track import recalibrate
+
+    frame, _ = slice_
+    values, counts = recalibrate.shortfall_by_level(frame, cutoff=2017)
+    rows = frame[replay.judged(frame) & frame["status"].eq("found") & (frame["year"] <= 2017)
+                 & frame["direction"].eq("increase")]  # fmt: skip
+    rows = rows[~rows["indicator_id"].map(lambda i: registry.get(i).cap)]
+    for level, group in rows.groupby("level"):
+        gap = (group["target_value"] - group["outcome_value"]).median()
+        if len(group) >= recalibrate.SHORTFALL_MIN_ROWS:
+            assert values[level] == pytest.approx(min(max(gap, -1.0), 3.0), abs=1e-3)
+    assert values["county"] == TARGET_SHORTFALL and counts["county"] == 0
+    assert set(values) == set(ledger.LEVELS)
+    # a later year's outcome never moves it (development years only)
+    later = frame.copy()
+    later.loc[later["year"] > 2017, "outcome_value"] = -50.0
+    assert recalibrate.shortfall_by_level(later, cutoff=2017)[0] == values
+
+
+def test_the_measured_shortfall_reaches_the_target_anchor(monkeypatch):
+    """A calibration's shortfall for the region's level moves the 'own target' anchor."""
+    from pxanalysis import data
+    from pxanalysis.engine import evidence
+
+    cal = {"method": "auto", "a": 0.0, "b": 1.0, "adopted": False, "cutoff": 2019,
+           "widen": {}, "shortfall": {"prefecture": 0.25}}  # fmt: skip
+    monkeypatch.setattr(ledger, "calibration", lambda: cal)
+    with data.using("pingxiang", 2024):
+        target = float(data.targets().loc["gdp", "value"])
+        anchor = evidence.own_target("gdp")
+        assert evidence.target_shortfall()[2] == "derived"
+    assert anchor.value == pytest.approx(target - 0.25)
+    monkeypatch.setattr(ledger, "calibration", lambda: None)
+    with data.using("pingxiang", 2024):
+        assert evidence.own_target("gdp").value == pytest.approx(target - evidence.TARGET_SHORTFALL)
+
+
+def test_a_shortfall_outside_its_bounds_is_refused(tmp_path, monkeypatch):
+    import json
+
+    folder = tmp_path / "ledger" / "track_record"
+    folder.mkdir(parents=True)
+    (folder / "calibration.json").write_text(json.dumps(
+        {"method": "auto", "a": 0, "b": 1, "adopted": False, "cutoff": 2019, "widen": {},
+         "shortfall": {"county": 9.0}}))  # fmt: skip
+    monkeypatch.setattr(ledger, "calibration_path", lambda: folder / "calibration.json")
+    with pytest.raises(DataValidationError, match="shortfall"):
+        ledger.calibration()
+
+
 def test_a_gdp_assumption_moves_the_indicators_that_move_with_gdp():
     from pxanalysis import data
     from pxanalysis.data import registry
@@ -209,3 +262,26 @@ def test_the_scenario_page_puts_every_scenario_side_by_side():
         > float(gdp["Pessimistic"].rstrip("%"))
     )
     assert "/" in table.set_index("indicator").loc["Retail sales", "custom_example"]
+
+
+def test_the_brief_says_in_words_what_the_track_record_shows(monkeypatch):
+    """Page 1's track-record sentence carries the committed scores, and its verdict follows
+    them: no skill claimed unless the engine beat both the base rate and the coin."""
+    from pxanalysis.present import sections
+    from pxanalysis.track import record
+
+    pub = record.published()
+    if pub is None:
+        pytest.skip("no committed track record (run `make track-record`)")
+    ev = pub.scores.loc["evaluation"]
+    text = sections.track_sentence("zh")
+    assert f"{ev.loc['engine (calibrated)', 'brier']:.3f}" in text
+    assert f"{int(ev.loc['coin', 'n'])}个真实目标" in text
+    beaten = ev.loc["engine (calibrated)", "brier"] < min(ev.loc["base rate", "brier"], 0.25)
+    assert ("优于两者" in text) == beaten
+    scores = pub.scores.copy()
+    scores.loc[("evaluation", "engine (calibrated)"), "brier"] = 0.1
+    better = record.Published(pub.folder, scores, pub.reliability, pub.replayed, pub.calibration)
+    monkeypatch.setattr(record, "published", lambda folder=None: better)
+    assert "优于两者" in sections.track_sentence("zh")
+    assert "better than both" in sections.track_sentence("en")

@@ -152,6 +152,10 @@ def check_row(file: Path, line: int, row) -> None:
             bad(field, f"{row[field]!r} is not one of {', '.join(CHECKS)}")
 
 
+#: Bounds of a level's target shortfall (pp), pre-registered (``PREREGISTRATION.md``, amendment 1).
+SHORTFALL_BOUNDS = (-1.0, 3.0)
+
+
 def calibration_path() -> Path:
     """The committed calibration of the track record (``make track-record`` writes it)."""
     return paths.data_root() / "ledger" / "track_record" / "calibration.json"
@@ -178,10 +182,16 @@ def _calibration(file: str, mtime: int, size: int) -> dict:
         raw = json.loads(Path(file).read_text(encoding="utf-8"))
         out = {"method": str(raw["method"]), "a": float(raw["a"]), "b": float(raw["b"]),
                "adopted": bool(raw["adopted"]), "cutoff": int(raw["cutoff"]),
-               "widen": {str(k): float(v) for k, v in dict(raw.get("widen", {})).items()}}  # fmt: skip
+               "widen": {str(k): float(v) for k, v in dict(raw.get("widen", {})).items()},
+               "shortfall": {str(k): float(v) for k, v in dict(raw.get("shortfall", {})).items()}}  # fmt: skip
     except (ValueError, KeyError, TypeError) as exc:
         raise DataValidationError(Path(file), None, None, f"not a calibration file ({exc}): "
                                   "run `make track-record` again") from None  # fmt: skip
     if not 0 <= out["b"] <= 1 or not all(1 <= v <= 3 for v in out["widen"].values()):
         raise DataValidationError(Path(file), None, "b", "outside the pre-registered bounds")
+    low, high = SHORTFALL_BOUNDS
+    if not all(low <= v <= high for v in out["shortfall"].values()):
+        raise DataValidationError(
+            Path(file), None, "shortfall", f"outside the pre-registered bounds [{low}, {high}] pp"
+        )
     return out

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pxanalysis import data
-from pxanalysis.data import regions, registry
+from pxanalysis.data import ledger, regions, registry
 from pxanalysis.engine import series
 from pxanalysis.engine.growth import average_growth
 
@@ -249,8 +249,26 @@ def province(indicator: str, as_of=None, year: int | None = None) -> Anchor | No
     return Anchor("province", float(row["value"]) + gap, inputs, "the GDP gap stands in")
 
 
+def target_shortfall() -> tuple[float, str, str]:
+    """(shortfall in pp, source, kind) for the current region's level.
+
+    The track record's development years give one shortfall per level (the median of
+    target - outcome, ``data/ledger/PREREGISTRATION.md`` amendment 1) when
+    ``make track-record`` has written one for this level; else the judgement
+    :data:`TARGET_SHORTFALL`.
+    """
+    cal = ledger.calibration()
+    level = data.current().level
+    measured = (cal or {}).get("shortfall", {}).get(level)
+    if measured is not None:
+        source = f"ledger: median target - outcome at {level} level, years <= {cal['cutoff']}"
+        return float(measured), source, "derived"
+    return TARGET_SHORTFALL, "data/shared/jiangxi/evidence/target_outcomes.csv", "judgement"
+
+
 def own_target(indicator: str) -> Anchor | None:
-    """The region's own target, moved by :data:`TARGET_SHORTFALL` in the bad direction.
+    """The region's own target, moved by the shortfall of :func:`target_shortfall` in the bad
+    direction.
 
     None for a cap on prices or unemployment (the registry's ``cap``).
     """
@@ -258,6 +276,7 @@ def own_target(indicator: str) -> Anchor | None:
         return None
     t = data.targets().loc[indicator]
     sign = 1 if t["direction"] == "increase" else -1
+    shortfall, source, kind = target_shortfall()
     inputs = (
         Source(
             f"{data.current().year} target",
@@ -268,14 +287,9 @@ def own_target(indicator: str) -> Anchor | None:
             series.as_date(None).isoformat(),
             "target",
         ),  # fmt: skip
-        Source(
-            "shortfall of local outcomes",
-            -sign * TARGET_SHORTFALL,
-            "data/shared/jiangxi/evidence/target_outcomes.csv",
-            kind="judgement",
-        ),  # fmt: skip
+        Source("shortfall of local outcomes", -sign * shortfall, source, kind=kind),
     )
-    return Anchor("target", float(t["value"]) - sign * TARGET_SHORTFALL, inputs)
+    return Anchor("target", float(t["value"]) - sign * shortfall, inputs)
 
 
 def gather(indicator: str, as_of=None, base_median: float = float("nan")) -> list[Anchor]:

@@ -20,12 +20,17 @@ def meet_probabilities(p, target: float, direction: str, qualifier: str):
 
     A decline target (``direction == 'decrease'``, energy intensity) is met by a
     decline at least as large: P(outcome <= target). A target written 左右 is met
-    "about" within :data:`ABOUT_BAND` of it; other targets have one definition.
+    "about" within :data:`ABOUT_BAND` of it; other targets have one definition. The
+    engine's probabilities go through the track record's map (:func:`calibrated`); a
+    user's assumption (``p.method == 'assumption'``) does not.
     """
     band = ABOUT_BAND if "左右" in str(qualifier or "") else 0.0
+    # a user's assumption is the user's own distribution: the track record's map was fitted
+    # on the engine's probabilities and does not apply to it
+    mapped = (lambda q: q) if getattr(p, "method", "") == "assumption" else calibrated
     if direction == "increase":
-        return calibrated(p.prob_at_least(target)), calibrated(p.prob_at_least(target - band))
-    return calibrated(p.prob_at_most(target)), calibrated(p.prob_at_most(target + band))
+        return mapped(p.prob_at_least(target)), mapped(p.prob_at_least(target - band))
+    return mapped(p.prob_at_most(target)), mapped(p.prob_at_most(target + band))
 
 
 def raw_meet_probability(p, target: float, direction: str) -> float:

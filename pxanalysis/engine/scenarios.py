@@ -22,8 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scipy import special
-
 from pxanalysis import data, params, paths
 from pxanalysis.data import registry
 from pxanalysis.errors import ParameterError
@@ -80,6 +78,8 @@ class Scenario:
         if self.name == "targets_met":
             return None
         q = self.quantile_high if self.name == "optimistic" else self.quantile_low
+        from scipy import special  # on first use: the explorer's first screen needs no scipy
+
         z = float(special.ndtri(q)) * registry.loading(indicator)
         q_indicator = float(special.ndtr(z))
         return q_indicator if direction == "increase" else 1 - q_indicator

@@ -49,15 +49,13 @@ import ipywidgets as w
 import pandas as pd
 import yaml
 from IPython.display import display
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
 import pxanalysis
 from pxanalysis import data, params, paths
-from pxanalysis.engine import comparison, evidence, judgement, scenarios, series
+from pxanalysis.engine import scenarios
 from pxanalysis.errors import ParameterError, PxError
-from pxanalysis.present import labels, plots, style, tables
+from pxanalysis.present import labels
 from pxanalysis.vocab import (
     METHOD_CHOICES,
     QUANTILE_HIGH,
@@ -71,6 +69,10 @@ MAX_WINDOW = 12
 MAX_VIEWS = 512
 #: Views kept on disk, per user.
 MAX_DISK_VIEWS = 2048
+#: The background thread precomputes only after the inputs have rested this long (s):
+#: a CPU-bound thread beside the kernel's own would slow every message the widgets
+#: send while the explorer is being drawn or driven (the GIL's convoy effect).
+IDLE_DELAY = 1.0
 
 
 _ui = labels.text
@@ -149,7 +151,6 @@ class Explorer:
     """
 
     def __init__(self, lang: str = "zh", warm: bool = True, disk_cache: bool = True):
-        style.apply_theme()
         self.report = data.current()  # fixed for this explorer (the worker reads it too)
         self.lang = labels.check_lang(lang)
         self.assumptions: dict[str, dict[str, float]] = {}
@@ -158,15 +159,13 @@ class Explorer:
         self.timings_ms: list[float] = []
         self.shown_at: float | None = None  # perf_counter when the first answer was on screen
         self.created_at = time.perf_counter()
-        self.figure = Figure(figsize=(7.2, 4.0), dpi=80)
-        self.canvas = FigureCanvasAgg(self.figure)
-        self.ax = self.figure.add_subplot()
-        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.09, top=0.91)
+        self.figure = self.canvas = self.ax = None  # made by the first chart drawn
         self._charts: OrderedDict[tuple, bytes] = OrderedDict()  # PNG by what it depends on
         self._views: OrderedDict[tuple, View] = OrderedDict()
         self._lock = threading.RLock()  # the view caches, what is wanted, the output widgets
         self._figure_lock = threading.Lock()
         self._wanted: tuple | None = None
+        self._last_input = time.perf_counter()
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         self._idle = threading.Event()
         self._idle.set()
@@ -363,6 +362,7 @@ class Explorer:
         them when the view is ready; without it, the view is computed here.
         """
         start = time.perf_counter()
+        self._last_input = start
         try:
             sc = self.scenario()
         except (PxError, ValueError) as exc:
@@ -386,6 +386,10 @@ class Explorer:
                 self.w_status.value = self._computing_html()
                 self.w_p.value = self._computing_html(self.w_indicator.value)
             self._idle.clear()
+        if self.warm_thread is not None:
+            # the thread computes what is missing, then precomputes around these inputs
+            # (also after a view shown from the cache: its neighbours may not be)
+            self.warmed.clear()
             self._requests.put((key, sc))
         return self._done(start)
 
@@ -433,6 +437,9 @@ class Explorer:
 
     def _compute(self, key: tuple, sc: scenarios.Scenario) -> View:
         """The view of ``key`` (any thread): P(meet) line, table and chart."""
+        from pxanalysis.engine import comparison  # the engine is imported on first use
+        from pxanalysis.present import tables
+
         _, _, _, indicator, band, lang = key
         with data.using(self.report):
             compared = comparison.compare_targets(sc)
@@ -457,12 +464,16 @@ class Explorer:
         on the scenario's quantiles or the other indicators' inputs. One figure
         and axes are reused (no ``tight_layout``).
         """
+        from pxanalysis.engine import evidence
+        from pxanalysis.present import plots
+
         base = evidence.comoves_with(indicator)
         inputs = [(i, repr(sc.assumptions.get(i)), repr(sc.ytd.get(i))) for i in (indicator, base)]
         key = (indicator, band, lang, sc.region, sc.year, sc.as_of, sc.method, sc.window,
                tuple(inputs))  # fmt: skip
         with self._figure_lock:
             if key not in self._charts:
+                self._drawing()
                 self.ax.clear()
                 plots.fan_chart(indicator, sc, lang, ax=self.ax, bands=(band,))
                 self.ax.legend(fontsize=7, loc="upper left", frameon=False)  # "best" searches
@@ -475,6 +486,22 @@ class Explorer:
                     self._charts.popitem(last=False)
                 self._charts[key] = buffer.getvalue()
             return self._charts[key]
+
+    def _drawing(self) -> None:
+        """The one figure every chart is drawn on, made at the first chart (matplotlib and
+        the theme are imported then, not before the first screen)."""
+        if self.figure is not None:
+            return
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from pxanalysis.present import style
+
+        style.apply_theme()
+        self.figure = Figure(figsize=(7.2, 4.0), dpi=80)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.ax = self.figure.add_subplot()
+        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.09, top=0.91)
 
     def _p_html(self, row, band: int, lang: str) -> str:
         name = labels.indicator(row.name, lang)
@@ -514,6 +541,8 @@ class Explorer:
 
     def summary(self) -> pd.DataFrame:
         """The key-numbers table of the current (last valid) scenario."""
+        from pxanalysis.present import tables
+
         with data.using(self.report):
             return tables.comparison_table(self.last_valid, self.lang)
 
@@ -640,6 +669,10 @@ class Explorer:
                 if request is None:
                     if warm is False or self._stop.is_set():
                         continue
+                    rested = time.perf_counter() - self._last_input
+                    if self.last_valid is None or rested < IDLE_DELAY:
+                        self._stop.wait(0.05)  # no inputs yet, or the user is at work
+                        continue
                     warm = self._warm_steps() if warm is None else warm
                     try:
                         next(warm)()
@@ -679,8 +712,10 @@ class Explorer:
     def _warm_steps(self):
         """Steps (callables) the idle thread runs, one at a time, most useful first.
 
-        The views of the current inputs under every method, every scenario, every
-        indicator; then the engine's judgements for every method x window.
+        The views of the current inputs under every method, every as-of date (on
+        which the typed year-to-date inputs were already published), every scenario,
+        every indicator, then every method on every date; then the engine's
+        judgements for every method x window.
         """
         sc = self.last_valid
         key = self._wanted
@@ -699,11 +734,26 @@ class Explorer:
 
         for method in METHOD_CHOICES:
             yield view(replace(sc, method=method))
+        for _, as_of in self.w_as_of.options:
+            try:
+                variant = replace(sc, as_of=as_of)
+            except (PxError, ValueError):
+                continue  # a typed release not yet published on that date
+            yield view(variant)
         for name in SCENARIOS:
             if name != "custom" or sc.assumptions:
                 yield view(replace(sc, name=name))
         for ind in [i for _, i in self.w_indicator.options]:
             yield view(sc, ind)
+        for method in METHOD_CHOICES:  # an explorer kept open: every method on every date
+            for _, as_of in self.w_as_of.options:
+                try:
+                    variant = replace(sc, method=method, as_of=as_of)
+                except (PxError, ValueError):
+                    continue
+                yield view(variant)
+        from pxanalysis.engine import judgement, series
+
         n = len(series.growth_series("gdp", sc.as_of)) if "gdp" in data.target_ids() else 0
         for method in METHOD_CHOICES:
             for window in [None, *range(1, min(n, MAX_WINDOW) + 1)]:

@@ -461,6 +461,20 @@ def columns(frame, lang: str = "zh"):
     return frame.rename(columns={k: fill(v) for k, v in COLUMNS_EN.items() if k in frame.columns})
 
 
+#: The levels of government (:data:`pxanalysis.data.regions.LEVELS`), in words.
+LEVELS = {
+    "national": ("全国", "national"),
+    "province": ("省", "province"),
+    "prefecture": ("地市", "prefecture"),
+    "county": ("县", "county"),
+}
+
+
+def level(level_id: str, lang: str = "zh") -> str:
+    """A level of government in words (``"prefecture"`` → ``"地市"``); unknown ids as they are."""
+    return _pick(LEVELS[level_id], lang) if level_id in LEVELS else str(level_id)
+
+
 #: What a target's direction means for meeting it.
 DIRECTIONS = {
     "increase": ("不低于目标", "at least the target"),

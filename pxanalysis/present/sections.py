@@ -30,7 +30,7 @@ from pxanalysis.engine import (
     series,
 )
 from pxanalysis.engine.calibration import ESTIMATE_SD, SHOCK_PROBABILITY
-from pxanalysis.engine.evidence import TARGET_SHORTFALL
+from pxanalysis.engine.evidence import target_shortfall
 from pxanalysis.engine.meet import ABOUT_BAND
 from pxanalysis.errors import PxError
 from pxanalysis.present import labels, plots, style, tables
@@ -174,7 +174,45 @@ def verdicts(ctx: Context) -> None:
     scale = inert(labels.verdict_scale_text(ctx.lang))
     grades = inert(labels.grade_sentence(ctx.lang))
     space = "" if _zh(ctx) else " "
-    _md(f"**{head}**\n\n{items}\n\n{scale}{space}{grades}")
+    record_line = track_sentence(ctx.lang)
+    record_line = f"\n\n{inert(record_line)}" if record_line else ""
+    _md(f"**{head}**\n\n{items}\n\n{scale}{space}{grades}{record_line}")
+
+
+def track_sentence(lang: str = "zh") -> str:
+    """What the committed track record says of these probabilities, in one sentence ('' if
+    there is none): the calibrated engine's Brier score on the evaluation years beside the
+    base rate's and a coin's, and whether it showed skill."""
+    from pxanalysis.track import record
+
+    pub = record.published()
+    if pub is None:
+        return ""
+    ev = pub.scores.loc["evaluation"]
+    engine, base, coin = (ev.loc[k] for k in ("engine (calibrated)", "base rate", "coin"))
+    n, cut = int(engine["n"]), pub.calibration.cutoff
+    skilled = engine["brier"] < min(base["brier"], coin["brier"])
+    if lang == "zh":
+        verdict = (
+            "优于两者"
+            if skilled
+            else "不如历史实现率或抛硬币:这些概率尚未被证明有预测能力,只宜作粗略参考"
+        )
+        return (
+            f"成绩记录:{cut}年以后{n}个真实目标上,本工具(校准后)的Brier得分{engine['brier']:.3f},"
+            f"历史实现率{base['brier']:.3f},抛硬币{coin['brier']:.3f},{verdict}(见第六节)。"
+        )
+    verdict = (
+        "better than both"
+        if skilled
+        else "worse than the base rate or a coin: these probabilities have not yet shown "
+        "skill; read them as rough guides"
+    )
+    return (
+        f"Track record: on {n} real targets after {cut}, this tool's calibrated Brier score was "
+        f"{engine['brier']:.3f}, the base rate's {base['brier']:.3f}, a coin's "
+        f"{coin['brier']:.3f}: {verdict} (see the track-record section)."
+    )
 
 
 def headline(ctx: Context) -> None:
@@ -442,16 +480,33 @@ def evidence(ctx: Context) -> None:
     """Per target: the evidence used and what would change the judgement most; every input's source."""
     _md(f"## {_t('evidence', ctx.lang)}")
     _table(tables.evidence_table(ctx.scenario, ctx.lang, _compared(ctx)))
-    shortfall = (
-        labels.fill("“{self}目标−缺口”:")
-        + f"各地实际结果平均低于目标约{TARGET_SHORTFALL:g}个百分点(江西省“十三五”GDP目标年均8.5%,实际7.6%;"
-        "市级目标实现度低于省级、2013年后增长目标普遍未实现——吕冰洋、张兆强,2022;2021年约八成省份完成GDP目标——财联社)。"
-        if _zh(ctx)
-        else f"'Own target - shortfall': local outcomes fall about {TARGET_SHORTFALL:g} pp short of "
-        "targets on average (Jiangxi's 2016-20 GDP target 8.5%/yr, outcome 7.6%; city targets are met "
-        "less often than provincial ones, and growth targets were generally missed after 2013: 吕冰洋 & "
-        "张兆强 2022; about 80% of provinces met their 2021 GDP target: 财联社)."
-    )
+    value, _, kind = target_shortfall()
+    level = labels.level(data.current().level, ctx.lang)
+    if kind == "derived" and _zh(ctx):
+        shortfall = (
+            labels.fill("“{self}目标−缺口”:")
+            + f"缺口取{value:g}个百分点:跟踪记录开发年份(2019年及以前)中{level}级目标减实际结果的中位数"
+            "(见“跟踪记录”一节,规则事先登记于 data/ledger/PREREGISTRATION.md)。"
+        )
+    elif kind == "derived":
+        shortfall = (
+            f"'Own target - shortfall': the shortfall is {value:g} pp, the median of target minus "
+            f"outcome for {level}-level targets in the track record's development years (up to "
+            "2019; see the track-record section; rule pre-registered in data/ledger/PREREGISTRATION.md)."
+        )
+    elif _zh(ctx):
+        shortfall = (
+            labels.fill("“{self}目标−缺口”:")
+            + f"各地实际结果平均低于目标约{value:g}个百分点(江西省“十三五”GDP目标年均8.5%,实际7.6%;"
+            "市级目标实现度低于省级、2013年后增长目标普遍未实现——吕冰洋、张兆强,2022;2021年约八成省份完成GDP目标——财联社)。"
+        )
+    else:
+        shortfall = (
+            f"'Own target - shortfall': local outcomes fall about {value:g} pp short of "
+            "targets on average (Jiangxi's 2016-20 GDP target 8.5%/yr, outcome 7.6%; city targets are met "
+            "less often than provincial ones, and growth targets were generally missed after 2013: 吕冰洋 & "
+            "张兆强 2022; about 80% of provinces met their 2021 GDP target: 财联社)."
+        )
     _md(shortfall)
 
 
@@ -570,6 +625,7 @@ def track_record(ctx: Context) -> None:
     )
     _md(f"**{'评估年份得分' if zh else 'Scores on the evaluation years'}** (n = {n_eval})")
     _table(table)
+    _md(track_sentence(ctx.lang))
     plots.show(plots.reliability_chart(pub.reliability, ctx.lang))
 
 

@@ -15,7 +15,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from pxanalysis.track import scores
+from pxanalysis.data import ledger as ledger_data
+from pxanalysis.data import registry
+from pxanalysis.engine.evidence import TARGET_SHORTFALL
+from pxanalysis.track import replay, scores
 
 #: The last development target year; later years are the evaluation set (pre-registered).
 CUTOFF = 2019
@@ -28,6 +31,42 @@ TIE = 0.01
 
 #: Band widening factors searched: 1 to 3 in steps of 0.05 (pre-registered).
 WIDEN_GRID = np.round(np.arange(1.0, 3.0001, 0.05), 2)
+
+
+#: A level needs this many development rows for its own shortfall (amendment 1), else
+#: the judgement :data:`pxanalysis.engine.evidence.TARGET_SHORTFALL` stands.
+SHORTFALL_MIN_ROWS = 10
+
+
+def shortfall_by_level(ledger: pd.DataFrame, cutoff: int = CUTOFF) -> tuple[dict, dict]:
+    """Per level, the median of target - outcome over the development rows (pre-registered).
+
+    Rows: judged targets (:func:`pxanalysis.track.replay.judged`) to be met from above
+    (``direction == 'increase'``, not a registry cap) with a found numeric outcome, target
+    year <= ``cutoff``. A level with fewer than :data:`SHORTFALL_MIN_ROWS` keeps
+    :data:`~pxanalysis.engine.evidence.TARGET_SHORTFALL`. Values are bounded to
+    :data:`pxanalysis.data.ledger.SHORTFALL_BOUNDS`.
+
+    Returns
+    -------
+    (dict, dict)
+        level -> shortfall (pp), and level -> the number of rows it rests on.
+    """
+    caps = ledger["indicator_id"].map(lambda i: bool(getattr(registry.get(i), "cap", False)))
+    outcome = pd.to_numeric(ledger["outcome_value"], errors="coerce")
+    rows = ledger[replay.judged(ledger) & ledger["status"].eq("found") & outcome.notna()
+                  & ledger["direction"].eq("increase") & ~caps & (ledger["year"] <= cutoff)]  # fmt: skip
+    gaps = rows["target_value"].astype(float) - outcome[rows.index]
+    low, high = ledger_data.SHORTFALL_BOUNDS
+    values, counts = {}, {}
+    for level, gap in gaps.groupby(rows["level"]):
+        counts[str(level)] = int(len(gap))
+        if len(gap) >= SHORTFALL_MIN_ROWS:
+            values[str(level)] = round(float(np.clip(gap.median(), low, high)), 3)
+    for level in ledger_data.LEVELS:
+        values.setdefault(level, TARGET_SHORTFALL)
+        counts.setdefault(level, 0)
+    return values, counts
 
 
 @dataclass
@@ -44,6 +83,8 @@ class Calibration:
     dev_rows: int = 0
     loyo_log_score_raw: float = math.nan
     loyo_log_score_mapped: float = math.nan
+    shortfall: dict = field(default_factory=dict)
+    shortfall_rows: dict = field(default_factory=dict)
 
     def apply(self, p) -> np.ndarray:
         """The calibrated probability of the engine's ``p`` (the identity if not adopted)."""
@@ -113,8 +154,10 @@ def widen_factors(dev: pd.DataFrame) -> dict:
     return out
 
 
-def calibrate(replays: dict[str, pd.DataFrame], cutoff: int = CUTOFF) -> Calibration:
-    """Apply the pre-registered rule to the replays (one frame per method) on years <= cutoff."""
+def calibrate(replays: dict[str, pd.DataFrame], cutoff: int = CUTOFF,
+              shortfall: tuple[dict, dict] = ({}, {})) -> Calibration:  # fmt: skip
+    """Apply the pre-registered rule to the replays (one frame per method) on years <= cutoff;
+    ``shortfall`` is what :func:`shortfall_by_level` gave before the replays (recorded)."""
     logs = {}
     for method, rows in replays.items():
         dev = rows[(rows["year"] <= cutoff)]
@@ -128,4 +171,5 @@ def calibrate(replays: dict[str, pd.DataFrame], cutoff: int = CUTOFF) -> Calibra
     adopted = bool(loyo_mapped < loyo_raw)
     return Calibration(cutoff=cutoff, method=best, a=a, b=b, adopted=adopted,
                        widen=widen_factors(dev), dev_log_scores=logs, dev_rows=len(dev),
-                       loyo_log_score_raw=loyo_raw, loyo_log_score_mapped=loyo_mapped)  # fmt: skip
+                       loyo_log_score_raw=loyo_raw, loyo_log_score_mapped=loyo_mapped,
+                       shortfall=dict(shortfall[0]), shortfall_rows=dict(shortfall[1]))  # fmt: skip

@@ -54,7 +54,8 @@ class Record:
                 if c.adopted
                 else "not adopted (identity)"
             )
-            + f"; band factors {c.widen}",
+            + f"; band factors {c.widen}; target shortfall by level (pp) {c.shortfall} "
+            f"(development rows {c.shortfall_rows})",
             "evaluation (after the cut-off): forecast, Brier, log score, skill vs base rate",
         ]
         for name, r in ev.iterrows():
@@ -143,8 +144,9 @@ def track_record(
         outcomes = pd.read_csv(ledger_data.path().with_name("outcomes.csv"), dtype={"note": str},
                                keep_default_na=False)  # fmt: skip
     replays, everything, reports = {}, None, 0
+    shortfall = recalibrate.shortfall_by_level(ledger, cutoff)
     for method in methods:
-        rows = replay.replay(ledger, outcomes, jobs=jobs, method=method)
+        rows = replay.replay(ledger, outcomes, jobs=jobs, method=method, shortfall=shortfall[0])
         reports = rows.attrs.get("reports", 0)
         everything = rows if method == "auto" else everything
         replays[method] = scored(rows)
@@ -156,7 +158,7 @@ def track_record(
             raise DataError(
                 f"the ledger has no scored target in the {side} years (cut-off {cutoff})"
             )
-    calibration = recalibrate.calibrate(replays, cutoff)
+    calibration = recalibrate.calibrate(replays, cutoff, shortfall)
     rows = calibration.widened(replays[calibration.method])
     rows["p_calibrated"] = calibration.apply(rows["p_meet"])
     history = replay.history_rows(ledger, outcomes)

@@ -73,17 +73,26 @@ def _line(zh: str, year: int, kind: str, value: float) -> tuple[str, str]:
     return f"{zh}{year}年{word}{change}{text}%", text
 
 
-def write_packages(ledger: pd.DataFrame, outcomes: pd.DataFrame, root: Path) -> list[tuple]:
+def write_packages(ledger: pd.DataFrame, outcomes: pd.DataFrame, root: Path,
+                   shortfall: dict | None = None) -> list[tuple]:  # fmt: skip
     """Write the replay's data folder ``root``; return the (region, year, date) judged.
 
     ``root`` gets the registry and the shared context packages of the current data
     folder (their rows carry their own ``known_from`` dates), one profile per region
-    and one package per (region, year) with a judged target.
+    and one package per (region, year) with a judged target. ``shortfall`` (level ->
+    pp) is written as the folder's only calibration: the engine's own method, no map,
+    no widening, the target shortfall by level (the committed calibration is never read).
     """
     source = paths.data_root()
     shutil.copytree(source / "registry", root / "registry")
     if (source / "shared").is_dir():
         shutil.copytree(source / "shared", root / "shared")
+    if shortfall:
+        folder = root / "ledger" / "track_record"
+        folder.mkdir(parents=True)
+        prior = {"method": "auto", "a": 0.0, "b": 1.0, "adopted": False, "cutoff": 0,
+                 "widen": {}, "shortfall": shortfall}  # fmt: skip
+        (folder / "calibration.json").write_text(json.dumps(prior) + "\n")
     history = history_rows(ledger, outcomes)
     targets = ledger[judged(ledger)]
     names = ledger.drop_duplicates("region_id").set_index("region_id")
@@ -197,7 +206,7 @@ def _judge_many(root: str, plan: list[tuple], method: str) -> list[pd.DataFrame]
 
 
 def replay(ledger: pd.DataFrame | None = None, outcomes: pd.DataFrame | None = None,
-           jobs: int = 1, method: str = "auto") -> pd.DataFrame:  # fmt: skip
+           jobs: int = 1, method: str = "auto", shortfall: dict | None = None) -> pd.DataFrame:  # fmt: skip
     """Judge every judged ledger target as of its report's date.
 
     Parameters
@@ -208,6 +217,9 @@ def replay(ledger: pd.DataFrame | None = None, outcomes: pd.DataFrame | None = N
         The engine's method (``auto``: its own selection rule).
     jobs : int
         Processes (the plan is split by region, so one region's years share caches).
+    shortfall : dict, optional
+        Level -> target shortfall (pp) for the anchored projection (see
+        :func:`pxanalysis.track.recalibrate.shortfall_by_level`); default: the engine's judgement.
 
     Returns
     -------
@@ -222,7 +234,7 @@ def replay(ledger: pd.DataFrame | None = None, outcomes: pd.DataFrame | None = N
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="pxanalysis-replay-") as tmp:
         root = Path(tmp) / "data"
-        plan = write_packages(ledger, outcomes, root)
+        plan = write_packages(ledger, outcomes, root, shortfall)
         by_region: dict[str, list] = {}
         for item in plan:
             by_region.setdefault(item[0], []).append(item)
