@@ -19,6 +19,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from pxanalysis import data, params, paths
+from pxanalysis.data import ledger
 from pxanalysis.engine import (
     anchored,
     comparison,
@@ -544,6 +545,17 @@ def backtest_summary(ctx: Context) -> None:
             "grade C indicator has (the last figure and an older average), and the band sized by those "
             f"real-time errors; its 80% real-time coverage is {cov:.0%} ({n} forecasts; "
             f"{cov_np:.0%} outside the pandemic years)."
+        )
+    chosen = ledger.calibration()
+    if chosen is not None and chosen["method"] != "auto":
+        name = labels.method(chosen["method"], ctx.lang)
+        text += (
+            f"\n\n这条规则已被跟踪记录取代:本简报的默认方法为{name}({chosen['method']}),"
+            f"即{chosen['cutoff']}年及以前的真实目标上实时对数得分最好的方法(见第六节)。"
+            if _zh(ctx)
+            else f"\n\nThis rule has been superseded by the track record: the brief's default "
+            f"method is {name} ({chosen['method']}), the best real-time log score on the ledger's "
+            f"targets up to {chosen['cutoff']} (see the track-record section)."
         )
     _md(text)
 
