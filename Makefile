@@ -7,7 +7,7 @@ export PYTHONHASHSEED := 0
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: setup test lint format unit faults nbval notebooks brief bench score lab clean ledger track-record
+.PHONY: setup test lint format unit faults nbval notebooks brief bench score lab clean ledger track-record track-record-fresh
 
 setup:  ## install Debian packages, .venv and the locked dependencies (idempotent)
 	bash scripts/setup.sh
@@ -50,6 +50,9 @@ ledger: setup  ## rebuild data/ledger/ledger.csv from the annotators' readings (
 
 track-record: setup  ## replay the whole ledger, calibrate on years <= 2019, score later years (data/ledger/track_record/)
 	$(VENV)/bin/pxanalysis track-record --jobs 2 --out data/ledger/track_record
+
+track-record-fresh: setup  ## score the committed calibration once, unchanged, on ledger rows added since its run (track_record/fresh/)
+	$(VENV)/bin/pxanalysis track-record --frozen --jobs 2 --out data/ledger/track_record/fresh
 
 score: setup  ## score `pxanalysis extract` on the Pingxiang gold and the held-out reports
 	$(PY) benchmarks/score_extract.py

@@ -263,11 +263,12 @@ def cmd_ytd(args) -> int:
 
 def cmd_track_record(args) -> int:
     """``pxanalysis track-record``: replay the ledger, calibrate, score, export."""
-    import pandas as pd
 
     from pxanalysis.data import ledger
     from pxanalysis.track import recalibrate, record
 
+    if args.frozen:
+        return _track_record_frozen(args)
     methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
     unknown = [m for m in methods if m not in recalibrate.METHODS]
     if unknown or not methods:
@@ -277,21 +278,51 @@ def cmd_track_record(args) -> int:
     if args.jobs < 1:
         raise ParameterError(f"--jobs {args.jobs}: give 1 or more processes")
     rows = ledger.load(args.ledger) if args.ledger else None
-    outcomes = None
-    if args.ledger:
-        beside = Path(args.ledger).with_name("outcomes.csv")
-        outcomes = (
-            pd.read_csv(beside, keep_default_na=False, dtype={"note": str})
-            if beside.is_file()
-            else pd.DataFrame(
-                columns=["region_id", "indicator_id", "year", "value", "kind", "known"]
-            )
-        )
+    outcomes = _outcomes_beside(args.ledger) if args.ledger else None
     result = record.track_record(rows, outcomes, methods, args.jobs, args.cutoff)
     out = result.write(Path(args.out) if args.out else paths.reports_dir() / "track-record")
     print(result.summary())
     print(f"written to {out}")
     return EXIT_OK
+
+
+def _track_record_frozen(args) -> int:
+    """``pxanalysis track-record --frozen``: the committed calibration scored once on the
+    ledger rows its run did not see (pre-registration, amendment 2)."""
+    from pxanalysis.data import ledger
+    from pxanalysis.track import record
+
+    published = record.published(Path(args.calibrated) if args.calibrated else None)
+    if published is None:
+        raise ParameterError(
+            "--frozen needs a committed track record (calibration.json, replayed.csv): "
+            "run `make track-record` first or give --calibrated DIR"
+        )
+    if args.jobs < 1:
+        raise ParameterError(f"--jobs {args.jobs}: give 1 or more processes")
+    out = Path(args.out) if args.out else paths.reports_dir() / "track-record-fresh"
+    if (out / "summary.txt").exists() and not args.replace:
+        raise ParameterError(
+            f"{out} already holds a frozen score: it is scored once (give --replace to redo "
+            "a run that failed, or another --out)"
+        )
+    rows = ledger.load(args.ledger) if args.ledger else None
+    outcomes = _outcomes_beside(args.ledger) if args.ledger else None
+    result = record.frozen(published, rows, outcomes, args.jobs)
+    result.write(out)
+    print(result.summary())
+    print(f"written to {out}")
+    return EXIT_OK
+
+
+def _outcomes_beside(ledger_file: str):
+    """The ``outcomes.csv`` beside a ledger file (an empty frame when there is none)."""
+    import pandas as pd
+
+    beside = Path(ledger_file).with_name("outcomes.csv")
+    if beside.is_file():
+        return pd.read_csv(beside, keep_default_na=False, dtype={"note": str})
+    return pd.DataFrame(columns=["region_id", "indicator_id", "year", "value", "kind", "known"])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -385,6 +416,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="last development target year (pre-registered: 2019)")  # fmt: skip
     t.add_argument("--methods", default="auto,last,mean3,trend,combo",
                    help="methods replayed (comma-separated)")  # fmt: skip
+    t.add_argument("--frozen", action="store_true",
+                   help="score the committed calibration, unchanged, on ledger rows its run "
+                        "did not see (once; pre-registration amendment 2)")  # fmt: skip
+    t.add_argument("--calibrated", default=None,
+                   help="with --frozen: the committed run's folder (default "
+                        "data/ledger/track_record)")  # fmt: skip
+    t.add_argument("--replace", action="store_true",
+                   help="with --frozen: overwrite an earlier frozen score in --out")  # fmt: skip
     t.set_defaults(func=cmd_track_record)
 
     y = sub.add_parser("ytd", help="record or check year-to-date releases (monthly/releases.csv)")

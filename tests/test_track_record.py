@@ -18,7 +18,7 @@ from pxanalysis.cli import main
 from pxanalysis.data import ledger
 from pxanalysis.engine.meet import met
 from pxanalysis.errors import DataValidationError
-from pxanalysis.track import replay, scores
+from pxanalysis.track import recalibrate, replay, scores
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "ledger_small"
@@ -285,3 +285,42 @@ def test_the_brief_says_in_words_what_the_track_record_shows(monkeypatch):
     monkeypatch.setattr(record, "published", lambda folder=None: better)
     assert "优于两者" in sections.track_sentence("zh")
     assert "better than both" in sections.track_sentence("en")
+
+
+def test_a_frozen_calibration_is_scored_once_on_rows_its_run_never_saw(tmp_path, capsys):
+    """Amendment 2: the committed calibration, unchanged, scores only the rows added since."""
+    frame = pd.read_csv(FIXTURE / "ledger.csv", dtype=str, keep_default_na=False)
+    later = frame["region_id"].isin(["beijing", "guangdong"]) & frame["status"].eq("found")
+    early = frame.copy()
+    early.loc[later, ["outcome_value", "outcome_kind", "outcome_quote", "outcome_file",
+                      "outcome_known", "met", "met_about", "check_outcome"]] = ""  # fmt: skip
+    early.loc[later, "status"] = "missing"
+    (tmp_path / "early").mkdir()
+    early.to_csv(tmp_path / "early" / "ledger.csv", index=False)
+    shutil.copy(FIXTURE / "outcomes.csv", tmp_path / "early" / "outcomes.csv")
+    run = tmp_path / "run"
+    assert main(["track-record", "--ledger", str(tmp_path / "early" / "ledger.csv"),
+                 "--out", str(run), "--cutoff", "2015", "--methods", "auto,last"]) == 0  # fmt: skip
+    calibration = (run / "calibration.json").read_bytes()
+    fresh = tmp_path / "fresh"
+    argv = ["track-record", "--frozen", "--calibrated", str(run), "--ledger",
+            str(FIXTURE / "ledger.csv"), "--out", str(fresh)]  # fmt: skip
+    capsys.readouterr()
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    rows = pd.read_csv(fresh / "replayed.csv")
+    seen = pd.read_csv(run / "replayed.csv")
+    assert len(rows) and not set(rows["row_id"]) & set(seen["row_id"])
+    assert set(rows["row_id"]) <= set(frame.loc[later, "row_id"]) and len(rows) >= 3
+    # nothing refitted: the committed map and method, applied as they are
+    chosen = recalibrate.Calibration.load(run / "calibration.json")
+    assert (run / "calibration.json").read_bytes() == calibration
+    assert rows["p_calibrated"].to_numpy() == pytest.approx(chosen.apply(rows["p_meet"]), abs=1e-4)
+    table = pd.read_csv(fresh / "scores.csv", index_col=[0, 1])
+    assert ("all", "coin") in table.index and table.loc[("all", "coin"), "brier"] == 0.25
+    assert "scored once on" in out and "too few to judge" in out
+    # scored once: a second run into the same folder is a usage error, nothing rewritten
+    before = (fresh / "summary.txt").read_bytes()
+    assert main(argv) == 2
+    assert "scored once" in capsys.readouterr().err
+    assert (fresh / "summary.txt").read_bytes() == before

@@ -234,3 +234,132 @@ def published(folder: Path | None = None) -> Published | None:
         replayed=pd.read_csv(folder / "replayed.csv"),
         calibration=recalibrate.Calibration.load(folder / "calibration.json"),
     )
+
+
+def fresh_splits(cutoff: int) -> tuple[str, str, str]:
+    """The splits a frozen run reports: all fresh rows, those up to the cut-off, those after."""
+    return ("all", f"years <= {cutoff}", f"years > {cutoff}")
+
+
+#: Below this many fresh rows the scores are printed with a warning: too few to judge
+#: the issue's goals (pre-registration, amendment 2).
+FRESH_MIN_ROWS = 50
+
+
+@dataclass
+class Fresh:
+    """A frozen calibration scored on ledger rows the scored run never saw (amendment 2)."""
+
+    calibration: recalibrate.Calibration
+    rows: pd.DataFrame
+    probability: pd.DataFrame  # (split, forecast) -> n, brier, log score, skill
+    reliability: pd.DataFrame
+    intervals: pd.DataFrame  # by grade
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """The fresh scores in a few lines of text."""
+        c = self.calibration
+        lines = [
+            f"frozen calibration (method {c.method}, map {c.a:.2f} + {c.b:.2f} logit p, "
+            f"band factors {c.widen}) scored once on {len(self.rows)} fresh rows "
+            f"(not in the scored run), {self.seconds:.0f} s",
+        ]
+        if len(self.rows) < FRESH_MIN_ROWS:
+            lines.append(
+                f"caution: fewer than {FRESH_MIN_ROWS} fresh rows: too few to judge the goals"
+            )
+        for split in fresh_splits(c.cutoff):
+            if split not in self.probability.index.get_level_values(0):
+                continue
+            table = self.probability.loc[split]
+            lines.append(f"{split} (n {int(table['n'].iloc[0])}): Brier, log score, skill")
+            for name, r in table.iterrows():
+                lines.append(
+                    f"  {name:22s} {r['brier']:.3f}  {r['log_score']:.3f}  "
+                    f"{r['skill_vs_base_rate']:+.2f}"
+                )
+        cells = ", ".join(
+            f"{k}: {v['coverage80']:.2f}/{v['coverage95']:.2f} (n {v['n']})"
+            for k, v in self.intervals.iterrows()
+        )
+        lines.append(f"80%/95% coverage by grade: {cells}")
+        return "\n".join(lines)
+
+    def write(self, out: Path) -> Path:
+        """Write the fresh rows, the tables and the summary into ``out``."""
+        out.mkdir(parents=True, exist_ok=True)
+        self.probability.to_csv(out / "scores.csv", float_format="%.4f")
+        self.reliability.to_csv(out / "reliability.csv", float_format="%.4f")
+        self.intervals.to_csv(out / "intervals_by_grade.csv", float_format="%.4f")
+        columns = ["row_id", "level", "year", "indicator_id", "target_value", "target_qualifier",
+                   "outcome_value", "met", "p_meet", "p_calibrated", "median", "lo80", "hi80",
+                   "grade", "method"]  # fmt: skip
+        self.rows[columns].to_csv(out / "replayed.csv", index=False, float_format="%.4f")
+        (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
+        return out
+
+
+def target_key(rows: pd.DataFrame) -> pd.Series:
+    """(region, year, indicator) of each row as ``region.year.indicator``: the row id without
+    the ``.2`` a second reading of one target gets (stable when the ledger grows)."""
+    return rows["row_id"].astype(str).str.split(".").str[:3].str.join(".")
+
+
+def frozen(
+    published_record: Published,
+    ledger: pd.DataFrame | None = None,
+    outcomes: pd.DataFrame | None = None,
+    jobs: int = 1,
+) -> Fresh:
+    """Score a committed calibration, unchanged, on the ledger rows its run did not score.
+
+    The replay uses the calibration's method and target shortfall; the map and the band
+    factors are applied as committed; nothing is fitted.
+
+    Raises
+    ------
+    DataError
+        If the ledger holds no scored row outside the committed run.
+    """
+    start = time.perf_counter()
+    ledger = ledger_data.load() if ledger is None else ledger
+    if outcomes is None:
+        outcomes = pd.read_csv(ledger_data.path().with_name("outcomes.csv"), dtype={"note": str},
+                               keep_default_na=False)  # fmt: skip
+    c = published_record.calibration
+    seen = published_record.replayed
+    judged_rows = scored(replay.replay(ledger, outcomes, jobs=jobs, method=c.method,
+                                       shortfall=c.shortfall or None))  # fmt: skip
+    rows = judged_rows[~target_key(judged_rows).isin(set(target_key(seen)))]
+    if rows.empty:
+        raise DataError("no fresh row: every scored ledger row was in the committed run")
+    rows = c.widened(rows)
+    rows["p_calibrated"] = c.apply(rows["p_meet"])
+    history = replay.history_rows(ledger, outcomes)
+    earlier = ledger[ledger["status"].eq("found") & ledger["met"].notna()]
+    frames = {}
+    names = fresh_splits(c.cutoff)
+    for split, part in (
+        (names[0], rows),
+        (names[1], rows[rows["year"] <= c.cutoff]),
+        (names[2], rows[rows["year"] > c.cutoff]),
+    ):
+        if part.empty:
+            continue
+        forecasts = {
+            "engine (calibrated)": part["p_calibrated"],
+            f"engine (raw, {c.method})": part["p_meet"],
+            "base rate": scores.base_rate(part, earlier),
+            "last year": scores.last_year(part, history),
+            "coin": pd.Series(0.5, index=part.index),
+        }
+        frames[split] = scores.probability_table(part, forecasts)
+    return Fresh(
+        calibration=c,
+        rows=rows,
+        probability=pd.concat(frames, names=["split"]),
+        reliability=scores.reliability(rows["p_calibrated"], rows["met"]),
+        intervals=scores.interval_table(rows, "grade"),
+        seconds=time.perf_counter() - start,
+    )
