@@ -132,6 +132,30 @@ def test_a_save_that_fails_leaves_no_temporary_file(explorer, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked.yaml"]
 
 
+def test_a_save_looks_and_writes_under_the_folders_lock(explorer, tmp_path):
+    """Two savers of one name: the second waits for the first and then refuses, never
+    overwriting it (the look and the write are one step under :func:`paths.locked`)."""
+    import threading
+    import time
+
+    from pxanalysis import paths
+
+    result = {}
+    with paths.locked(tmp_path / "shared.yaml"):  # another explorer, mid-save
+        saver = threading.Thread(
+            target=lambda: result.setdefault(
+                "path", explorer.save("shared", directory=tmp_path, replace=False)
+            )  # fmt: skip
+        )
+        saver.start()
+        time.sleep(0.5)
+        assert saver.is_alive(), "the save did not wait for the lock"
+        (tmp_path / "shared.yaml").write_text("scenario: baseline\n", encoding="utf-8")
+    saver.join(30)
+    assert result["path"] is None and "exists" in explorer.w_message.value
+    assert (tmp_path / "shared.yaml").read_text(encoding="utf-8") == "scenario: baseline\n"
+
+
 def test_the_as_of_control_flows_into_the_saved_file(explorer, tmp_path):
     dates = [d for _, d in explorer.w_as_of.options]
     assert dates[0] == explorer.report.date and dates == sorted(dates)

@@ -616,15 +616,19 @@ class Explorer:
                     f"{name!r} is a shipped scenario and cannot be overwritten; choose another name"
                 )
             path = directory / f"{name}.yaml"
-            if path.exists() and not replace:
-                raise ParameterError(
-                    f"{path} exists; tick '{_ui('replace', 'en')}' to overwrite it"
-                )
             values = self.as_params()
             params.validate(values, notebook="scenario_file")  # what the brief will check
             header = f"# Saved by the pxanalysis explorer. Render it with:\n#   pxanalysis brief --params {path}\n"
             text = header + yaml.safe_dump(values, allow_unicode=True, sort_keys=False)
-            paths.atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+            directory.mkdir(parents=True, exist_ok=True)
+            # the look and the write under one lock: two explorers saving one name at once
+            # never both see "no such file" and silently replace each other's scenario
+            with paths.locked(path):
+                if path.exists() and not replace:
+                    raise ParameterError(
+                        f"{path} exists; tick '{_ui('replace', 'en')}' to overwrite it"
+                    )
+                paths.atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         except (PxError, OSError, ValueError) as exc:
             self._error(exc)
             return None
