@@ -324,3 +324,11 @@ def test_a_frozen_calibration_is_scored_once_on_rows_its_run_never_saw(tmp_path,
     assert main(argv) == 2
     assert "scored once" in capsys.readouterr().err
     assert (fresh / "summary.txt").read_bytes() == before
+    # an outcome the run's ledger already held is not fresh, scored by the run or not
+    known = rows["row_id"].iloc[0]
+    at_run = early[["row_id", "status", "outcome_value"]].copy()
+    at_run.loc[at_run["row_id"] == known, "status"] = "found"
+    at_run.to_csv(run / "ledger_at_run.csv", index=False)
+    assert main([*argv, "--replace"]) == 0
+    again = pd.read_csv(fresh / "replayed.csv")
+    assert set(again["row_id"]) == set(rows["row_id"]) - {known}

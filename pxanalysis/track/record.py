@@ -312,7 +312,10 @@ def frozen(
     outcomes: pd.DataFrame | None = None,
     jobs: int = 1,
 ) -> Fresh:
-    """Score a committed calibration, unchanged, on the ledger rows its run did not score.
+    """Score a committed calibration, unchanged, on the ledger rows its run did not see.
+
+    Not fresh: a row the run scored (``replayed.csv``), and a row whose outcome the run's
+    ledger already held (``ledger_at_run.csv`` beside it, when present).
 
     The replay uses the calibration's method and target shortfall; the map and the band
     factors are applied as committed; nothing is fitted.
@@ -329,6 +332,11 @@ def frozen(
                                keep_default_na=False)  # fmt: skip
     c = published_record.calibration
     seen = published_record.replayed
+    # the outcomes the scored run's ledger held (scored or not) are not fresh either
+    held = published_record.folder / "ledger_at_run.csv"
+    if held.is_file():
+        at_run = pd.read_csv(held, dtype=str, keep_default_na=False)
+        seen = pd.concat([seen[["row_id"]], at_run.loc[at_run["status"] == "found", ["row_id"]]])
     judged_rows = scored(replay.replay(ledger, outcomes, jobs=jobs, method=c.method,
                                        shortfall=c.shortfall or None))  # fmt: skip
     rows = judged_rows[~target_key(judged_rows).isin(set(target_key(seen)))]
