@@ -121,3 +121,28 @@ def test_the_engine_is_fast_enough_for_the_explorer():
     judgement.judge_all()
     assert time.perf_counter() - start < 5  # the bench measures it properly (< 1 s goal)
     assert calibration.SHOCK_PROBABILITY > 0
+
+
+def test_a_countercyclical_rate_borrows_gdps_errors_turned_round_and_scaled():
+    """GDP's long downside tail is an upside tail for an unemployment rate, and a rate in %
+    moves a quarter as much as growth does (the registry's reasons)."""
+    widths = calibration.Spread(below=2.0, above=1.5, n_core=30, shock_mean=-1.6,
+                                shock_sd=3.7, n_shock=23)  # fmt: skip
+    plain = anchored.scaled(widths, 0.5, 0.0)
+    turned = anchored.scaled(widths, 0.5, 0.0, mirrored=True)
+    assert (plain.below, plain.above, plain.shock_mean) == (1.0, 0.75, -0.8)
+    assert (turned.below, turned.above, turned.shock_mean) == (0.75, 1.0, 0.8)
+    assert registry.countercyclical("unemployment_rate") and not registry.countercyclical("gdp")
+
+
+def test_chinas_unemployment_rate_is_judged_as_a_rate_not_as_growth():
+    from pxanalysis.engine.comparison import compare_targets
+    from pxanalysis.engine.scenarios import Scenario
+
+    table = compare_targets(Scenario(region="china", year=2026)).set_index("indicator_id")
+    rate, gdp = table.loc["unemployment_rate"], table.loc["gdp"]
+    # 5.2, 5.1, 5.2 in 2023-25: the judgement stays near them, its band a fraction of GDP's,
+    # and its risk is upward (a shortfall of growth raises unemployment)
+    assert 5.0 <= rate["median"] <= 5.5
+    assert rate["hi80"] - rate["lo80"] < 0.4 * (gdp["hi80"] - gdp["lo80"])
+    assert rate["hi80"] - rate["median"] > rate["median"] - rate["lo80"]

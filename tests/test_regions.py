@@ -8,6 +8,7 @@ the data it was computed from.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import threading
@@ -20,6 +21,8 @@ from pxanalysis.data import regions, registry
 from pxanalysis.engine import comparison, projection, scenarios
 
 from .conftest import ROOT
+
+FIXTURE_LEDGER = ROOT / "tests" / "fixtures" / "ledger_small"
 
 #: A small report of a region the project has never seen, with a target of an indicator
 #: the registry does not hold yet (商品房销售面积) and one it does (GDP).
@@ -250,3 +253,44 @@ def test_brief_region_all_renders_every_region_and_the_league(tmp_path):
     assert set(table["region"]) == {"china", "jiangxi", "sichuan"}
     done = _cli("brief", "--region", "all", "--year", "1999", "--out", str(out), env=env)
     assert done.returncode == 2 and "no region has a report of 1999" in done.stderr
+
+
+def test_a_region_held_by_one_report_gets_its_history_from_the_ledger():
+    """Anhui ships only its 2026 report; the ledger's outcomes (dated by the reports that
+    state them) are its history, so its GDP is judged from its own series, not anchors."""
+    history = data.history("gdp", geo="anhui", as_of="2026-02-05")
+    assert len(history) >= 5 and history["source"].str.startswith("ledger:").all()
+    assert (history["known_from"] <= dt.date(2026, 2, 5)).all()
+    table = comparison.compare_targets(scenarios.Scenario(region="anhui", year=2026))
+    gdp = table.set_index("indicator_id").loc["gdp"]
+    assert gdp["grade"] in ("A", "B") and gdp["method"] != "anchored"
+
+
+def test_the_ledger_only_fills_gaps_in_what_reports_and_packages_state(data_copy):
+    """A figure China's own report states is kept over the ledger's reading of it; a year
+    the reports do not state comes from the ledger."""
+    file = data_copy / "shared" / "ledger" / "history" / "observations.csv"
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    row = frame.index[(frame["geo"] == "china") & (frame["series"] == "gdp")
+                      & (frame["year"] == "2024")][0]  # fmt: skip
+    frame.loc[row, "value"] = "9.9"  # a different reading of the same figure
+    frame.to_csv(file, index=False)
+    data.clear_cache()
+    history = data.history("gdp", geo="china")
+    assert history.loc[2024, "value"] == 5.0 and not history.loc[2024, "source"].startswith(
+        "ledger"
+    )
+    assert history.loc[2015, "source"].startswith("ledger:")  # no report package of 2016
+
+
+def test_the_replay_never_reads_the_ledgers_own_history_package(tmp_path):
+    from pxanalysis.data import ledger
+    from pxanalysis.track import replay
+
+    frame = ledger.load(FIXTURE_LEDGER / "ledger.csv")
+    outcomes = pd.read_csv(
+        FIXTURE_LEDGER / "outcomes.csv", keep_default_na=False, dtype={"note": str}
+    )
+    replay.write_packages(frame[frame["year"] <= 2012], outcomes, tmp_path / "data")
+    shared = {p.name for p in (tmp_path / "data" / "shared").iterdir()}
+    assert "jiangxi" in shared and "ledger" not in shared

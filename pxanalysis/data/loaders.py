@@ -209,10 +209,19 @@ def data_fingerprint() -> str:
     return reports.data_fingerprint()
 
 
+def is_fallback(directory: Path) -> bool:
+    """True for a shared package whose rows only fill gaps (``"pxanalysis": {"fallback":
+    true}`` in its descriptor: the ledger's outcomes): a figure any other source states for
+    the same region, indicator, year and kind is taken from that source instead."""
+    extra = _datapackage(directory).get("pxanalysis")
+    return isinstance(extra, dict) and extra.get("fallback") is True
+
+
 @caching.memoize(maxsize=16)
 def _shared(name: str, fingerprint: str) -> pd.DataFrame:
-    """Resource ``name`` of every shared package that holds it, one below the other."""
-    frames = [_table(name, d) for d in shared_dirs() if _has(name, d)]
+    """Resource ``name`` of every shared package that holds it, one below the other
+    (the fallback packages left out: :func:`_fallback_rows`)."""
+    frames = [_table(name, d) for d in shared_dirs() if _has(name, d) and not is_fallback(d)]
     if not frames:
         raise DataError(
             f"no shared package under {data_dir() / 'shared'} holds a {name!r} resource"
@@ -372,6 +381,18 @@ def _report_geos() -> tuple[str, ...]:
     return tuple(sorted({report.region, *(r.id for r in regions.ancestors(report.region))}))
 
 
+#: What makes two history rows the same figure (one kept: see :func:`_observations`).
+FIGURE_KEYS = ["geo", "series", "year", "measure", "period", "kind", "basis"]
+
+
+@caching.memoize(maxsize=16)
+def _fallback_rows(fingerprint: str) -> pd.DataFrame:
+    """The ``history_observations`` of the fallback shared packages (:func:`is_fallback`)."""
+    frames = [_table("history_observations", d) for d in shared_dirs()
+              if is_fallback(d) and _has("history_observations", d)]  # fmt: skip
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 @caching.memoize(maxsize=128)
 def _observations(fingerprint: str, geos: tuple[str, ...], as_of) -> pd.DataFrame:
     frames = [_shared("history_observations", fingerprint)]
@@ -379,7 +400,21 @@ def _observations(fingerprint: str, geos: tuple[str, ...], as_of) -> pd.DataFram
     frames = [f for f in frames if len(f)]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
     frame.attrs["path"] = frames[0].attrs.get("path", "")
-    return frame if as_of is None else known_by(frame, as_of)
+    frame = frame if as_of is None else known_by(frame, as_of)
+    extra = _fallback_rows(fingerprint)
+    if len(extra):
+        # the ledger's outcome of a year fills a gap only: a figure the region's own
+        # report or another package states (and that is known by then) is kept instead
+        extra = extra if as_of is None else known_by(extra, as_of)
+        extra = extra[extra["preferred"]]
+        held = frame.loc[frame["preferred"], FIGURE_KEYS].drop_duplicates()
+        joined = extra.merge(held, on=FIGURE_KEYS, how="left", indicator=True)
+        extra = extra[(joined["_merge"] == "left_only").to_numpy()]
+        if len(extra):
+            path = frame.attrs["path"]
+            frame = pd.concat([frame, extra], ignore_index=True)
+            frame.attrs["path"] = path
+    return frame
 
 
 #: Trust of a figure read from a region's own government work report: the government's
@@ -585,6 +620,8 @@ def geos() -> tuple[str, ...]:
 @caching.memoize(maxsize=8)
 def _geos(fingerprint: str) -> tuple[str, ...]:
     found = set(_shared("history_observations", fingerprint)["geo"])
+    fallback = _fallback_rows(fingerprint)
+    found |= set(fallback["geo"]) if len(fallback) else set()
     found |= set(_panel_rows(fingerprint)["geo"])
     found |= {region for region, _ in paths.reports()}
     return tuple(sorted(found))

@@ -39,6 +39,7 @@ DEFAULTS = {
     "volatility": 1.0,
     "loading": 0.5,
     "back_loaded": False,
+    "countercyclical": False,
     "bounds": None,
     "bounds_why": "",
 }
@@ -72,6 +73,7 @@ class Indicator:
     volatility: float
     loading: float
     back_loaded: bool
+    countercyclical: bool
     bounds: tuple[float, float] | None
     bounds_why: str
 
@@ -113,7 +115,7 @@ def _entry(file: Path, number: int, raw) -> Indicator:
     for key, allowed in (("measure", MEASURES), ("direction", DIRECTIONS), ("basis", BASES)):
         if values[key] not in allowed:
             raise _problem(file, number, key, f"{values[key]!r}: one of {', '.join(allowed)}")
-    for key in ("cap", "back_loaded"):
+    for key in ("cap", "back_loaded", "countercyclical"):
         if not isinstance(values[key], bool):
             raise _problem(file, number, key, "true or false")
     for key in ("volatility", "loading"):
@@ -229,6 +231,13 @@ def volatility(indicator_id: str) -> float:
     """The indicator's volatility relative to GDP (:data:`UNKNOWN_VOLATILITY` if unknown)."""
     entry = get(indicator_id)
     return entry.volatility if entry else UNKNOWN_VOLATILITY
+
+
+def countercyclical(indicator_id: str) -> bool:
+    """True when the indicator's surprises have the opposite sign to GDP's (an unemployment
+    rate rises when growth falls short): GDP's skewed errors, when borrowed, are mirrored."""
+    entry = get(indicator_id)
+    return bool(entry.countercyclical) if entry else False
 
 
 def loading(indicator_id: str) -> float:

@@ -109,13 +109,23 @@ def thinning_spread(as_of=None) -> calibration.Spread:
     return widths
 
 
-def scaled(widths: calibration.Spread, ratio: float, disagreement: float) -> calibration.Spread:
-    """``widths`` times ``ratio``, with the anchors' disagreement added in quadrature."""
+def scaled(widths: calibration.Spread, ratio: float, disagreement: float,
+           mirrored: bool = False) -> calibration.Spread:  # fmt: skip
+    """``widths`` times ``ratio``, with the anchors' disagreement added in quadrature.
+
+    ``mirrored``: for a countercyclical indicator (the registry's ``countercyclical``, an
+    unemployment rate) GDP's errors are turned round: its long downside tail (a shock year
+    when growth falls short) becomes an upside tail, since the rate then rises.
+    """
+    below, above = widths.below * ratio, widths.above * ratio
+    shock_mean = widths.shock_mean * ratio
+    if mirrored:
+        below, above, shock_mean = above, below, -shock_mean
     return calibration.Spread(
-        below=math.hypot(widths.below * ratio, disagreement),
-        above=math.hypot(widths.above * ratio, disagreement),
+        below=math.hypot(below, disagreement),
+        above=math.hypot(above, disagreement),
         n_core=widths.n_core,
-        shock_mean=widths.shock_mean * ratio,
+        shock_mean=shock_mean,
         shock_sd=widths.shock_sd * ratio,
         n_shock=widths.n_shock,
     )

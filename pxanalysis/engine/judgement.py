@@ -89,7 +89,8 @@ def _time_series(indicator, year, method, window, as_of, grade) -> projection.Pr
         widths = backtest.spread_at(gdp_errors, p.last_obs_year)
         if widths is not None:
             ratio = anchored.volatility_ratio(indicator)
-            dist = calibration.predictive(p.point, anchored.scaled(widths, ratio, 0.0))
+            mirrored = registry.countercyclical(indicator)
+            dist = calibration.predictive(p.point, anchored.scaled(widths, ratio, 0.0, mirrored))
             source = f"GDP's real-time errors of {p.method} x volatility ratio {ratio:g}"
             p = replace(p, dist=dist, interval_source=source)
     return replace(p, grade=grade, evidence=tuple(anchors))
@@ -112,7 +113,8 @@ def _anchored(indicator, year, as_of) -> projection.Projection:
     extra = 0.0
     if latest is not None and latest.inputs[0].kind == "estimate":
         extra = calibration.ESTIMATE_SD * anchored.weight("latest", anchors)
-    dist = calibration.predictive(point, anchored.scaled(widths, ratio, disagreement), extra)
+    spread = anchored.scaled(widths, ratio, disagreement, registry.countercyclical(indicator))
+    dist = calibration.predictive(point, spread, extra)
     kinds = ", ".join(a.kind for a in anchors)
     source = (
         f"anchored ({kinds}); band from thinning GDP ({widths.n_core} real-time errors) "

@@ -118,7 +118,8 @@ def _replay(pairs: pd.DataFrame, scale: float, widths: calibration.Spread) -> np
     hits = []
     for r in pairs.itertuples():
         ratio = anchored.volatility_ratio(r.indicator)
-        annual = calibration.predictive(r.previous, anchored.scaled(widths, ratio, 0.0))
+        mirrored = registry.countercyclical(r.indicator)
+        annual = calibration.predictive(r.previous, anchored.scaled(widths, ratio, 0.0, mirrored))
         n = Nowcast(annual, r.ytd, share(r.indicator, r.month), scale)
         hits.append(n.ppf(0.1) <= r.full_year <= n.ppf(0.9))
     return np.array(hits, dtype=bool)

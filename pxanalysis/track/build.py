@@ -307,6 +307,68 @@ def build(raw: Path) -> tuple[list[dict], list[dict]]:
     return rows, outcomes
 
 
+#: The ledger's outcomes as history (``data/shared/ledger/``, a fallback shared package:
+#: :func:`pxanalysis.data.loaders.is_fallback`): the live engine reads the same outcomes,
+#: dated the same way, as the replay that scored it.
+HISTORY_COLUMNS = ["obs_id", "geo", "series", "indicator", "year", "measure", "kind", "basis",
+                   "value", "unit", "period", "trust", "published", "known_from",
+                   "known_from_basis", "preferred", "level_basis", "break_before",
+                   "derived_from", "source_title", "source_ref", "quote", "note"]  # fmt: skip
+#: The years the history schema holds.
+HISTORY_YEARS = (2000, 2035)
+
+
+def history(rows: list[dict], outcomes: list[dict]) -> list[dict]:
+    """The ledger's numeric outcomes in % of a growth or rate indicator, as history rows.
+
+    One row per (region, indicator, year): a target row's outcome first, then an
+    outcome found without its target. Dated by the report that states it (``known``).
+    """
+    out, seen = [], set()
+    found = [r for r in rows if r["status"] == "found" and r["outcome_value"] != ""]
+    candidates = [
+        (r["region_id"], r["indicator_id"], int(r["year"]), r["outcome_value"], r["outcome_kind"],
+         r["outcome_known"], r["outcome_quote"], r["outcome_file"], r["trust"], r["note"],
+         r["target_unit"] == "%")
+        for r in found
+    ] + [
+        (o["region_id"], o["indicator_id"], int(o["year"]), o["value"], o["kind"], o["known"],
+         o["quote"], o["file"], "medium", o["note"], True)
+        for o in outcomes
+    ]  # fmt: skip
+    for region, iid, year, value, kind, known, quote, file, trust, note, in_percent in candidates:
+        entry = registry.get(iid) if iid else None
+        if entry is None or entry.unit != "%" or entry.measure not in ("growth", "rate"):
+            continue
+        if not in_percent or not HISTORY_YEARS[0] <= year <= HISTORY_YEARS[1]:
+            continue
+        if (region, iid, year) in seen:
+            continue
+        seen.add((region, iid, year))
+        out.append({
+            "obs_id": f"{region}.{iid}.{year}.ledger", "geo": region, "series": iid,
+            "indicator": entry.zh, "year": year, "measure": "growth", "kind": kind or "actual",
+            "basis": entry.basis, "value": value, "unit": "%", "period": "full_year",
+            "trust": trust, "published": "", "known_from": known,
+            "known_from_basis": "the ledger's date of the report of the next year that states "
+                                "it (pxanalysis.track.build.REPORT_DAY)",
+            "preferred": "true", "level_basis": "", "break_before": "false", "derived_from": "",
+            "source_title": f"ledger: {file.removeprefix('raw/')}", "source_ref": f"data/ledger/{file}",
+            "quote": quote, "note": note,
+        })  # fmt: skip
+    out.sort(key=lambda r: (r["geo"], r["series"], r["year"]))
+    return out
+
+
+def write_history(rows: list[dict], outcomes: list[dict], folder: Path) -> Path:
+    """Write :func:`history` as ``<folder>/history/observations.csv`` (the descriptor,
+    ``datapackage.json``, is committed beside it)."""
+    out = folder / "history" / "observations.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_csv(history(rows, outcomes), HISTORY_COLUMNS, out)
+    return out
+
+
 def _write_csv(rows: list[dict], columns: list[str], out: Path) -> None:
     with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")

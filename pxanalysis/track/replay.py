@@ -30,7 +30,7 @@ import pandas as pd
 
 from pxanalysis import data, paths
 from pxanalysis.data import ledger as ledger_data
-from pxanalysis.data import registry, report_schema
+from pxanalysis.data import loaders, registry, report_schema
 from pxanalysis.engine import comparison
 from pxanalysis.engine.scenarios import Scenario
 from pxanalysis.extract import draft
@@ -85,8 +85,11 @@ def write_packages(ledger: pd.DataFrame, outcomes: pd.DataFrame, root: Path,
     """
     source = paths.data_root()
     shutil.copytree(source / "registry", root / "registry")
-    if (source / "shared").is_dir():
-        shutil.copytree(source / "shared", root / "shared")
+    for package in paths.shared_dirs():
+        # the ledger's own history package is left out: the replay writes each region's
+        # outcomes into its packages, dated, from the ledger it is given
+        if not loaders.is_fallback(package):
+            shutil.copytree(package, root / "shared" / package.name)
     if shortfall:
         folder = root / "ledger" / "track_record"
         folder.mkdir(parents=True)
