@@ -154,6 +154,10 @@ def test_as_of_excludes_later_rows_and_deleting_them_changes_nothing(data_copy):
     late = obs["known_from"] > as_of
     assert late.sum() >= 5  # Jiangxi's 2024 outcome, 2025 and 2026 figures ...
     obs[~late].to_csv(obs_path, index=False)
+    ledger_path = data_copy / "shared/ledger/history/observations.csv"  # the ledger's too
+    rows = pd.read_csv(ledger_path, dtype=str, keep_default_na=False)
+    assert (rows["known_from"] > as_of).sum() >= 100
+    rows[rows["known_from"] <= as_of].to_csv(ledger_path, index=False)
     data.clear_cache()
     projection.clear_cache()
     selection.clear_cache()

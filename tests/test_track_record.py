@@ -332,3 +332,27 @@ def test_a_frozen_calibration_is_scored_once_on_rows_its_run_never_saw(tmp_path,
     assert main([*argv, "--replace"]) == 0
     again = pd.read_csv(fresh / "replayed.csv")
     assert set(again["row_id"]) == set(rows["row_id"]) - {known}
+
+
+def test_the_track_record_section_reports_the_fresh_score_as_committed(monkeypatch):
+    """The brief shows the second test (amendment 2) with its committed numbers."""
+    from pxanalysis import data
+    from pxanalysis.engine import scenarios
+    from pxanalysis.present import plots, sections
+    from pxanalysis.track import record
+
+    fresh = record.published_fresh()
+    if record.published() is None or fresh is None:
+        pytest.skip("no committed track record or fresh score (make track-record-fresh)")
+    said = []
+    monkeypatch.setattr(sections, "_md", said.append)
+    monkeypatch.setattr(sections, "_table", lambda *a, **k: None)
+    monkeypatch.setattr(plots, "show", lambda *a, **k: None)
+    with data.using("pingxiang", 2024):
+        for lang in ("zh", "en"):
+            ctx = sections.Context(params={}, scenario=scenarios.Scenario(), lang=lang, title="t")
+            sections.track_record(ctx)
+    n = int(fresh.loc["coin", "n"])
+    brier = f"{fresh.loc['engine (calibrated)', 'brier']:.3f}"
+    assert any(f"{n}个真实目标" in t and brier in t for t in said)
+    assert any(f"A second test: {n} real targets" in t and brier in t for t in said)

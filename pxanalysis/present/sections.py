@@ -638,6 +638,19 @@ def track_record(ctx: Context) -> None:
     _md(f"**{'评估年份得分' if zh else 'Scores on the evaluation years'}** (n = {n_eval})")
     _table(table)
     _md(track_sentence(ctx.lang))
+    fresh = record.published_fresh()
+    if fresh is not None:
+        engine, base, coin = (fresh.loc[k] for k in ("engine (calibrated)", "base rate", "coin"))
+        n_fresh = int(engine["n"])
+        _md(
+            f"第二次检验:评分之后新收集的{n_fresh}个真实目标,校准参数冻结、只评分一次:"
+            f"本工具Brier得分{engine['brier']:.3f},历史实现率{base['brier']:.3f},"
+            f"抛硬币{coin['brier']:.3f}。"
+            if zh
+            else f"A second test: {n_fresh} real targets collected after that run, scored once "
+            f"with the calibration frozen: this tool's Brier score {engine['brier']:.3f}, the "
+            f"base rate's {base['brier']:.3f}, a coin's {coin['brier']:.3f}."
+        )
     plots.show(plots.reliability_chart(pub.reliability, ctx.lang))
 
 

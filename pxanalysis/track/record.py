@@ -221,6 +221,16 @@ class Published:
         )
 
 
+def published_fresh(folder: Path | None = None) -> pd.DataFrame | None:
+    """The frozen calibration's score on fresh rows (``track_record/fresh/scores.csv``,
+    split ``all``), or None when ``make track-record-fresh`` has not written one."""
+    folder = folder or ledger_data.path().with_name("track_record") / "fresh"
+    if not (folder / "scores.csv").is_file():
+        return None
+    table = pd.read_csv(folder / "scores.csv", index_col=[0, 1])
+    return table.loc["all"] if "all" in table.index.get_level_values(0) else None
+
+
 def published(folder: Path | None = None) -> Published | None:
     """The committed track record, or None when ``make track-record`` has not written one."""
     folder = folder or ledger_data.path().with_name("track_record")
