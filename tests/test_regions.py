@@ -294,3 +294,15 @@ def test_the_replay_never_reads_the_ledgers_own_history_package(tmp_path):
     replay.write_packages(frame[frame["year"] <= 2012], outcomes, tmp_path / "data")
     shared = {p.name for p in (tmp_path / "data" / "shared").iterdir()}
     assert "jiangxi" in shared and "ledger" not in shared
+
+
+def test_regions_known_only_from_the_ledger_are_not_pooled_across_levels():
+    """A city the ledger alone knows (no profile, no report) is its own history, never a
+    peer in the any-level pool of the nation's judgement."""
+    from pxanalysis.engine import series
+
+    ledger_only = data.fallback_only_geos()
+    assert {"luohe", "zhoukou"} <= ledger_only and "anhui" not in ledger_only
+    with data.using("china", 2026):
+        pool = series.panel_series("consumer_prices")
+    assert len(pool) >= 4 and not set(pool) & ledger_only

@@ -401,20 +401,60 @@ def _observations(fingerprint: str, geos: tuple[str, ...], as_of) -> pd.DataFram
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
     frame.attrs["path"] = frames[0].attrs.get("path", "")
     frame = frame if as_of is None else known_by(frame, as_of)
-    extra = _fallback_rows(fingerprint)
-    if len(extra):
-        # the ledger's outcome of a year fills a gap only: a figure the region's own
-        # report or another package states (and that is known by then) is kept instead
-        extra = extra if as_of is None else known_by(extra, as_of)
-        extra = extra[extra["preferred"]]
-        held = frame.loc[frame["preferred"], FIGURE_KEYS].drop_duplicates()
-        joined = extra.merge(held, on=FIGURE_KEYS, how="left", indicator=True)
-        extra = extra[(joined["_merge"] == "left_only").to_numpy()]
-        if len(extra):
-            path = frame.attrs["path"]
-            frame = pd.concat([frame, extra], ignore_index=True)
-            frame.attrs["path"] = path
+    return _with_fallback(frame, _fallback_rows(fingerprint), as_of)
+
+
+def _with_fallback(frame: pd.DataFrame, extra: pd.DataFrame, as_of) -> pd.DataFrame:
+    """``frame`` with the fallback rows ``extra`` that fill a gap in it.
+
+    The ledger's outcome of a year fills a gap only: a figure the region's own report or
+    another package states (and that is known by ``as_of``) is kept instead.
+    """
+    if not len(extra):
+        return frame
+    extra = extra if as_of is None else known_by(extra, as_of)
+    extra = extra[extra["preferred"]]
+    held = set(frame.loc[frame["preferred"], FIGURE_KEYS].itertuples(index=False, name=None))
+    gap = [key not in held for key in extra[FIGURE_KEYS].itertuples(index=False, name=None)]
+    extra = extra[gap]
+    if not len(extra):
+        return frame
+    path = frame.attrs.get("path", "")
+    frame = pd.concat([frame, extra], ignore_index=True) if len(frame) else extra.copy()
+    frame.attrs["path"] = path
     return frame
+
+
+@caching.memoize(maxsize=16)
+def _by_geo(fingerprint: str, fallback: bool) -> dict[str, pd.DataFrame]:
+    """The shared packages' observations (or the fallback packages') split by ``geo``."""
+    frame = (
+        _fallback_rows(fingerprint) if fallback else _shared("history_observations", fingerprint)
+    )
+    if not len(frame):
+        return {}
+    path = frame.attrs.get("path", "")
+    out = {}
+    for geo, rows in frame.groupby("geo", sort=False):
+        rows = rows.reset_index(drop=True)
+        rows.attrs["path"] = path
+        out[geo] = rows
+    return out
+
+
+@caching.memoize(maxsize=2048)
+def _geo_observations(fingerprint: str, geo: str, as_of) -> pd.DataFrame:
+    """:func:`_observations` of one geography: its shared rows, its own reports' rows and
+    the fallback rows that fill a gap (the same rows, filtered first: one region's history
+    never needs another region's rows, so a pool of many regions stays fast)."""
+    own = _report_rows(geo, fingerprint)
+    shared = _by_geo(fingerprint, False).get(geo)
+    frames = [f for f in (shared, own) if f is not None and len(f)]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else (frames or [own])[0].copy()
+    frame.attrs["path"] = shared.attrs.get("path", "") if shared is not None else ""
+    frame = frame if as_of is None else known_by(frame, as_of)
+    extra = _by_geo(fingerprint, True).get(geo)
+    return frame if extra is None else _with_fallback(frame, extra, as_of)
 
 
 #: Trust of a figure read from a region's own government work report: the government's
@@ -617,6 +657,24 @@ def geos() -> tuple[str, ...]:
     return _geos(data_fingerprint())
 
 
+def fallback_only_geos() -> frozenset[str]:
+    """The geographies whose only series come from a fallback package (the ledger's): a
+    region with no profile, report, panel or other package row. Their series are their own
+    history; the engine does not pool them as peers of a region of another level."""
+    return _fallback_only(data_fingerprint())
+
+
+@caching.memoize(maxsize=8)
+def _fallback_only(fingerprint: str) -> frozenset[str]:
+    fallback = _fallback_rows(fingerprint)
+    if not len(fallback):
+        return frozenset()
+    held = set(_shared("history_observations", fingerprint)["geo"])
+    held |= set(_panel_rows(fingerprint)["geo"])
+    held |= {region for region, _ in paths.reports()}
+    return frozenset(set(fallback["geo"]) - held)
+
+
 @caching.memoize(maxsize=8)
 def _geos(fingerprint: str) -> tuple[str, ...]:
     found = set(_shared("history_observations", fingerprint)["geo"])
@@ -647,7 +705,7 @@ def _history(
 ) -> pd.DataFrame:
     _check_series(indicator_id)
     check_name(geo, _geos(fingerprint), "geo")
-    obs = _observations(fingerprint, report_geos, as_of)
+    obs = _geo_observations(fingerprint, geo, as_of)
     basis = registry.require(indicator_id).basis
     mask = (obs["series"] == indicator_id) & (obs["geo"] == geo) & obs["preferred"]
     growth = mask & (obs["measure"] == "growth") & (obs["period"] == "full_year")

@@ -144,7 +144,10 @@ def _pool(indicator: str, as_of, use_report: bool, same_level: bool) -> dict[str
     obs = data.history_observations(date)
     held = obs[(obs["series"] == series_id) & (obs["kind"] == "actual") & obs["preferred"]
                & (obs["measure"] == "growth") & (obs["period"] == "full_year")]  # fmt: skip
-    for geo in sorted(set(held["geo"]) - set(out) - {report.region}):
+    # a region known only from the ledger's history package is a peer of its own level
+    # only (when its profile gives one), never part of the any-level fallback pool
+    ledger_only = data.fallback_only_geos() if not same_level else frozenset()
+    for geo in sorted(set(held["geo"]) - set(out) - {report.region} - ledger_only):
         if not same_level or _level(geo, panel_geos) == report.level:
             values = data.history(series_id, geo=geo, as_of=date)["value"]
             if len(values):
