@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -226,3 +227,19 @@ def test_plain_papermill_gives_the_same_notebook(rendered, tmp_path):
         ours.metadata.papermill.parameters
     )
     assert _outputs(plain) == _outputs(ours)
+
+
+def test_the_kernels_own_stderr_never_reaches_the_users_terminal(capfd):
+    """What the kernel process writes to its stderr (ipykernel's warnings, a traceback of its
+    heartbeat thread when it is shut down) is kept in a file, not printed over the brief's
+    messages; the session can still show it (a kernel that does not start quotes it)."""
+    from pxanalysis.briefs.kernel import KernelSession
+
+    session = KernelSession()
+    try:
+        session.run("import os; os.write(2, b'PX-KERNEL-NOISE\\n')")
+        time.sleep(0.2)
+        assert "PX-KERNEL-NOISE" in session.stderr_tail()
+    finally:
+        session.close()
+    assert "PX-KERNEL-NOISE" not in capfd.readouterr().err

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -32,6 +33,8 @@ START_TIMEOUT = 60.0
 #: Imported once when the kernel starts, so that each brief does not pay for them.
 PREIMPORT = "import pxanalysis.present.sections, pxanalysis.present.plots, statsmodels.api, seaborn"
 RESET = "get_ipython().run_line_magic('reset', '-f')\nimport matplotlib.pyplot as _plt\n_plt.close('all')"
+#: Bytes of the kernel's own stderr quoted in the error when it does not start.
+STDERR_TAIL = 2000
 
 
 class KernelSession:
@@ -43,9 +46,15 @@ class KernelSession:
         env = dict(
             os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline"
         )
+        # the kernel's own stderr (ipykernel's start-up warnings; the traceback its heartbeat
+        # thread may print when the kernel is shut down mid-beat) goes to a temporary file,
+        # not the user's terminal: what the user reads are the brief's own messages, and a
+        # kernel that does not start shows the tail of it in the error
+        self._stderr = tempfile.TemporaryFile()
         try:
-            run_sync(self.km.start_kernel)(cwd=str(paths.home()), env=env)
+            run_sync(self.km.start_kernel)(cwd=str(paths.home()), env=env, stderr=self._stderr)
         except Exception as exc:  # noqa: BLE001 - any start failure is a kernel error
+            self._stderr.close()
             raise KernelError(f"could not start the {KERNEL} kernel: {exc}") from exc
         self.kc = BlockingKernelClient()
         self.kc.load_connection_info(self.km.get_connection_info())
@@ -60,8 +69,12 @@ class KernelSession:
                 # machine can miss: it is dead only if its process is
                 if self.alive() and time.monotonic() < deadline:
                     continue
+                said = self.stderr_tail()
                 self.close()
-                raise KernelError(f"the {KERNEL} kernel did not start: {exc}") from None
+                raise KernelError(
+                    f"the {KERNEL} kernel did not start: {exc}"
+                    + (f"; it said: {said}" if said else "")
+                ) from None
         self.used = False
 
     def alive(self) -> bool:
@@ -89,10 +102,20 @@ class KernelSession:
         with contextlib.suppress(Exception):
             run_sync(self.km.shutdown_kernel)(now=True)
 
+    def stderr_tail(self) -> str:
+        """The last :data:`STDERR_TAIL` bytes the kernel wrote to its stderr."""
+        with contextlib.suppress(Exception):
+            self._stderr.seek(0, os.SEEK_END)
+            self._stderr.seek(max(0, self._stderr.tell() - STDERR_TAIL))
+            return self._stderr.read().decode("utf-8", "replace").strip()
+        return ""
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.kc.stop_channels()
         self.kill()
+        with contextlib.suppress(Exception):
+            self._stderr.close()
 
 
 def execute(
