@@ -77,3 +77,38 @@ def test_make_lab_allows_root_only_when_run_as_root():
     assert ("--allow-root" in _lab_command()) == (os.geteuid() == 0)
     assert "--allow-root" in _lab_command("EFFECTIVE_UID=0")
     assert "--allow-root" not in _lab_command("EFFECTIVE_UID=1000")
+
+
+#: Debian 12's python3: the README's "fresh Debian" newcomer builds .venv with it.
+DEBIAN_12_PYTHON = "3.11.2"
+
+
+def test_every_locked_version_installs_on_debian_12s_python():
+    """`make setup` on a fresh Debian 12 makes .venv with its python3 (3.11.2): a pin whose
+    release requires a newer Python (soupsieve 4.1 wants >= 3.11.5; 3.0.1 was yanked for
+    Python < 3.11.5) makes setup fail there.
+    Read from the installed packages' own metadata (Requires-Python)."""
+    from importlib import metadata
+
+    from packaging.specifiers import SpecifierSet
+
+    pins = dict(
+        re.match(r"([A-Za-z0-9_.\-]+)==(\S+)", line).groups()
+        for line in (ROOT / "requirements" / "lock.txt").read_text().splitlines()
+        if re.match(r"[A-Za-z0-9_.\-]+==", line)
+    )
+    bad, checked = [], 0
+    for name, version in pins.items():
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        checked += 1
+        if dist.version != version:
+            bad.append(f"{name}: {dist.version} installed, the lock pins {version} (make setup)")
+            continue
+        wanted = dist.metadata.get("Requires-Python") or ""
+        if wanted and DEBIAN_12_PYTHON not in SpecifierSet(wanted):
+            bad.append(f"{name}=={version} requires Python {wanted}")
+    assert checked >= 100, f"only {checked} locked packages are installed here"
+    assert not bad, "; ".join(bad)
