@@ -21,6 +21,10 @@ from pxanalysis.track import recalibrate, replay, scores
 
 #: Forecasts scored, in the order the tables print them.
 FORECASTS = ("engine (calibrated)", "engine (raw, auto)", "base rate", "last year", "coin")
+#: The columns of ``replayed.csv`` (the scored run's and a frozen run's).
+REPLAYED_COLUMNS = ["row_id", "level", "year", "indicator_id", "target_value", "target_qualifier",
+                    "outcome_value", "met", "p_meet", "p_calibrated", "median", "lo80", "hi80",
+                    "grade", "method"]  # fmt: skip
 
 
 @dataclass
@@ -81,10 +85,7 @@ class Record:
             table.to_csv(out / f"intervals_by_{by}.csv", float_format="%.4f")
         self.ledger_counts.to_csv(out / "ledger_counts.csv")
         self.silence.to_csv(out / "silence.csv", float_format="%.4f")
-        columns = ["row_id", "level", "year", "indicator_id", "target_value", "target_qualifier",
-                   "outcome_value", "met", "p_meet", "p_calibrated", "median", "lo80", "hi80",
-                   "grade", "method"]  # fmt: skip
-        self.rows[columns].to_csv(out / "replayed.csv", index=False, float_format="%.4f")
+        self.rows[REPLAYED_COLUMNS].to_csv(out / "replayed.csv", index=False, float_format="%.4f")
         (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
         meta = {"rows": len(self.rows), "reports": self.reports, "seconds": round(self.seconds, 1)}
         (out / "meta.json").write_text(json.dumps(meta) + "\n")
@@ -302,10 +303,7 @@ class Fresh:
         self.probability.to_csv(out / "scores.csv", float_format="%.4f")
         self.reliability.to_csv(out / "reliability.csv", float_format="%.4f")
         self.intervals.to_csv(out / "intervals_by_grade.csv", float_format="%.4f")
-        columns = ["row_id", "level", "year", "indicator_id", "target_value", "target_qualifier",
-                   "outcome_value", "met", "p_meet", "p_calibrated", "median", "lo80", "hi80",
-                   "grade", "method"]  # fmt: skip
-        self.rows[columns].to_csv(out / "replayed.csv", index=False, float_format="%.4f")
+        self.rows[REPLAYED_COLUMNS].to_csv(out / "replayed.csv", index=False, float_format="%.4f")
         (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
         return out
 
